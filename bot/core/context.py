@@ -1,0 +1,76 @@
+"""What a feature gets while it handles one event: the unit of work, the time, who is writing,
+and two ways to answer."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.events import Button, MediaRef, Outgoing, Recipient, Sender
+from bot.core.models import Delivery, Member
+
+if TYPE_CHECKING:
+    from bot.content import Library
+
+
+def recipient(member: Member) -> Recipient:
+    assert member.id is not None
+    return Recipient(member_id=member.id, channel=member.channel, chat_id=member.chat_id)
+
+
+@dataclass
+class Ctx:
+    """One event's world.
+
+    `reply` answers the sender straight away (best effort: they can simply ask again).
+    `push` records a message in the outbox inside this unit of work, so it is sent even if the
+    process dies right after: use it for anything that must not be lost.
+    """
+
+    session: AsyncSession
+    now: datetime
+    member: Member
+    sender: Sender
+    content: Library
+    replies: list[Outgoing] = field(default_factory=list)
+    pushed: list[Delivery] = field(default_factory=list)
+
+    def reply(
+        self,
+        text: str,
+        buttons: tuple[tuple[Button, ...], ...] = (),
+        *,
+        invite_code: str | None = None,
+    ) -> None:
+        self.replies.append(
+            Outgoing(to=recipient(self.member), text=text, buttons=buttons, invite_code=invite_code)
+        )
+
+    def push(
+        self,
+        member: Member,
+        text: str,
+        buttons: tuple[tuple[Button, ...], ...] = (),
+        *,
+        kind: str = "message",
+        key: str | None = None,
+        media: MediaRef | None = None,
+        silent: bool = False,
+    ) -> Delivery:
+        assert member.id is not None
+        out = Outgoing(to=recipient(member), text=text, buttons=buttons, media=media, silent=silent)
+        delivery = Delivery(
+            key=key or f"{kind}:{uuid.uuid4().hex}",
+            member_id=member.id,
+            kind=kind,
+            payload=out.to_payload(),
+            next_attempt_at=self.now,
+            created_at=self.now,
+        )
+        self.session.add(delivery)
+        self.pushed.append(delivery)
+        return delivery

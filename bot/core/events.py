@@ -1,0 +1,156 @@
+"""What comes in from a channel and what goes out to one: plain data, no platform types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who wrote: a (channel, user id) pair, the chat to answer in, and what the channel knows."""
+
+    channel: str
+    user_id: str
+    chat_id: str
+    display_name: str
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """`/name args` — the name without slash, lowercased; args as typed."""
+
+    sender: Sender
+    name: str
+    args: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A plain message. `reply_to` is the channel's id of the message it replies to, if any."""
+
+    sender: Sender
+    text: str
+    reply_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonPress:
+    """A pressed button: the data it carried, and the message it sat under."""
+
+    sender: Sender
+    data: str
+    message_ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MediaRef:
+    """A voice note, photo, video note or sticker, kept by reference for the channel to relay."""
+
+    channel: str
+    kind: str
+    ref: str
+    caption: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """A media message."""
+
+    sender: Sender
+    media: MediaRef
+    reply_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    """Something the bot does not understand (a location, a poll, a contact...)."""
+
+    sender: Sender
+    what: str
+
+
+Event = Command | Text | ButtonPress | Media | Unsupported
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    data: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Where a message goes: the member and the address on the member's channel."""
+
+    member_id: int
+    channel: str
+    chat_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message for one member.
+
+    `invite_code` asks the channel to add its own share link for that pairing code (the core
+    does not know the bot's username). `silent` asks for no notification sound.
+    """
+
+    to: Recipient
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    media: MediaRef | None = None
+    silent: bool = False
+    invite_code: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_payload(self) -> dict[str, Any]:
+        """A JSON-safe form, for the outbox table."""
+        return {
+            "text": self.text,
+            "buttons": [[[b.label, b.data] for b in row] for row in self.buttons],
+            "media": None
+            if self.media is None
+            else {
+                "channel": self.media.channel,
+                "kind": self.media.kind,
+                "ref": self.media.ref,
+                "caption": self.media.caption,
+            },
+            "silent": self.silent,
+            "invite_code": self.invite_code,
+            "extra": self.extra,
+        }
+
+    @classmethod
+    def from_payload(cls, to: Recipient, payload: dict[str, Any]) -> Outgoing:
+        media = payload.get("media")
+        return cls(
+            to=to,
+            text=payload["text"],
+            buttons=tuple(
+                tuple(Button(label, data) for label, data in row) for row in payload["buttons"]
+            ),
+            media=None if media is None else MediaRef(**media),
+            silent=payload.get("silent", False),
+            invite_code=payload.get("invite_code"),
+            extra=payload.get("extra", {}),
+        )
+
+
+def keyboard(*rows: list[tuple[str, str]]) -> tuple[tuple[Button, ...], ...]:
+    """Buttons from rows of (label, data) pairs."""
+    return tuple(tuple(Button(label, data) for label, data in row) for row in rows)
+
+
+def parse_command(text: str) -> tuple[str, str] | None:
+    """`/Name@bot args` as ("name", "args"), or None when the text is not a command."""
+    if not text.startswith("/") or len(text) < 2 or text[1].isspace():
+        return None
+    head, *rest = text[1:].split(maxsplit=1)
+    args = rest[0] if rest else ""
+    name = head.split("@", 1)[0].lower()
+    if not name or not all(ch.isalnum() or ch == "_" for ch in name):
+        return None
+    return name, args.strip()

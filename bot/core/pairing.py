@@ -1,0 +1,247 @@
+"""Pairing two members into a couple: invite codes, redeeming them, unpairing.
+
+Codes are 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L): 31**10, about
+2**49.5 possibilities. Only a SHA-256 of each code is stored. With 5 wrong tries an hour per
+member, guessing one live code (24 h valid) takes on the order of 10**14 hours.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import func, update
+from sqlmodel import col, select
+
+from bot.core import texts
+from bot.core.context import Ctx
+from bot.core.events import keyboard
+from bot.core.members import couple_of, partner_of
+from bot.core.models import Couple, Invite, Member, PairFailure
+from bot.core.schedule import parse_hhmm, tonight_or_tomorrow
+
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+CODE_TTL = timedelta(hours=24)
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(hours=1)
+
+
+class PairingRace(Exception):
+    """Someone else won the same code or the same person at the same moment: roll back."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(raw: str) -> str | None:
+    """The code in canonical form (case, spaces, dashes forgiven), or None if it cannot be one."""
+    code = "".join(raw.split()).replace("-", "").upper()
+    if len(code) != CODE_LENGTH or any(ch not in ALPHABET for ch in code):
+        return None
+    return code
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+async def create_invite(ctx: Ctx) -> None:
+    """`/pair`: a fresh one-time code for the member to share."""
+    partner = await partner_of(ctx.session, ctx.member)
+    if partner is not None:
+        ctx.reply(texts.PAIR_ALREADY.format(partner=partner.display_name))
+        return
+    assert ctx.member.id is not None
+    code = new_code()
+    ctx.session.add(
+        Invite(
+            code_hash=code_hash(code),
+            member_id=ctx.member.id,
+            created_at=ctx.now,
+            expires_at=ctx.now + CODE_TTL,
+        )
+    )
+    ctx.reply(texts.PAIR_CODE.format(code=code), invite_code=code)
+
+
+async def _wait_needed(ctx: Ctx) -> timedelta | None:
+    since = ctx.now - FAILURE_WINDOW
+    count, oldest = (
+        await ctx.session.exec(
+            select(func.count(), func.min(PairFailure.at)).where(
+                PairFailure.member_id == ctx.member.id, PairFailure.at > since
+            )
+        )
+    ).one()
+    if count < MAX_FAILURES or oldest is None:
+        return None
+    return oldest + FAILURE_WINDOW - ctx.now
+
+
+async def _refuse(ctx: Ctx, message: str) -> None:
+    """A wrong code: count it, and say how many tries are left when few are."""
+    assert ctx.member.id is not None
+    ctx.session.add(PairFailure(member_id=ctx.member.id, at=ctx.now))
+    await ctx.session.flush()
+    recent = (
+        await ctx.session.exec(
+            select(func.count()).where(
+                PairFailure.member_id == ctx.member.id, PairFailure.at > ctx.now - FAILURE_WINDOW
+            )
+        )
+    ).one()
+    left = MAX_FAILURES - recent
+    if 0 < left <= 2:
+        message += texts.PAIR_TRIES_LEFT.format(left=left)
+    ctx.reply(message)
+
+
+async def redeem(ctx: Ctx, raw_code: str) -> None:
+    """`/pair CODE` or a deep link: join the member who made the code."""
+    member = ctx.member
+    partner = await partner_of(ctx.session, member)
+    if partner is not None:
+        ctx.reply(texts.PAIR_ALREADY.format(partner=partner.display_name))
+        return
+    wait = await _wait_needed(ctx)
+    if wait is not None:
+        ctx.reply(texts.PAIR_WAIT.format(wait=texts.duration(wait)))
+        return
+    code = normalize_code(raw_code)
+    if code is None:
+        ctx.reply(texts.PAIR_BAD_FORMAT)
+        return
+    wanted = code_hash(code)
+    invite = (await ctx.session.exec(select(Invite).where(Invite.code_hash == wanted))).first()
+    if invite is None or not hmac.compare_digest(invite.code_hash, wanted):
+        await _refuse(ctx, texts.PAIR_UNKNOWN)
+        return
+    if invite.member_id == member.id:
+        ctx.reply(texts.PAIR_SELF)
+        return
+    if invite.used_at is not None:
+        await _refuse(ctx, texts.PAIR_USED)
+        return
+    if invite.expires_at <= ctx.now:
+        await _refuse(ctx, texts.PAIR_EXPIRED)
+        return
+    inviter = await ctx.session.get(Member, invite.member_id)
+    if inviter is None or inviter.couple_id is not None:
+        ctx.reply(texts.PAIR_TAKEN)
+        return
+    await _join(ctx, invite, inviter)
+
+
+async def _join(ctx: Ctx, invite: Invite, inviter: Member) -> None:
+    """Claim the code and both people, each with a conditional update, so that of two people
+    racing for one code (or for one person) exactly one wins, on SQLite and PostgreSQL alike."""
+    member = ctx.member
+    # Lock both people first, always in id order, so racing pairings queue up instead of
+    # deadlocking (on SQLite the unit of work already holds the write lock).
+    people = await ctx.session.exec(
+        select(Member)
+        .where(col(Member.id).in_([inviter.id, member.id]))
+        .order_by(col(Member.id))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if any(person.couple_id is not None for person in people):
+        raise PairingRace(texts.PAIR_TAKEN)
+    claimed = await ctx.session.exec(
+        update(Invite)
+        .where(col(Invite.id) == invite.id, col(Invite.used_at).is_(None))
+        .values(used_at=ctx.now, used_by_member_id=member.id)
+    )
+    if claimed.rowcount != 1:
+        raise PairingRace(texts.PAIR_USED)
+    couple = Couple(member_a_id=inviter.id, member_b_id=member.id, created_at=ctx.now)
+    ctx.session.add(couple)
+    await ctx.session.flush()
+    joined = await ctx.session.exec(
+        update(Member)
+        .where(col(Member.id).in_([inviter.id, member.id]), col(Member.couple_id).is_(None))
+        .values(couple_id=couple.id)
+    )
+    if joined.rowcount != 2:
+        raise PairingRace(texts.PAIR_TAKEN)
+    # Other open invites of either person can no longer be used.
+    await ctx.session.exec(
+        update(Invite)
+        .where(
+            col(Invite.member_id).in_([inviter.id, member.id]),
+            col(Invite.used_at).is_(None),
+        )
+        .values(used_at=ctx.now)
+    )
+    await ctx.session.refresh(member)
+    await ctx.session.refresh(inviter)
+    ctx.reply(
+        texts.PAIR_DONE.format(
+            partner=inviter.display_name, first=first_checkin(ctx, member, couple)
+        )
+    )
+    ctx.push(
+        inviter,
+        texts.PAIR_DONE.format(
+            partner=member.display_name, first=first_checkin(ctx, inviter, couple)
+        ),
+        kind="paired",
+    )
+
+
+def first_checkin(ctx: Ctx, member: Member, couple: Couple) -> str:
+    """When the member's first evening check-in comes, in their own words of time."""
+    at = parse_hhmm(couple.evening_time)
+    assert at is not None
+    when = tonight_or_tomorrow(ctx.now, at, member.timezone)
+    sentence = texts.PAIR_FIRST_CHECKIN.format(when=when, time=couple.evening_time)
+    if member.timezone is None:
+        sentence += texts.PAIR_NO_ZONE
+    return sentence
+
+
+async def ask_unpair(ctx: Ctx) -> None:
+    """`/unpair`: ask first, with buttons."""
+    partner = await partner_of(ctx.session, ctx.member)
+    if partner is None or ctx.member.couple_id is None:
+        ctx.reply(texts.UNPAIR_NOT_PAIRED)
+        return
+    couple_id = ctx.member.couple_id
+    ctx.reply(
+        texts.UNPAIR_CONFIRM.format(partner=partner.display_name),
+        keyboard(
+            [(texts.UNPAIR_YES, f"unpair:yes:{couple_id}")],
+            [(texts.UNPAIR_NO, f"unpair:no:{couple_id}")],
+        ),
+    )
+
+
+async def answer_unpair(ctx: Ctx, choice: str, couple_id: str) -> None:
+    """The unpair buttons. They act only on the presser's own, still active couple."""
+    couple = await couple_of(ctx.session, ctx.member)
+    if couple is None or str(couple.id) != couple_id or couple.ended_at is not None:
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    partner = await partner_of(ctx.session, ctx.member)
+    if choice != "yes":
+        ctx.reply(texts.UNPAIR_KEPT.format(partner=partner.display_name if partner else "them"))
+        return
+    couple.ended_at = ctx.now
+    await ctx.session.exec(
+        update(Member).where(col(Member.couple_id) == couple.id).values(couple_id=None)
+    )
+    await ctx.session.refresh(ctx.member)
+    ctx.reply(texts.UNPAIR_DONE)
+    if partner is not None:
+        await ctx.session.refresh(partner)
+        ctx.push(
+            partner, texts.UNPAIR_TOLD.format(partner=ctx.member.display_name), kind="unpaired"
+        )

@@ -1,0 +1,57 @@
+"""Getting started: the greeting and the member's time zone."""
+
+from __future__ import annotations
+
+from bot.core import texts
+from bot.core.context import Ctx
+from bot.core.events import keyboard
+from bot.core.members import partner_of
+from bot.core.zones import COMMON_ZONES, parse_zone, zone_info
+
+AWAITING_ZONE = "timezone"
+
+
+def zone_picker() -> tuple[tuple[object, ...], ...]:
+    rows = [list(COMMON_ZONES[i : i + 2]) for i in range(0, len(COMMON_ZONES), 2)]
+    return keyboard(*[[(label, f"tz:{zone}") for label, zone in row] for row in rows])
+
+
+async def start(ctx: Ctx, args: str) -> None:
+    """`/start` (and `/start CODE` from a deep link)."""
+    from bot.core.pairing import redeem
+
+    member = ctx.member
+    if member.timezone is None:
+        ctx.reply(texts.GREETING.format(name=member.display_name), zone_picker())  # type: ignore[arg-type]
+        member.awaiting = AWAITING_ZONE
+    else:
+        partner = await partner_of(ctx.session, member)
+        status = (
+            texts.STATUS_PAIRED.format(partner=partner.display_name)
+            if partner
+            else texts.STATUS_UNPAIRED
+        )
+        ctx.reply(texts.GREETING_AGAIN.format(name=member.display_name, status=status))
+    if args.strip():
+        await redeem(ctx, args)
+
+
+async def set_zone(ctx: Ctx, typed: str) -> None:
+    """`/timezone <zone>`, a typed zone after the question, or a zone button."""
+    if not typed.strip():
+        ctx.reply(texts.ZONE_ASK, zone_picker())  # type: ignore[arg-type]
+        ctx.member.awaiting = AWAITING_ZONE
+        return
+    zone = parse_zone(typed)
+    if zone is None:
+        shown = typed.strip()[:40]
+        ctx.reply(texts.ZONE_UNKNOWN.format(typed=shown), zone_picker())  # type: ignore[arg-type]
+        return
+    first_time = ctx.member.timezone is None
+    ctx.member.timezone = zone
+    ctx.member.awaiting = None
+    local = ctx.now.astimezone(zone_info(zone)).strftime("%H:%M")
+    message = texts.ZONE_SET.format(zone=zone, local=local)
+    if first_time and ctx.member.couple_id is None:
+        message += "\n" + texts.ZONE_NEXT_PAIR
+    ctx.reply(message)

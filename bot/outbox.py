@@ -1,0 +1,138 @@
+"""The one sending path for pushed messages: claim what is due, send it, mark it.
+
+A delivery is claimed by pushing its `next_attempt_at` a lease into the future (on PostgreSQL
+with `FOR UPDATE SKIP LOCKED`, so several processes never claim the same row), sent outside
+any transaction, then marked sent. If the process dies between sending and marking, the lease
+runs out and the message is sent again: that window, one message per process, is the only
+way a push can arrive twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from bot.channels.base import Channel, PermanentSendError, TemporarySendError
+from bot.clock import Clock
+from bot.core.events import Outgoing, Recipient
+from bot.core.models import Delivery, Member
+from bot.db import Database
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 12
+MAX_BACKOFF = timedelta(minutes=30)
+
+
+def backoff(attempts: int) -> timedelta:
+    """5 s, 10 s, 20 s ... capped at 30 minutes."""
+    return min(timedelta(seconds=5 * 2 ** max(0, attempts - 1)), MAX_BACKOFF)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    delivery_id: int
+    attempts: int
+    out: Outgoing
+
+
+class Outbox:
+    """Sends pushed deliveries through the channel each recipient is on."""
+
+    def __init__(self, db: Database, clock: Clock, channels: Mapping[str, Channel]) -> None:
+        self.db = db
+        self.clock = clock
+        self.channels = channels
+
+    async def claim(self, limit: int = 100) -> list[Claimed]:
+        now = self.clock.now()
+        async with self.db.session() as session:
+            query = (
+                select(Delivery, Member)
+                .join(Member, col(Member.id) == Delivery.member_id)
+                .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+                .where(col(Member.channel).in_(list(self.channels)))
+                .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
+                .limit(limit)
+            )
+            if self.db.is_postgres:
+                query = query.with_for_update(skip_locked=True, of=Delivery)
+            rows = (await session.exec(query)).all()
+            claimed = []
+            for delivery, member in rows:
+                assert delivery.id is not None
+                assert member.id is not None
+                delivery.attempts += 1
+                delivery.next_attempt_at = now + LEASE
+                to = Recipient(member_id=member.id, channel=member.channel, chat_id=member.chat_id)
+                claimed.append(
+                    Claimed(
+                        delivery.id, delivery.attempts, Outgoing.from_payload(to, delivery.payload)
+                    )
+                )
+        return claimed
+
+    async def deliver_due(self, limit: int = 100) -> int:
+        """Send every claimable delivery once; return how many were sent."""
+        sent = 0
+        for item in await self.claim(limit):
+            if await self._send(item):
+                sent += 1
+        return sent
+
+    async def _send(self, item: Claimed) -> bool:
+        channel = self.channels[item.out.to.channel]
+        try:
+            ref = await channel.send(item.out)
+        except TemporarySendError as error:
+            await self._retry_later(item, error.retry_after)
+            log.warning(
+                "send failed, will retry",
+                extra={
+                    "delivery": item.delivery_id,
+                    "member": item.out.to.member_id,
+                    "reason": str(error),
+                },
+            )
+            return False
+        except PermanentSendError:
+            await self._give_up(item, self.clock.now())
+            log.warning("member unreachable", extra={"member": item.out.to.member_id})
+            return False
+        await self._mark(item.delivery_id, status="sent", sent_at=self.clock.now(), message_ref=ref)
+        return True
+
+    async def _retry_later(self, item: Claimed, retry_after: float | None) -> None:
+        now = self.clock.now()
+        if item.attempts >= MAX_ATTEMPTS:
+            await self._mark(item.delivery_id, status="failed")
+            return
+        wait = backoff(item.attempts)
+        if retry_after is not None:
+            wait = max(wait, timedelta(seconds=retry_after))
+        await self._mark(item.delivery_id, next_attempt_at=now + wait)
+
+    async def _give_up(self, item: Claimed, now: datetime) -> None:
+        async with self.db.session() as session:
+            await session.exec(
+                update(Delivery).where(col(Delivery.id) == item.delivery_id).values(status="failed")
+            )
+            await session.exec(
+                update(Member)
+                .where(
+                    col(Member.id) == item.out.to.member_id, col(Member.unreachable_at).is_(None)
+                )
+                .values(unreachable_at=now)
+            )
+
+    async def _mark(self, delivery_id: int, **values: object) -> None:
+        async with self.db.session() as session:
+            await session.exec(
+                update(Delivery).where(col(Delivery.id) == delivery_id).values(**values)
+            )
