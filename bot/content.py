@@ -1,0 +1,235 @@
+"""The prompt library: `content/*.yaml` loaded, validated and indexed.
+
+A file holds prompts of one kind:
+
+    kind: curiosity
+    prompts:
+      - id: curiosity-smell-childhood
+        depth: 1
+        text: "What's a smell that takes you back to being a kid?"
+
+`python -m bot content check` runs `check()` and prints its summary or its problems.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from rapidfuzz import fuzz, process
+
+KINDS = ("check-in", "curiosity", "appreciation", "goals", "affection", "date", "celebration")
+OCCASIONS = (
+    "first-reveal",
+    "conversations",
+    "appreciations",
+    "goal-reached",
+    "month",
+    "recap",
+    "win",
+)
+MAX_TEXT = 200
+NEAR_DUPLICATE = 85  # rapidfuzz ratio on folded text at or above which two prompts are one
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+Kind = Literal["check-in", "curiosity", "appreciation", "goals", "affection", "date", "celebration"]
+
+
+class Prompt(BaseModel):
+    """One prompt as written in a content file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")
+    kind: Kind
+    text: str
+    depth: int | None = Field(default=None, ge=1, le=3)
+    occasion: Literal[OCCASIONS] | None = None  # type: ignore[valid-type]
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("empty text")
+        if len(value) > MAX_TEXT:
+            raise ValueError(f"text is {len(value)} characters; keep it under {MAX_TEXT}")
+        return value
+
+    @model_validator(mode="after")
+    def _fields_fit_kind(self) -> Prompt:
+        if self.kind == "curiosity" and self.depth is None:
+            raise ValueError("a curiosity prompt needs a depth (1, 2 or 3)")
+        if self.kind != "curiosity" and self.depth is not None:
+            raise ValueError(f"only curiosity prompts have a depth, not {self.kind}")
+        if self.kind == "celebration" and self.occasion is None:
+            raise ValueError(f"a celebration needs an occasion: {', '.join(OCCASIONS)}")
+        if self.kind != "celebration" and self.occasion is not None:
+            raise ValueError(f"only celebrations have an occasion, not {self.kind}")
+        return self
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Library:
+    """Every prompt, by id and by (kind, depth)."""
+
+    prompts: dict[str, Prompt] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._by_group: dict[tuple[str, int | None], list[Prompt]] = defaultdict(list)
+        self._by_occasion: dict[str, list[Prompt]] = defaultdict(list)
+        for prompt in self.prompts.values():
+            self._by_group[(prompt.kind, prompt.depth)].append(prompt)
+            if prompt.occasion is not None:
+                self._by_occasion[prompt.occasion].append(prompt)
+
+    def of(self, kind: str, depth: int | None = None) -> list[Prompt]:
+        """Prompts of a kind (and depth, for curiosity), in file order."""
+        return self._by_group.get((kind, depth), [])
+
+    def for_occasion(self, occasion: str) -> list[Prompt]:
+        return self._by_occasion.get(occasion, [])
+
+    def get(self, prompt_id: str) -> Prompt | None:
+        return self.prompts.get(prompt_id)
+
+    def summary(self) -> str:
+        """`<N> prompts: check-in 66, curiosity 160 (depth 1: 53, ...), ...`"""
+        counts: Counter[str] = Counter(p.kind for p in self.prompts.values())
+        depths = Counter(p.depth or 0 for p in self.prompts.values() if p.kind == "curiosity")
+        parts = []
+        for kind in KINDS:
+            part = f"{kind} {counts[kind]}"
+            if kind == "curiosity" and depths:
+                part += " (" + ", ".join(f"depth {d}: {depths[d]}" for d in sorted(depths)) + ")"
+            parts.append(part)
+        return f"{len(self.prompts)} prompts: " + ", ".join(parts)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line each mapping starts on."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def _read_file(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str, Any]]]:
+    """The raw prompt mappings of one file with their line numbers."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else 1
+        problems.append(Problem(path, line, f"not valid YAML: {error.problem}"))
+        return []
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        problems.append(Problem(path, 1, f"cannot read: {error}"))
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get("prompts"), list):
+        problems.append(Problem(path, 1, "expected `kind:` and a `prompts:` list"))
+        return []
+    file_kind = data.get("kind")
+    raw: list[tuple[int, dict[str, Any]]] = []
+    for item in data["prompts"]:
+        if not isinstance(item, dict):
+            problems.append(Problem(path, data["__line__"], "each prompt must be a mapping"))
+            continue
+        line = item.pop("__line__")
+        item.setdefault("kind", file_kind)
+        raw.append((line, item))
+    return raw
+
+
+def _problem_text(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    if first["type"] == "literal_error" and where == "kind":
+        return f"unknown kind {first['input']!r} (known: {', '.join(KINDS)})"
+    message = first["msg"].removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+def check(directory: Path = DEFAULT_DIR) -> tuple[Library, list[Problem]]:
+    """Load every `*.yaml` in the directory; return the library and every problem found."""
+    problems: list[Problem] = []
+    files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    if not files:
+        problems.append(Problem(directory, 0, "no content files (*.yaml) here"))
+    prompts: dict[str, Prompt] = {}
+    where: dict[str, tuple[Path, int]] = {}
+    texts: dict[str, str] = {}
+    for path in files:
+        for line, item in _read_file(path, problems):
+            try:
+                prompt = Prompt.model_validate(item)
+            except ValidationError as error:
+                problems.append(Problem(path, line, _problem_text(error)))
+                continue
+            if prompt.id in prompts:
+                first_path, first_line = where[prompt.id]
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"duplicate id {prompt.id!r} (first at {first_path}:{first_line})",
+                    )
+                )
+                continue
+            folded = _fold(prompt.text)
+            if folded in texts:
+                problems.append(Problem(path, line, f"duplicate text (same as {texts[folded]!r})"))
+                continue
+            texts[folded] = prompt.id
+            prompts[prompt.id] = prompt
+            where[prompt.id] = (path, line)
+    problems.extend(_near_duplicates(prompts, where))
+    return Library(prompts), problems
+
+
+def _near_duplicates(
+    prompts: dict[str, Prompt], where: dict[str, tuple[Path, int]]
+) -> list[Problem]:
+    ids = list(prompts)
+    folded = [_fold(prompts[i].text) for i in ids]
+    if len(folded) < 2:
+        return []
+    problems = []
+    for i, text in enumerate(folded[:-1]):
+        later = folded[i + 1 :]
+        for _, score, offset in process.extract(
+            text, later, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE, limit=None
+        ):
+            j = i + 1 + offset
+            path, line = where[ids[j]]
+            problems.append(
+                Problem(path, line, f"near duplicate of {ids[i]!r} ({score:.0f}% alike)")
+            )
+    return problems
+
+
+def load(directory: Path | None = None) -> Library:
+    """The library, or a ValueError naming every problem."""
+    library, problems = check(directory or DEFAULT_DIR)
+    if problems:
+        raise ValueError("content problems:\n" + "\n".join(str(p) for p in problems))
+    return library
