@@ -1,0 +1,89 @@
+"""`python -m bot` — run the bot; `console` to try it; `content check` to validate prompts."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from bot import content, logs
+from bot.config import Settings
+
+NO_CHANNEL_HELP = """\
+Rekindle has no channel to run: no token is set.
+
+To run it on Telegram:
+  1. Open Telegram, talk to @BotFather, send /newbot and follow the steps.
+  2. Put the token it gives you in .env as BOT_TOKEN=... (see .env.example),
+     or run: BOT_TOKEN=123456:ABC... python -m bot
+
+To try Rekindle right now without a token, with two simulated partners:
+  python -m bot console
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run every channel whose token is set (the default)")
+    console = commands.add_parser("console", help="try the bot in the terminal, no token needed")
+    console.add_argument("--start", help="starting clock, ISO 8601 with offset (default: now)")
+    console.add_argument("--db", help="database URL (default: a fresh temporary SQLite file)")
+    content_cmd = commands.add_parser("content", help="work with the prompt library")
+    content_sub = content_cmd.add_subparsers(dest="content_command", required=True)
+    check = content_sub.add_parser("check", help="validate every file in content/")
+    check.add_argument("--dir", type=Path, default=None, help="content folder (default: content/)")
+    return parser
+
+
+def _content_check(directory: Path | None) -> int:
+    library, problems = content.check(directory or content.DEFAULT_DIR)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    print(library.summary())
+    return 0
+
+
+def _parse_start(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("--start needs a UTC offset, e.g. 2026-12-01T16:00:00+00:00")
+    return moment
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings()
+    if args.command == "content":
+        return _content_check(args.dir)
+    if args.command == "console":
+        logs.configure("WARNING", settings.log_format)
+        try:
+            start = _parse_start(args.start)
+        except ValueError as error:
+            print(f"python -m bot console: {error}", file=sys.stderr)
+            return 2
+        from bot.channels.console_app import run_console
+
+        with tempfile.TemporaryDirectory(prefix="rekindle-console-") as tmp:
+            url = args.db or f"sqlite+aiosqlite:///{Path(tmp) / 'console.db'}"
+            return asyncio.run(run_console(settings, url, start))
+    logs.configure(settings.log_level, settings.log_format)
+    if not settings.channels:
+        print(NO_CHANNEL_HELP, file=sys.stderr)
+        return 2
+    from bot.runner import run
+
+    return asyncio.run(run(settings))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""Wiring for `python -m bot console`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.app import build
+from bot.channels.console import ConsoleChannel, ConsoleSession, read_lines
+from bot.clock import MovableClock
+from bot.config import Settings
+
+
+async def run_console(settings: Settings, database_url: str, start: datetime | None) -> int:
+    clock = MovableClock(start or datetime.now(UTC))
+    channel = ConsoleChannel()
+    service = await build(settings, clock, {"console": channel}, database_url=database_url)
+
+    async def advance(delta: timedelta) -> None:
+        clock.advance(delta)
+        await service.outbox.deliver_due()
+
+    session = ConsoleSession(
+        service=service, channel=channel, clock=clock, advance=advance, write=channel._print
+    )
+    try:
+        await read_lines(session)
+    finally:
+        await service.db.dispose()
+    return 0
