@@ -1,0 +1,91 @@
+"""`python -m bot` as an operator and a curious newcomer meet it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run_bot(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path | None = None
+):
+    full_env = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "DISCORD_TOKEN"}}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_no_token_exits_2_and_says_how_to_get_one(tmp_path: Path) -> None:
+    result = run_bot(cwd=tmp_path)  # no .env there either
+    assert result.returncode == 2
+    assert "BotFather" in result.stderr
+    assert "python -m bot console" in result.stderr
+
+
+def test_console_greets_pairs_and_helps() -> None:
+    result = run_bot("console", stdin="a: /start\nb: /start\n:pair\na: /help\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.count("I'm Rekindle") == 2
+    assert "[to b] You're now paired with Alex" in out
+    assert "[to a] You're now paired with Sam" in out
+    assert "Here's what I can do" in out
+    assert "  (1) London" in out  # buttons under the greeting
+
+
+def test_console_answers_bad_input_kindly() -> None:
+    script = "\n".join(
+        [
+            "",
+            "a: /frobnicate",
+            "a: /pair garbage",
+            "a: /timezone Mars/Olympus",
+            "hello without a partner",
+            ":teleport",
+            ":advance soon",
+            "a: !42",
+            "a:",
+        ]
+    )
+    result = run_bot("console", stdin=script + "\n")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    out = result.stdout
+    assert "(empty line" in out
+    assert "I don't know /frobnicate" in out
+    assert "doesn't look like an invite code" in out
+    assert "couldn't find a time zone called “Mars/Olympus”" in out
+    assert "I read lines as" in out
+    assert "unknown console command :teleport" in out
+    assert ":advance takes a duration" in out
+    assert "a has no button 42" in out
+    assert "a wrote nothing" in out
+
+
+def test_console_buttons_clock_and_a_given_database(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"
+    script = "a: /start\na: !2\n:now\n:advance 1h30m\n"
+    result = run_bot("console", "--start", "2026-12-01T16:00:00+00:00", "--db", url, stdin=script)
+    assert result.returncode == 0, result.stderr
+    assert "[to a] Got it: your time zone is Europe/Berlin (it's 17:00 there now)." in result.stdout
+    assert "(now 2026-12-01 16:00 UTC; a: Tue 17:00 Europe/Berlin)" in result.stdout
+    assert "(now 2026-12-01 17:30 UTC; a: Tue 18:30 Europe/Berlin)" in result.stdout
+    # The database outlives the console: the zone is remembered.
+    again = run_bot("console", "--db", url, stdin="a: /start\n")
+    assert "Welcome back, Alex" in again.stdout
+
+
+def test_console_start_must_carry_an_offset() -> None:
+    result = run_bot("console", "--start", "2026-12-01T16:00:00")
+    assert result.returncode == 2
+    assert "UTC offset" in result.stderr

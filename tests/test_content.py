@@ -1,0 +1,132 @@
+"""The prompt library and `python -m bot content check`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import content
+
+GOOD = """\
+kind: curiosity
+prompts:
+  - id: curiosity-smell
+    depth: 1
+    text: "What's a smell that takes you back to being a kid?"
+  - id: curiosity-told
+    depth: 3
+    text: "What's something you've wanted to tell me but weren't sure how?"
+"""
+
+
+def write(tmp_path: Path, name: str, body: str) -> Path:
+    (tmp_path / name).write_text(body, encoding="utf-8")
+    return tmp_path
+
+
+def run_check(directory: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "content", "check", "--dir", str(directory)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_shipped_library_is_valid_and_large_enough() -> None:
+    library, problems = content.check()
+    assert problems == []
+    for kind in content.KINDS:
+        assert (
+            len(
+                library.of(kind)
+                if kind != "curiosity"
+                else [p for d in (1, 2, 3) for p in library.of(kind, d)]
+            )
+            >= 20
+        ), kind
+    for occasion in content.OCCASIONS:
+        assert library.for_occasion(occasion), occasion
+
+
+def test_check_prints_one_summary_line(tmp_path: Path) -> None:
+    result = run_check(write(tmp_path, "c.yaml", GOOD))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "2 prompts: check-in 0, curiosity 2 (depth 1: 1, depth 3: 1), appreciation 0, goals 0, "
+        "affection 0, date 0, celebration 0"
+    ]
+
+
+def test_check_of_the_shipped_library_starts_with_the_count() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "content", "check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    count = len(content.load().prompts)
+    assert result.stdout.startswith(f"{count} prompts: check-in ")
+
+
+@pytest.mark.parametrize(
+    ("extra", "line", "problem"),
+    [
+        (
+            '  - id: curiosity-smell\n    depth: 2\n    text: "A different question?"\n',
+            9,
+            "duplicate id",
+        ),
+        (
+            "  - id: curiosity-other\n    depth: 2\n"
+            '    text: "what\'s a SMELL that takes you back to being a kid"\n',
+            9,
+            "duplicate text",
+        ),
+        ('  - id: curiosity-empty\n    depth: 2\n    text: "   "\n', 9, "empty text"),
+        (
+            '  - id: curiosity-kind\n    kind: gossip\n    text: "Who?"\n',
+            9,
+            "unknown kind 'gossip'",
+        ),
+        (
+            "  - id: curiosity-near\n    depth: 1\n"
+            '    text: "What is a smell that takes you back to being a child?"\n',
+            9,
+            "near duplicate of 'curiosity-smell'",
+        ),
+        ('  - id: curiosity-nodepth\n    text: "What do you hope for?"\n', 9, "needs a depth"),
+        ('  - id: Bad Id\n    depth: 1\n    text: "Fine text?"\n', 9, "id:"),
+        (
+            f'  - id: curiosity-long\n    depth: 1\n    text: "{"a" * 201}"\n',
+            9,
+            "keep it under 200",
+        ),
+    ],
+)
+def test_problems_name_file_and_line(tmp_path: Path, extra: str, line: int, problem: str) -> None:
+    write(tmp_path, "c.yaml", GOOD + extra)
+    result = run_check(tmp_path)
+    assert result.returncode == 1
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"{tmp_path / 'c.yaml'}:{line}: ")
+    assert problem in first
+
+
+def test_broken_yaml_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    write(tmp_path, "c.yaml", "kind: curiosity\nprompts:\n  - id: [unclosed\n")
+    result = run_check(tmp_path)
+    assert result.returncode == 1
+    assert "not valid YAML" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_duplicates_across_files_are_found(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", GOOD)
+    write(tmp_path, "b.yaml", GOOD.replace("curiosity-smell", "curiosity-smell-2"))
+    _, problems = content.check(tmp_path)
+    assert any("b.yaml" in str(p.path) and "duplicate" in p.message for p in problems)
