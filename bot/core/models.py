@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -23,6 +23,16 @@ class Member(SQLModel, table=True):
     timezone: str | None = Field(default=None, max_length=64)
     couple_id: int | None = Field(default=None, foreign_key="couple.id", index=True)
     awaiting: str | None = Field(default=None, max_length=32)
+    # The evening conversation most recently sent to this member: where a plain reply goes.
+    current_conversation_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey(
+                "conversation.id", ondelete="SET NULL", name="fk_member_current_conversation"
+            ),
+        ),
+    )
     unreachable_at: datetime | None = None
     created_at: datetime
 
@@ -36,8 +46,93 @@ class Couple(SQLModel, table=True):
     member_a_id: int | None = None
     member_b_id: int | None = None
     evening_time: str = Field(default="20:30", max_length=5)
+    curiosity_days: str = Field(default="mon,wed,fri", max_length=32)
+    checkin_on: bool = True
+    curiosity_on: bool = True
+    appreciation_on: bool = True
+    affection_on: bool = True
+    goals_on: bool = True
+    date_on: bool = True
+    paused_until: datetime | None = None
+    depth: int = 1
+    depth_answered: int = 0  # conversations both answered at the current depth
+    skipped_on: str | None = Field(default=None, max_length=10)  # local date of the last skip
     created_at: datetime
     ended_at: datetime | None = None
+
+
+class Conversation(SQLModel, table=True):
+    """One evening prompt for one couple on one day, and whether both have answered."""
+
+    __table_args__ = (UniqueConstraint("couple_id", "day", name="uq_conversation_couple_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    couple_id: int = Field(foreign_key="couple.id", index=True, ondelete="CASCADE")
+    day: str = Field(max_length=10)  # the local date (ISO) the prompt belongs to
+    kind: str = Field(max_length=16)
+    prompt_id: str = Field(max_length=64)
+    depth: int | None = None
+    created_at: datetime
+    closed_at: datetime | None = None
+    revealed_at: datetime | None = None
+
+
+class Answer(SQLModel, table=True):
+    """What a partner wrote (or sent) to a conversation. Free text: a partner's own words."""
+
+    __table_args__ = (
+        Index(
+            "uq_answer_on_time",
+            "conversation_id",
+            "member_id",
+            unique=True,
+            sqlite_where=text("late = 0"),
+            postgresql_where=text("late = false"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True, ondelete="CASCADE")
+    member_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
+    text: str | None = None
+    media: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    late: bool = False
+    created_at: datetime
+    updated_at: datetime
+
+
+class PromptUse(SQLModel, table=True):
+    """Which prompt a couple got on a day, per kind: so nothing repeats until all were used."""
+
+    __tablename__ = "prompt_use"
+    __table_args__ = (UniqueConstraint("couple_id", "kind", "day", name="uq_prompt_use_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    couple_id: int = Field(foreign_key="couple.id", ondelete="CASCADE")
+    kind: str = Field(max_length=16)
+    day: str = Field(max_length=10)
+    prompt_id: str = Field(max_length=64)
+
+
+class Moment(SQLModel, table=True):
+    """A shared moment worth celebrating (an affection idea done, ...): counted by /progress."""
+
+    __table_args__ = (UniqueConstraint("couple_id", "kind", "day", name="uq_moment_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    couple_id: int = Field(foreign_key="couple.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=16)
+    day: str = Field(max_length=10)
+    member_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    created_at: datetime
+
+
+class Schedule(SQLModel, table=True):
+    """When a member's next occurrence of a rhythm is due. The tick reads only this index."""
+
+    member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="CASCADE")
+    rhythm: str = Field(max_length=16, primary_key=True)
+    next_due_at: datetime = Field(index=True)
 
 
 class Invite(SQLModel, table=True):
@@ -72,7 +167,10 @@ class Delivery(SQLModel, table=True):
     recorded only once however many ticks or processes try.
     """
 
-    __table_args__ = (Index("ix_delivery_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_delivery_status_next", "status", "next_attempt_at"),
+        Index("ix_delivery_member_day", "member_id", "day"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=128, unique=True)
@@ -84,4 +182,13 @@ class Delivery(SQLModel, table=True):
     next_attempt_at: datetime
     created_at: datetime
     sent_at: datetime | None = None
+    day: str | None = Field(default=None, max_length=10)  # local date, for proactive sends
+    proactive: bool = False  # counts toward the daily limit of unasked-for messages
+    conversation_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey("conversation.id", ondelete="SET NULL", name="fk_delivery_conversation"),
+        ),
+    )
     message_ref: str | None = Field(default=None, max_length=64)
