@@ -20,6 +20,7 @@ from sqlmodel import col, select
 from bot.channels.base import Channel, PermanentSendError, TemporarySendError
 from bot.clock import Clock
 from bot.core.events import Outgoing, Recipient
+from bot.core.members import mark_unreachable
 from bot.core.models import Delivery, Member
 from bot.db import Database
 
@@ -123,13 +124,7 @@ class Outbox:
             await session.exec(
                 update(Delivery).where(col(Delivery.id) == item.delivery_id).values(status="failed")
             )
-            await session.exec(
-                update(Member)
-                .where(
-                    col(Member.id) == item.out.to.member_id, col(Member.unreachable_at).is_(None)
-                )
-                .values(unreachable_at=now)
-            )
+            await mark_unreachable(session, item.out.to.member_id, now)
 
     async def _mark(self, delivery_id: int, **values: object) -> None:
         async with self.db.session() as session:

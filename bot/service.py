@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import select
 
 from bot.clock import Clock
 from bot.content import Library
+from bot.core import rhythm
 from bot.core.context import Ctx, recipient
 from bot.core.events import Event, Outgoing
 from bot.core.handle import handle
 from bot.core.members import member_for
+from bot.core.models import Delivery, Schedule
 from bot.core.pairing import PairingRace
 from bot.db import Database
 from bot.outbox import Outbox
@@ -51,3 +57,35 @@ class Rekindle:
                 return [Outgoing(to=recipient(member), text=race.message)]
         log.debug("handled event", extra={"member": member.id, "event": type(event).__name__})
         return ctx.replies
+
+    async def tick(self, batch: int = 2000) -> int:
+        """Record every scheduled prompt that is due now (the scheduler calls this); return how
+        many deliveries were recorded. Sending is the outbox's job."""
+        recorded = 0
+        while True:
+            async with self.db.session() as session:
+                handled, made = await rhythm.tick(session, self.content, self.clock.now(), batch)
+            recorded += made
+            if handled < batch:
+                break
+        if recorded:
+            log.info("tick recorded deliveries", extra={"count": recorded})
+        return recorded
+
+    async def run_due(self) -> None:
+        """One scheduler beat: record what is due, then send everything waiting."""
+        await self.tick()
+        while await self.outbox.deliver_due() > 0:
+            pass
+
+    async def next_wakeup(self) -> datetime | None:
+        """The earliest moment anything is due: a schedule row or a delivery to retry."""
+        async with self.db.session() as session:
+            schedule = (await session.exec(select(func.min(Schedule.next_due_at)))).one()
+            retry = (
+                await session.exec(
+                    select(func.min(Delivery.next_attempt_at)).where(Delivery.status == "pending")
+                )
+            ).one()
+        moments = [m for m in (schedule, retry) if m is not None]
+        return min(moments) if moments else None

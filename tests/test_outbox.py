@@ -58,15 +58,24 @@ async def test_a_passing_failure_is_retried_with_backoff(bot: Harness) -> None:
     assert delivery.attempts == 3
 
 
-async def test_a_blocked_member_is_marked_unreachable(bot: Harness) -> None:
+async def test_a_blocked_member_is_marked_unreachable_and_the_partner_told_once(
+    bot: Harness,
+) -> None:
     await pushed_message(bot)
     outbox = Outbox(bot.service.db, bot.clock, {"test": FlakyChannel([PermanentSendError()])})
     await outbox.deliver_due()
     async with bot.service.db.session() as session:
         alex = (await session.exec(select(Member).where(Member.user_id == "a"))).one()
-        delivery = (await session.exec(select(Delivery))).one()
+        to_alex = (await session.exec(select(Delivery).where(Delivery.member_id == alex.id))).one()
+        to_sam = (await session.exec(select(Delivery).where(Delivery.member_id != alex.id))).one()
     assert alex.unreachable_at == bot.clock.now()
-    assert delivery.status == "failed"
+    assert to_alex.status == "failed"
+    assert "can't reach Alex" in to_sam.payload["text"]
+    # A second failed send in the same spell tells nobody again.
+    await bot.service.handle(Command(sender=sender("b", "Sam"), name="unpair"))
+    async with bot.service.db.session() as session:
+        notices = (await session.exec(select(Delivery).where(Delivery.kind == "unreachable"))).all()
+    assert len(notices) == 1
 
 
 async def test_two_outboxes_at_once_send_each_message_once(bot: Harness) -> None:

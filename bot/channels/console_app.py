@@ -16,8 +16,14 @@ async def run_console(settings: Settings, database_url: str, start: datetime | N
     service = await build(settings, clock, {"console": channel}, database_url=database_url)
 
     async def advance(delta: timedelta) -> None:
-        clock.advance(delta)
-        await service.outbox.deliver_due()
+        """Walk the clock to each moment something falls due, running it, up to the target."""
+        target = clock.now() + delta
+        while (wakeup := await service.next_wakeup()) is not None and wakeup <= target:
+            if wakeup > clock.now():
+                clock.set(wakeup)
+            await service.run_due()
+        clock.set(target)
+        await service.run_due()
 
     session = ConsoleSession(
         service=service, channel=channel, clock=clock, advance=advance, write=channel._print

@@ -22,6 +22,28 @@ def recipient(member: Member) -> Recipient:
     return Recipient(member_id=member.id, channel=member.channel, chat_id=member.chat_id)
 
 
+def new_delivery(
+    member: Member,
+    out: Outgoing,
+    *,
+    kind: str,
+    now: datetime,
+    key: str | None = None,
+    conversation_id: int | None = None,
+) -> Delivery:
+    """An outbox row for a message to a member, due now."""
+    assert member.id is not None
+    return Delivery(
+        key=key or f"{kind}:{uuid.uuid4().hex}",
+        member_id=member.id,
+        kind=kind,
+        payload=out.to_payload(),
+        next_attempt_at=now,
+        created_at=now,
+        conversation_id=conversation_id,
+    )
+
+
 @dataclass
 class Ctx:
     """One event's world.
@@ -60,6 +82,7 @@ class Ctx:
         key: str | None = None,
         media: MediaRef | None = None,
         silent: bool = False,
+        conversation_id: int | None = None,
     ) -> Delivery:
         assert member.id is not None
         out = Outgoing(to=recipient(member), text=text, buttons=buttons, media=media, silent=silent)
@@ -70,6 +93,7 @@ class Ctx:
             payload=out.to_payload(),
             next_attempt_at=self.now,
             created_at=self.now,
+            conversation_id=conversation_id,
         )
         self.session.add(delivery)
         self.pushed.append(delivery)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.core import pairing, profile, texts
+from bot.core import controls, conversations, moments, pairing, profile, texts
 from bot.core.context import Ctx
-from bot.core.events import ButtonPress, Command, Event, Media, Text, Unsupported
+from bot.core.events import ButtonPress, Command, Event, Media, MediaRef, Text, Unsupported
 from bot.core.members import couple_of
 from bot.core.schedule import parse_hhmm, tonight_or_tomorrow
 
@@ -28,17 +28,20 @@ async def _pair(ctx: Ctx, args: str) -> None:
         await pairing.create_invite(ctx)
 
 
-async def _unpair(ctx: Ctx, _args: str) -> None:
-    await pairing.ask_unpair(ctx)
-
-
 COMMANDS: dict[str, CommandHandler] = {
     "start": profile.start,
     "help": _help,
     "privacy": _privacy,
     "timezone": profile.set_zone,
     "pair": _pair,
-    "unpair": _unpair,
+    "unpair": lambda ctx, _args: pairing.ask_unpair(ctx),
+    "time": controls.set_time,
+    "pause": controls.pause,
+    "resume": controls.resume,
+    "skip": controls.skip,
+    "checkin": controls.checkin_now,
+    "ask": controls.ask,
+    "settings": controls.show_settings,
 }
 
 
@@ -53,31 +56,51 @@ async def handle(ctx: Ctx, event: Event) -> None:
                 await command(ctx, args)
         case ButtonPress(data=data):
             await _button(ctx, data)
-        case Text(text=text):
-            await _text(ctx, text)
-        case Media():
-            await _text(ctx, "")
+        case Text(text=text, reply_to=reply_to):
+            await _message(ctx, text, None, reply_to)
+        case Media(media=media, reply_to=reply_to):
+            await _message(ctx, media.caption, media, reply_to)
         case Unsupported(what=what):
             ctx.reply(texts.UNSUPPORTED.format(what=what))
 
 
 async def _button(ctx: Ctx, data: str) -> None:
-    """Button data is `action:arg[:arg]`; anything else (stale, forged) gets a short answer."""
+    """Button data is `action:arg[:arg]`; anything else (stale, forged) gets a short answer.
+    Every action checks that what it names belongs to the presser's own couple."""
     action, _, rest = data.partition(":")
-    match action, rest.split(":"):
-        case "tz", [*zone_parts] if rest:
-            await profile.set_zone(ctx, ":".join(zone_parts))
+    parts = rest.split(":")
+    match action, parts:
+        case "tz", _ if rest:
+            await profile.set_zone(ctx, rest)
         case "unpair", [choice, couple_id]:
             await pairing.answer_unpair(ctx, choice, couple_id)
+        case "skip", [conversation_id]:
+            await conversations.swap(ctx, conversation_id, lighter=False)
+        case "deep", [conversation_id]:
+            await conversations.swap(ctx, conversation_id, lighter=True)
+        case "hug", [couple_id, day]:
+            await moments.affection_done(ctx, couple_id, day)
+        case "appr", [couple_id]:
+            await moments.appreciation_button(ctx, couple_id)
+        case "set", _:
+            await controls.settings_button(ctx, parts)
         case _:
             ctx.reply(texts.STALE_BUTTON)
 
 
-async def _text(ctx: Ctx, text: str) -> None:
-    """Free text with no other home: a typed time zone, or a kind word about what comes next."""
+async def _message(
+    ctx: Ctx, text: str | None, media: MediaRef | None, reply_to: str | None
+) -> None:
+    """A message: an answer if a conversation is waiting for one, else a typed setting, else a
+    kind word about what comes next."""
     member = ctx.member
-    if member.awaiting == profile.AWAITING_ZONE and text:
+    if member.awaiting == profile.AWAITING_ZONE and text and media is None:
         await profile.set_zone(ctx, text)
+        return
+    if member.awaiting == controls.AWAITING_TIME and text and media is None:
+        await controls.set_time(ctx, text)
+        return
+    if member.couple_id is not None and await conversations.answer(ctx, text, media, reply_to):
         return
     couple = await couple_of(ctx.session, member)
     if couple is None:

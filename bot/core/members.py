@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.events import Sender
+from bot.core import texts
+from bot.core.events import Outgoing, Sender
 from bot.core.models import Couple, Member
+from bot.core.sql import insert
 
 MAX_NAME = 64
 
@@ -26,10 +28,8 @@ async def member_for(session: AsyncSession, sender: Sender, now: datetime) -> Me
     query = select(Member).where(Member.channel == sender.channel, Member.user_id == sender.user_id)
     member = (await session.exec(query)).first()
     if member is None:
-        dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         await session.exec(
-            insert(Member)
+            insert(session, Member)
             .values(
                 channel=sender.channel,
                 user_id=sender.user_id,
@@ -71,3 +71,33 @@ async def couple_members(session: AsyncSession, couple_id: int) -> list[Member]:
         select(Member).where(Member.couple_id == couple_id).order_by(col(Member.id))
     )
     return list(result.all())
+
+
+async def mark_unreachable(session: AsyncSession, member_id: int, now: datetime) -> None:
+    """The channel says this member cannot be reached (they blocked the bot): remember it, and
+    tell the partner once per such spell, kindly."""
+    from bot.core.context import new_delivery, recipient
+
+    changed = await session.exec(
+        update(Member)
+        .where(col(Member.id) == member_id, col(Member.unreachable_at).is_(None))
+        .values(unreachable_at=now)
+    )
+    if changed.rowcount != 1:
+        return
+    member = await session.get(Member, member_id)
+    partner = await partner_of(session, member) if member is not None else None
+    if member is None or partner is None:
+        return
+    out = Outgoing(
+        to=recipient(partner), text=texts.PARTNER_UNREACHABLE.format(partner=member.display_name)
+    )
+    session.add(
+        new_delivery(
+            partner,
+            out,
+            kind="unreachable",
+            now=now,
+            key=f"unreachable:{member_id}:{now.isoformat()}",
+        )
+    )

@@ -19,7 +19,8 @@ from bot.core import texts
 from bot.core.context import Ctx
 from bot.core.events import keyboard
 from bot.core.members import couple_of, partner_of
-from bot.core.models import Couple, Invite, Member, PairFailure
+from bot.core.models import Conversation, Couple, Invite, Member, PairFailure
+from bot.core.rhythm import plan, unplan
 from bot.core.schedule import parse_hhmm, tonight_or_tomorrow
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -183,6 +184,7 @@ async def _join(ctx: Ctx, invite: Invite, inviter: Member) -> None:
     )
     await ctx.session.refresh(member)
     await ctx.session.refresh(inviter)
+    await plan(ctx.session, couple, [inviter, member], ctx.now)
     ctx.reply(
         texts.PAIR_DONE.format(
             partner=inviter.display_name, first=first_checkin(ctx, member, couple)
@@ -236,7 +238,15 @@ async def answer_unpair(ctx: Ctx, choice: str, couple_id: str) -> None:
         return
     couple.ended_at = ctx.now
     await ctx.session.exec(
-        update(Member).where(col(Member.couple_id) == couple.id).values(couple_id=None)
+        update(Conversation)
+        .where(col(Conversation.couple_id) == couple.id, col(Conversation.closed_at).is_(None))
+        .values(closed_at=ctx.now)
+    )
+    await unplan(ctx.session, [m.id for m in (ctx.member, partner) if m is not None and m.id])
+    await ctx.session.exec(
+        update(Member)
+        .where(col(Member.couple_id) == couple.id)
+        .values(couple_id=None, current_conversation_id=None)
     )
     await ctx.session.refresh(ctx.member)
     ctx.reply(texts.UNPAIR_DONE)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.core import texts
 from bot.core.context import Ctx
 from bot.core.events import keyboard
-from bot.core.members import partner_of
+from bot.core.members import couple_of, partner_of
+from bot.core.rhythm import plan
 from bot.core.zones import COMMON_ZONES, parse_zone, zone_info
 
 AWAITING_ZONE = "timezone"
@@ -50,6 +51,9 @@ async def set_zone(ctx: Ctx, typed: str) -> None:
     first_time = ctx.member.timezone is None
     ctx.member.timezone = zone
     ctx.member.awaiting = None
+    couple = await couple_of(ctx.session, ctx.member)
+    if couple is not None:
+        await plan(ctx.session, couple, [ctx.member], ctx.now)
     local = ctx.now.astimezone(zone_info(zone)).strftime("%H:%M")
     message = texts.ZONE_SET.format(zone=zone, local=local)
     if first_time and ctx.member.couple_id is None:

@@ -1,0 +1,232 @@
+"""The couple's controls: /time, /pause, /resume, /skip, /checkin, /ask, /settings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from bot.core import texts
+from bot.core.context import Ctx, recipient
+from bot.core.conversations import (
+    conversation_for_day,
+    do_swap,
+    evening_kind,
+    prompt_buttons,
+    prompt_text,
+)
+from bot.core.events import Outgoing, keyboard
+from bot.core.members import couple_members, couple_of, partner_of
+from bot.core.models import Conversation, Couple, Member
+from bot.core.rhythm import plan, record
+from bot.core.schedule import local_date, parse_hhmm, tonight_or_tomorrow
+from bot.core.zones import zone_info
+
+MAX_PAUSE_DAYS = 60
+AWAITING_TIME = "time"
+
+
+async def _paired(ctx: Ctx) -> tuple[Couple, Member] | None:
+    couple = await couple_of(ctx.session, ctx.member)
+    partner = await partner_of(ctx.session, ctx.member)
+    if couple is None or partner is None:
+        ctx.reply(texts.CHECKIN_NOT_PAIRED)
+        return None
+    return couple, partner
+
+
+def _next_words(ctx: Ctx, couple: Couple, member: Member) -> dict[str, str]:
+    at = parse_hhmm(couple.evening_time)
+    assert at is not None
+    return {"when": tonight_or_tomorrow(ctx.now, at, member.timezone), "time": couple.evening_time}
+
+
+async def set_time(ctx: Ctx, args: str) -> None:
+    """`/time HH:MM`: the couple's evening time, each partner in their own zone."""
+    paired = await _paired(ctx)
+    if paired is None:
+        return
+    couple, partner = paired
+    if not args.strip():
+        ctx.member.awaiting = AWAITING_TIME
+        ctx.reply(texts.TIME_ASK)
+        return
+    at = parse_hhmm(args)
+    if at is None:
+        ctx.reply(texts.TIME_BAD)
+        return
+    ctx.member.awaiting = None
+    couple.evening_time = f"{at:%H:%M}"
+    assert couple.id is not None
+    await plan(ctx.session, couple, await couple_members(ctx.session, couple.id), ctx.now)
+    ctx.reply(texts.TIME_SET.format(time=couple.evening_time))
+    ctx.push(
+        partner, texts.TIME_TOLD.format(partner=ctx.member.display_name, time=couple.evening_time)
+    )
+
+
+def _until_words(ctx: Ctx, couple: Couple, member: Member) -> str:
+    assert couple.paused_until is not None
+    return f"{couple.paused_until.astimezone(zone_info(member.timezone)):%a %d %b}"
+
+
+async def pause(ctx: Ctx, args: str) -> None:
+    """`/pause [days]` (default 7, at most 60): no prompts for both, both told."""
+    paired = await _paired(ctx)
+    if paired is None:
+        return
+    couple, partner = paired
+    raw = args.strip() or "7"
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAUSE_DAYS:
+        ctx.reply(texts.PAUSE_BAD)
+        return
+    couple.paused_until = ctx.now + timedelta(days=int(raw))
+    ctx.reply(texts.PAUSE_DONE.format(until=_until_words(ctx, couple, ctx.member)))
+    ctx.push(
+        partner,
+        texts.PAUSE_TOLD.format(
+            partner=ctx.member.display_name, until=_until_words(ctx, couple, partner)
+        ),
+    )
+
+
+async def resume(ctx: Ctx, _args: str) -> None:
+    paired = await _paired(ctx)
+    if paired is None:
+        return
+    couple, partner = paired
+    if couple.paused_until is None or couple.paused_until <= ctx.now:
+        ctx.reply(texts.RESUME_NOT_PAUSED)
+        return
+    couple.paused_until = None
+    ctx.reply(texts.RESUME_DONE.format(**_next_words(ctx, couple, ctx.member)))
+    ctx.push(
+        partner,
+        texts.RESUME_TOLD.format(
+            partner=ctx.member.display_name, **_next_words(ctx, couple, partner)
+        ),
+    )
+
+
+async def skip(ctx: Ctx, _args: str) -> None:
+    """`/skip`: swap today's open question for another (once a day)."""
+    paired = await _paired(ctx)
+    if paired is None:
+        return
+    couple, _ = paired
+    conversation = (
+        await ctx.session.get(Conversation, ctx.member.current_conversation_id)
+        if ctx.member.current_conversation_id
+        else None
+    )
+    if conversation is None or conversation.closed_at or conversation.revealed_at:
+        ctx.reply(texts.SKIP_NOTHING)
+        return
+    await do_swap(ctx, couple, conversation, lighter=False)
+
+
+async def checkin_now(ctx: Ctx, args: str, *, kind: str | None = None) -> None:
+    """`/checkin` or `/ask`: today's evening prompt now, to both, if it was not sent yet."""
+    paired = await _paired(ctx)
+    if paired is None:
+        return
+    couple, partner = paired
+    if couple.paused_until is not None and couple.paused_until > ctx.now:
+        ctx.reply(texts.CHECKIN_PAUSED.format(until=_until_words(ctx, couple, ctx.member)))
+        return
+    day = local_date(ctx.now, ctx.member.timezone)
+    assert couple.id is not None
+    existing = (
+        await ctx.session.exec(
+            select(Conversation).where(
+                Conversation.couple_id == couple.id, Conversation.day == day.isoformat()
+            )
+        )
+    ).first()
+    if existing is not None:
+        ctx.reply(texts.CHECKIN_SENT)
+        return
+    chosen = kind or evening_kind(couple, day) or "check-in"
+    conversation = await conversation_for_day(
+        ctx.session, ctx.content, couple, day, chosen, ctx.now
+    )
+    for member, other in ((ctx.member, partner), (partner, ctx.member)):
+        out = Outgoing(
+            to=recipient(member),
+            text=prompt_text(ctx.content, conversation, other.display_name),
+            buttons=prompt_buttons(conversation),
+        )
+        member_day = local_date(ctx.now, member.timezone).isoformat()
+        if await record(
+            ctx.session,
+            member,
+            out,
+            kind="evening",
+            day=member_day,
+            now=ctx.now,
+            conversation_id=conversation.id,
+        ):
+            member.current_conversation_id = conversation.id
+    await ctx.session.flush()
+
+
+async def ask(ctx: Ctx, args: str) -> None:
+    await checkin_now(ctx, args, kind="curiosity")
+
+
+def _settings_keyboard(couple: Couple) -> tuple[tuple[object, ...], ...]:
+    rows = [
+        [("🕗 Evening time", f"set:time:{couple.id}"), ("🌍 Time zone", f"set:zone:{couple.id}")]
+    ]
+    for rhythm, label in texts.RHYTHM_LABELS.items():
+        on = getattr(couple, f"{rhythm}_on")
+        rows.append([(f"{'✅' if on else '⬜'} {label}", f"set:toggle:{rhythm}:{couple.id}")])
+    days = couple.curiosity_days.split(",")
+    rows.append(
+        [
+            (f"{'●' if d in days else '○'}{d[:2].title()}", f"set:day:{d}:{couple.id}")
+            for d in texts.DAY_NAMES
+        ]
+    )
+    return keyboard(*rows)
+
+
+async def show_settings(ctx: Ctx, _args: str = "") -> None:
+    """`/settings`: an inline menu of time, zone, each rhythm and the curiosity days."""
+    paired = await _paired(ctx)
+    if paired is None:
+        return
+    couple, _ = paired
+    days = ", ".join(d.title() for d in couple.curiosity_days.split(",") if d) or "no days"
+    ctx.reply(
+        texts.SETTINGS.format(
+            time=couple.evening_time, zone=ctx.member.timezone or "UTC", days=days
+        ),
+        _settings_keyboard(couple),  # type: ignore[arg-type]
+    )
+
+
+async def settings_button(ctx: Ctx, parts: list[str]) -> None:
+    """`set:…:<couple id>` buttons; they act only on the presser's own couple."""
+    couple = await couple_of(ctx.session, ctx.member)
+    if couple is None or not parts or parts[-1] != str(couple.id):
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    from bot.core.profile import set_zone
+
+    match parts[:-1]:
+        case ["time"]:
+            await set_time(ctx, "")
+        case ["zone"]:
+            await set_zone(ctx, "")
+        case ["toggle", rhythm] if rhythm in texts.RHYTHM_LABELS:
+            column = f"{rhythm}_on"
+            setattr(couple, column, not getattr(couple, column))
+            await show_settings(ctx)
+        case ["day", day] if day in texts.DAY_NAMES:
+            days = [d for d in couple.curiosity_days.split(",") if d]
+            days = [d for d in days if d != day] if day in days else [*days, day]
+            couple.curiosity_days = ",".join(d for d in texts.DAY_NAMES if d in days)
+            await show_settings(ctx)
+        case _:
+            ctx.reply(texts.STALE_BUTTON)

@@ -1,0 +1,352 @@
+"""Evening conversations: the prompt both partners get, their sealed answers, and the reveal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.content import Library
+from bot.core import texts
+from bot.core.context import Ctx
+from bot.core.events import Button, MediaRef, keyboard
+from bot.core.members import partner_of
+from bot.core.models import Answer, Conversation, Couple, Delivery, Member
+from bot.core.prompts import choose, prompt_for_day, record_use
+from bot.core.schedule import local_date, parse_hhmm, tonight_or_tomorrow
+from bot.core.sql import insert
+
+DEPTH_STEP = 5  # conversations both answered at a depth before the next depth opens
+MEDIA_NAMES = {
+    "voice": "voice note",
+    "photo": "photo",
+    "video_note": "video note",
+    "sticker": "sticker",
+    "video": "video",
+    "audio": "audio message",
+    "document": "file",
+    "animation": "GIF",
+}
+
+
+def evening_kind(couple: Couple, day: date) -> str | None:
+    """What the evening brings: goals every other Sunday, curiosity on its days, else a check-in."""
+    weekday = texts.DAY_NAMES[day.weekday()]
+    if couple.goals_on and weekday == "sun" and day.isocalendar().week % 2 == 0:
+        return "goals"
+    if couple.curiosity_on and weekday in couple.curiosity_days.split(","):
+        return "curiosity"
+    if couple.checkin_on:
+        return "check-in"
+    return None
+
+
+def prompt_buttons(conversation: Conversation) -> tuple[tuple[Button, ...], ...]:
+    if conversation.kind != "curiosity":
+        return ()
+    row = [(texts.SKIP_BUTTON, f"skip:{conversation.id}")]
+    if (conversation.depth or 1) > 1:
+        row.append((texts.TOO_DEEP_BUTTON, f"deep:{conversation.id}"))
+    return keyboard(row)
+
+
+def prompt_text(library: Library, conversation: Conversation, partner_name: str) -> str:
+    prompt = library.get(conversation.prompt_id)
+    words = prompt.text if prompt else "What's on your mind tonight?"
+    template = {
+        "curiosity": texts.EVENING_CURIOSITY,
+        "goals": texts.EVENING_GOALS,
+    }.get(conversation.kind, texts.EVENING_CHECKIN)
+    return template.format(prompt=words, partner=partner_name)
+
+
+async def conversation_for_day(
+    session: AsyncSession, library: Library, couple: Couple, day: date, kind: str, now: datetime
+) -> Conversation:
+    """The couple's conversation for a local date: made by whichever partner's evening comes
+    first, found by the other. Making it closes the couple's previous open conversation."""
+    assert couple.id is not None
+    key = day.isoformat()
+    query = select(Conversation).where(Conversation.couple_id == couple.id, Conversation.day == key)
+    existing = (await session.exec(query)).first()
+    if existing is not None:
+        return existing
+    depth = couple.depth if kind == "curiosity" else None
+    prompt = await prompt_for_day(
+        session, library, couple_id=couple.id, kind=kind, depth=depth, day=key
+    )
+    await session.exec(
+        insert(session, Conversation)
+        .values(
+            couple_id=couple.id,
+            day=key,
+            kind=kind,
+            prompt_id=prompt.id,
+            depth=depth,
+            created_at=now,
+        )
+        .on_conflict_do_nothing()
+    )
+    conversation = (await session.exec(query)).one()
+    await session.exec(
+        update(Conversation)
+        .where(
+            col(Conversation.couple_id) == couple.id,
+            col(Conversation.id) != conversation.id,
+            col(Conversation.closed_at).is_(None),
+            col(Conversation.day) < key,
+        )
+        .values(closed_at=now)
+    )
+    return conversation
+
+
+@dataclass
+class Target:
+    conversation: Conversation
+    by_reply: bool
+
+
+async def _target(ctx: Ctx, reply_to: str | None) -> Target | None:
+    """The conversation a message answers: the prompt it replies to, else the latest one."""
+    if reply_to is not None:
+        conversation_id = (
+            await ctx.session.exec(
+                select(Delivery.conversation_id).where(
+                    Delivery.member_id == ctx.member.id, Delivery.message_ref == reply_to
+                )
+            )
+        ).first()
+        if conversation_id is not None:
+            found = await ctx.session.get(Conversation, conversation_id)
+            if found is not None and found.couple_id == ctx.member.couple_id:
+                return Target(found, by_reply=True)
+    if ctx.member.current_conversation_id is None:
+        return None
+    found = await ctx.session.get(Conversation, ctx.member.current_conversation_id)
+    if found is None or found.couple_id != ctx.member.couple_id:
+        return None
+    return Target(found, by_reply=False)
+
+
+def _media_json(media: MediaRef | None) -> dict[str, Any] | None:
+    if media is None:
+        return None
+    return {
+        "channel": media.channel,
+        "kind": media.kind,
+        "ref": media.ref,
+        "caption": media.caption,
+    }
+
+
+async def answer(ctx: Ctx, text: str | None, media: MediaRef | None, reply_to: str | None) -> bool:
+    """Take a message as an answer if there is a conversation for it; False if there is none."""
+    target = await _target(ctx, reply_to)
+    if target is None:
+        return False
+    conversation = target.conversation
+    couple = await ctx.session.get(Couple, conversation.couple_id, with_for_update=True)
+    await ctx.session.refresh(conversation, with_for_update=True)
+    assert couple is not None
+    assert ctx.member.id is not None
+    assert conversation.id is not None
+    partner = await partner_of(ctx.session, ctx.member)
+    partner_name = partner.display_name if partner else "your partner"
+    if conversation.closed_at is not None or conversation.revealed_at is not None:
+        ctx.session.add(
+            Answer(
+                conversation_id=conversation.id,
+                member_id=ctx.member.id,
+                text=text,
+                media=_media_json(media),
+                late=True,
+                created_at=ctx.now,
+                updated_at=ctx.now,
+            )
+        )
+        at = parse_hhmm(couple.evening_time)
+        assert at is not None
+        when = tonight_or_tomorrow(ctx.now, at, ctx.member.timezone)
+        template = texts.LATE_ANSWER if conversation.closed_at else texts.ALREADY_REVEALED
+        ctx.reply(template.format(when=when, time=couple.evening_time))
+        return True
+    mine = (
+        await ctx.session.exec(
+            select(Answer).where(
+                Answer.conversation_id == conversation.id,
+                Answer.member_id == ctx.member.id,
+                col(Answer.late).is_(False),
+            )
+        )
+    ).first()
+    if mine is None:
+        mine = Answer(
+            conversation_id=conversation.id,
+            member_id=ctx.member.id,
+            text=text,
+            media=_media_json(media),
+            created_at=ctx.now,
+            updated_at=ctx.now,
+        )
+        ctx.session.add(mine)
+        replaced = False
+    else:
+        mine.text, mine.media, mine.updated_at = text, _media_json(media), ctx.now
+        replaced = True
+    theirs = None
+    if partner is not None:
+        theirs = (
+            await ctx.session.exec(
+                select(Answer).where(
+                    Answer.conversation_id == conversation.id,
+                    Answer.member_id == partner.id,
+                    col(Answer.late).is_(False),
+                )
+            )
+        ).first()
+    if partner is None or theirs is None:
+        template = texts.REPLACED if replaced else texts.SEALED
+        ctx.reply(template.format(partner=partner_name))
+        return True
+    await _reveal(ctx, couple, conversation, partner, mine, theirs)
+    return True
+
+
+def _reveal_message(
+    library: Library, conversation: Conversation, author: Member, answer_row: Answer
+) -> tuple[str, MediaRef | None]:
+    prompt = library.get(conversation.prompt_id)
+    prompt_words = prompt.text if prompt else "tonight's question"
+    if answer_row.media:
+        media = MediaRef(**answer_row.media)
+        name = MEDIA_NAMES.get(media.kind, media.kind)
+        return texts.REVEAL_MEDIA.format(
+            partner=author.display_name, prompt=prompt_words, media=name
+        ), media
+    return (
+        texts.REVEAL.format(
+            partner=author.display_name, prompt=prompt_words, answer=answer_row.text or ""
+        ),
+        None,
+    )
+
+
+async def _reveal(
+    ctx: Ctx,
+    couple: Couple,
+    conversation: Conversation,
+    partner: Member,
+    mine: Answer,
+    theirs: Answer,
+) -> None:
+    """Both have answered: each gets the other's words, once, and one warm line."""
+    conversation.revealed_at = ctx.now
+    for reader, author, words in ((ctx.member, partner, theirs), (partner, ctx.member, mine)):
+        text, media = _reveal_message(ctx.content, conversation, author, words)
+        key = f"reveal:{conversation.id}:{reader.id}"
+        if media is None:
+            ctx.push(reader, f"{text}\n\n{texts.TOGETHER}", kind="reveal", key=key)
+        else:
+            ctx.push(reader, text, kind="reveal", key=key, media=media)
+            ctx.push(
+                reader,
+                texts.TOGETHER,
+                kind="together",
+                key=f"together:{conversation.id}:{reader.id}",
+            )
+    if conversation.kind == "curiosity" and conversation.depth == couple.depth:
+        couple.depth_answered += 1
+        if couple.depth_answered >= DEPTH_STEP and couple.depth < 3:
+            couple.depth += 1
+            couple.depth_answered = 0
+
+
+async def swap(ctx: Ctx, conversation_id: str, *, lighter: bool) -> None:
+    """ "Skip" (another question at the same depth, once a day) or "Too deep for now"."""
+    conversation = (
+        await ctx.session.get(Conversation, int(conversation_id))
+        if conversation_id.isdigit()
+        else None
+    )
+    couple = await ctx.session.get(Couple, ctx.member.couple_id) if ctx.member.couple_id else None
+    if (
+        conversation is None
+        or couple is None
+        or conversation.couple_id != couple.id
+        or conversation.closed_at is not None
+        or conversation.revealed_at is not None
+    ):
+        ctx.reply(texts.SKIP_NOTHING)
+        return
+    await do_swap(ctx, couple, conversation, lighter=lighter)
+
+
+async def do_swap(ctx: Ctx, couple: Couple, conversation: Conversation, *, lighter: bool) -> None:
+    assert couple.id is not None
+    assert conversation.id is not None
+    partner = await partner_of(ctx.session, ctx.member)
+    answered = (
+        await ctx.session.exec(
+            select(Answer.member_id).where(
+                Answer.conversation_id == conversation.id, col(Answer.late).is_(False)
+            )
+        )
+    ).all()
+    if partner is not None and partner.id in answered:
+        ctx.reply(texts.SKIP_ANSWERED.format(partner=partner.display_name))
+        return
+    today = local_date(ctx.now, ctx.member.timezone).isoformat()
+    if not lighter and couple.skipped_on == today:
+        ctx.reply(texts.SKIP_USED)
+        return
+    depth = conversation.depth
+    if lighter and depth is not None:
+        depth = max(1, depth - 1)
+        couple.depth = min(couple.depth, depth)
+        couple.depth_answered = 0
+    else:
+        couple.skipped_on = today
+    prompt = await choose(
+        ctx.session,
+        ctx.content,
+        couple_id=couple.id,
+        kind=conversation.kind,
+        depth=depth,
+        day=conversation.day,
+        avoid=conversation.prompt_id,
+    )
+    conversation.prompt_id, conversation.depth = prompt.id, depth
+    await record_use(
+        ctx.session,
+        couple_id=couple.id,
+        kind=conversation.kind,
+        day=conversation.day,
+        prompt_id=prompt.id,
+    )
+    for old in answered:  # an answer to the old question would not fit the new one
+        await ctx.session.exec(
+            update(Answer)
+            .where(col(Answer.conversation_id) == conversation.id, col(Answer.member_id) == old)
+            .values(late=True)
+        )
+    partner_name = partner.display_name if partner else "your partner"
+    intro = texts.TOO_DEEP_DONE if lighter else texts.SKIPPED
+    ctx.reply(
+        f"{intro}\n{prompt_text(ctx.content, conversation, partner_name)}",
+        prompt_buttons(conversation),
+    )
+    if partner is not None and partner.current_conversation_id == conversation.id:
+        told = texts.TOO_DEEP_TOLD if lighter else texts.SKIP_TOLD
+        ctx.push(
+            partner,
+            f"{told.format(partner=ctx.member.display_name)}\n"
+            f"{prompt_text(ctx.content, conversation, ctx.member.display_name)}",
+            prompt_buttons(conversation),
+            kind="swap",
+            conversation_id=conversation.id,
+        )

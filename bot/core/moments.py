@@ -1,0 +1,38 @@
+"""Shared moments recorded from buttons: an affection idea done; the appreciation nudge."""
+
+from __future__ import annotations
+
+from bot.core import texts
+from bot.core.context import Ctx
+from bot.core.members import couple_of, partner_of
+from bot.core.models import Moment
+from bot.core.sql import insert
+
+
+async def affection_done(ctx: Ctx, couple_id: str, day: str) -> None:
+    """ "Done 🤗": one shared moment per couple and day, whoever presses first."""
+    couple = await couple_of(ctx.session, ctx.member)
+    if couple is None or str(couple.id) != couple_id or len(day) != 10:
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    result = await ctx.session.exec(
+        insert(ctx.session, Moment)
+        .values(
+            couple_id=couple.id,
+            kind="affection",
+            day=day,
+            member_id=ctx.member.id,
+            created_at=ctx.now,
+        )
+        .on_conflict_do_nothing()
+    )
+    ctx.reply(texts.AFFECTION_DONE if result.rowcount else texts.AFFECTION_ALREADY)
+
+
+async def appreciation_button(ctx: Ctx, couple_id: str) -> None:
+    couple = await couple_of(ctx.session, ctx.member)
+    partner = await partner_of(ctx.session, ctx.member)
+    if couple is None or partner is None or str(couple.id) != couple_id:
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    ctx.reply(texts.APPRECIATION_SOON.format(partner=partner.display_name))
