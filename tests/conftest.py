@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
@@ -70,6 +70,23 @@ class Harness:
             await self.channel.send(out)
         await self.service.outbox.deliver_due()
         return replies
+
+    async def advance(self, delta: timedelta) -> None:
+        """Move the clock, running everything that falls due on the way (like the console)."""
+        target = self.clock.now() + delta
+        while (wakeup := await self.service.next_wakeup()) is not None and wakeup <= target:
+            if wakeup > self.clock.now():
+                self.clock.set(wakeup)
+            await self.service.run_due()
+        self.clock.set(target)
+        await self.service.run_due()
+
+    def prompts_to(self, who: str) -> list[Outgoing]:
+        return [
+            out
+            for out in self.channel.sent
+            if out.to.chat_id == who and "Just reply to answer" in out.text
+        ]
 
     async def pair(self, a: str = "a", b: str = "b") -> None:
         replies = await self.say(a, "/pair")

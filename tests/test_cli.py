@@ -89,3 +89,20 @@ def test_console_start_must_carry_an_offset() -> None:
     result = run_bot("console", "--start", "2026-12-01T16:00:00")
     assert result.returncode == 2
     assert "UTC offset" in result.stderr
+
+
+def test_console_evening_checkin_and_both_reveals() -> None:
+    script = (
+        "a: /start\nb: /start\na: /timezone Europe/Berlin\nb: /timezone Europe/Berlin\n:pair\n"
+        ":advance 4h\na: I loved our walk\nb: Long day, but your text made me smile\n"
+    )
+    result = run_bot("console", "--start", "2026-12-01T16:00:00+00:00", stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "[to a] 🌙 Tonight's check-in:" in out
+    assert "[to b] 🌙 Tonight's check-in:" in out
+    assert "[to a] Thank you 💌 Your answer stays sealed until Sam answers too." in out
+    assert "[to b] 💬 Alex's answer to" in out
+    assert "I loved our walk" in out
+    assert "[to a] 💬 Sam's answer to" in out
+    assert "your text made me smile" in out
