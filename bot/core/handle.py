@@ -9,6 +9,7 @@ from bot.core.context import Ctx
 from bot.core.events import ButtonPress, Command, Event, Media, MediaRef, Text, Unsupported
 from bot.core.members import couple_of
 from bot.core.schedule import parse_hhmm, tonight_or_tomorrow
+from bot.core.zones import parse_zone
 
 CommandHandler = Callable[[Ctx, str], Awaitable[None]]
 
@@ -94,13 +95,21 @@ async def _message(
     """A message: an answer if a conversation is waiting for one, else a typed setting, else a
     kind word about what comes next."""
     member = ctx.member
-    if member.awaiting == profile.AWAITING_ZONE and text and media is None:
-        await profile.set_zone(ctx, text)
+    typed = text if text and media is None else None
+    if typed and member.awaiting == profile.AWAITING_ZONE and parse_zone(typed):
+        await profile.set_zone(ctx, typed)
         return
-    if member.awaiting == controls.AWAITING_TIME and text and media is None:
-        await controls.set_time(ctx, text)
+    if typed and member.awaiting == controls.AWAITING_TIME and parse_hhmm(typed):
+        await controls.set_time(ctx, typed)
         return
     if member.couple_id is not None and await conversations.answer(ctx, text, media, reply_to):
+        return
+    # Not a setting we understood and nothing to answer: help with the setting that was asked.
+    if typed and member.awaiting == profile.AWAITING_ZONE:
+        await profile.set_zone(ctx, typed)
+        return
+    if typed and member.awaiting == controls.AWAITING_TIME:
+        await controls.set_time(ctx, typed)
         return
     couple = await couple_of(ctx.session, member)
     if couple is None:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from bot.core.events import ButtonPress, Text
+from bot.core.events import ButtonPress, Media, MediaRef, Text
 from bot.core.models import Answer, Conversation, Couple, Delivery
 from bot.db import Database
 from bot.outbox import Outbox
@@ -276,3 +276,64 @@ async def test_a_restart_in_the_middle_of_a_fan_out_sends_nothing_twice(
     sent = [out.to.chat_id for out in bot.channel.sent + channel.sent]
     assert sorted(sent) == sorted({out.to.chat_id for out in bot.channel.sent + channel.sent})
     assert len(sent) == 20
+
+
+async def test_a_voice_note_answer_is_revealed_as_media(bot: Harness) -> None:
+    await paired(bot)
+    await bot.advance(timedelta(hours=3, minutes=31))
+    bot.channel.clear()
+    voice = MediaRef(channel="test", kind="voice", ref="file-123")
+    await bot.send(Media(sender=sender("a", "Alex"), media=voice))
+    await bot.say("b", "words")
+    [reveal] = [out for out in bot.channel.sent if out.to.chat_id == "b" and out.media]
+    assert reveal.media == voice
+    assert "answered" in reveal.text
+    assert "voice note" in reveal.text
+
+
+async def test_an_answer_is_not_mistaken_for_a_setting(bot: Harness) -> None:
+    await paired(bot)
+    await bot.advance(timedelta(hours=3, minutes=31))
+    await bot.say("a", "/timezone")  # asks; Alex answers the evening question instead
+    [sealed] = await bot.say("a", "I loved our walk")
+    assert "sealed" in sealed.text
+    [zone] = await bot.say("a", "Tokyo")  # a zone is still understood
+    assert "Asia/Tokyo" in zone.text
+
+
+async def test_weekly_nudges_come_on_their_days_and_never_more_than_three_a_day(
+    bot: Harness,
+) -> None:
+    await paired(bot)  # Tuesday 1 December
+    await bot.advance(timedelta(days=7))
+    async with bot.service.db.session() as session:
+        rows = (await session.exec(select(Delivery).where(col(Delivery.proactive)))).all()
+    kinds_by_day: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        if row.member_id == rows[0].member_id:
+            assert row.day is not None
+            kinds_by_day[row.day].append(row.kind)
+    assert "appreciation" in kinds_by_day["2026-12-02"]  # Wednesday
+    assert "date" in kinds_by_day["2026-12-03"]  # Thursday
+    assert "affection" in kinds_by_day["2026-12-05"]  # Saturday morning
+    assert all(len(kinds) <= 3 for kinds in kinds_by_day.values())
+    nudge = next(o for o in bot.channel.sent if o.to.chat_id == "a" and "💌" in o.text)
+    pressed = await bot.send(ButtonPress(sender=sender("a", "Alex"), data=nudge.buttons[0][0].data))
+    assert "coming soon" in pressed[0].text
+
+
+async def test_the_scheduler_beat_runs_the_tick(bot: Harness) -> None:
+    from bot.scheduler import Beat
+
+    await paired(bot)
+    bot.clock.set(datetime(2026, 12, 1, 19, 31, tzinfo=UTC))
+    beat = Beat(bot.service, seconds=0.05)
+    beat.start()
+    try:
+        for _ in range(100):
+            if bot.prompts_to("a"):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        beat.stop()
+    assert len(bot.prompts_to("a")) == 1
