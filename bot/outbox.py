@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from bot.channels.base import Channel, PermanentSendError, TemporarySendError
+from bot.channels.base import Channel, PermanentSendError, RejectedSendError, TemporarySendError
 from bot.clock import Clock
 from bot.core.events import Outgoing, Recipient
 from bot.core.members import mark_unreachable
@@ -83,11 +83,11 @@ class Outbox:
         """Send every claimable delivery once; return how many were sent."""
         sent = 0
         for item in await self.claim(limit):
-            if await self._send(item):
+            if await self.send(item):
                 sent += 1
         return sent
 
-    async def _send(self, item: Claimed) -> bool:
+    async def send(self, item: Claimed) -> bool:
         channel = self.channels[item.out.to.channel]
         try:
             ref = await channel.send(item.out)
@@ -95,6 +95,17 @@ class Outbox:
             await self._retry_later(item, error.retry_after)
             log.warning(
                 "send failed, will retry",
+                extra={
+                    "delivery": item.delivery_id,
+                    "member": item.out.to.member_id,
+                    "reason": str(error),
+                },
+            )
+            return False
+        except RejectedSendError as error:
+            await self._mark(item.delivery_id, status="failed")
+            log.error(
+                "message rejected by the channel",
                 extra={
                     "delivery": item.delivery_id,
                     "member": item.out.to.member_id,
@@ -130,4 +141,15 @@ class Outbox:
         async with self.db.session() as session:
             await session.exec(
                 update(Delivery).where(col(Delivery.id) == delivery_id).values(**values)
+            )
+
+    async def release(self, delivery_ids: list[int]) -> None:
+        """Hand back claimed deliveries that were not sent (a clean shutdown): due again now."""
+        if not delivery_ids:
+            return
+        async with self.db.session() as session:
+            await session.exec(
+                update(Delivery)
+                .where(col(Delivery.id).in_(delivery_ids), col(Delivery.status) == "pending")
+                .values(next_attempt_at=self.clock.now())
             )

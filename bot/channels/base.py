@@ -27,3 +27,7 @@ class TemporarySendError(Exception):
 
 class PermanentSendError(Exception):
     """This member cannot be reached (they blocked the bot, deleted the chat...)."""
+
+
+class RejectedSendError(Exception):
+    """The platform refused this message for good (but the member is fine): do not retry."""
