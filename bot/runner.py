@@ -1,19 +1,95 @@
-"""`python -m bot`: run every channel whose token is set."""
+"""`python -m bot`: run every channel whose token is set, with one beat and one outbox."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
 import sys
 
+from bot.app import build
+from bot.channels.base import Channel
+from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.pacing import OutboxWorker
+from bot.scheduler import Beat
 
 log = logging.getLogger(__name__)
 
 
-async def run(settings: Settings) -> int:
-    missing = list(settings.channels)
-    print(
-        f"The {', '.join(missing)} channel is not built yet; try `python -m bot console`.",
-        file=sys.stderr,
-    )
-    return 2
+def check_settings(settings: Settings) -> str | None:
+    """A sentence saying what is wrong with the settings, or None."""
+    if settings.webhook_url and not settings.webhook_secret:
+        return (
+            "WEBHOOK_URL is set but WEBHOOK_SECRET is not: "
+            "set a secret so that only Telegram can post updates."
+        )
+    if (
+        settings.webhook_url
+        and not settings.webhook_url.startswith("https://")
+        and "127.0.0.1" not in settings.webhook_url
+        and "localhost" not in settings.webhook_url
+    ):
+        return "WEBHOOK_URL must be an https:// URL (Telegram only posts to HTTPS)."
+    return None
+
+
+async def run(
+    settings: Settings, clock: Clock | None = None, stop: asyncio.Event | None = None
+) -> int:
+    """Run until SIGINT/SIGTERM (or `stop` is set); return the exit status."""
+    problem = check_settings(settings)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    clock = clock or SystemClock()
+    stop = stop or asyncio.Event()
+    channels: dict[str, Channel] = {}
+    telegram_app = None
+    if "telegram" in settings.channels:
+        from bot.channels.telegram import TelegramChannel, build_application
+
+        telegram_app = build_application(settings)
+        channels["telegram"] = TelegramChannel(telegram_app.bot)
+    if "discord" in settings.channels and not channels:
+        print("The Discord channel is not built yet; set BOT_TOKEN for Telegram.", file=sys.stderr)
+        return 2
+    service = await build(settings, clock, channels)
+    worker = OutboxWorker(service.outbox, rate=settings.send_rate_per_second)
+    runners = []
+    if telegram_app is not None:
+        from bot.channels.telegram import TelegramRunner
+
+        runners.append(TelegramRunner(settings, telegram_app, service, worker.wake))
+
+    async def beat_job() -> None:
+        await service.tick()
+        worker.wake()
+
+    beat = Beat(beat_job, settings.tick_seconds)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    started = []
+    try:
+        for runner in runners:
+            await runner.start()
+            started.append(runner)
+        worker.start()
+        beat.start()
+        await beat_job()  # catch up at once after a restart
+        log.info("rekindle is running", extra={"channels": ",".join(channels)})
+        await stop.wait()
+    finally:
+        log.info("rekindle is stopping")
+        await beat.stop()
+        for runner in reversed(started):
+            await runner.stop()
+        await worker.stop()
+        await service.db.dispose()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(signum)
+    return 0

@@ -1,4 +1,5 @@
-"""The one periodic beat: APScheduler calls `Rekindle.run_due` every TICK_SECONDS.
+"""The one periodic beat: APScheduler runs a job (record what is due, wake the sender) every
+TICK_SECONDS.
 
 The scheduler holds no state of its own (PTB's JobQueue jobs cannot be persisted, and a job
 store must not be shared between processes): the database says what is due, and unique
@@ -7,20 +8,21 @@ delivery keys make a late, doubled or concurrent beat harmless.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
-from bot.service import Rekindle
 
 log = logging.getLogger(__name__)
 
 
 class Beat:
-    """Runs `service.run_due()` every `seconds`, never two at once in this process."""
+    """Runs `job()` every `seconds`, never two at once in this process."""
 
-    def __init__(self, service: Rekindle, seconds: float) -> None:
-        self.service = service
+    def __init__(self, job: Callable[[], Awaitable[object]], seconds: float) -> None:
+        self.job = job
+        self._current: asyncio.Task[object] | None = None
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.scheduler.add_job(
             self._beat,
@@ -33,8 +35,9 @@ class Beat:
         )
 
     async def _beat(self) -> None:
+        self._current = asyncio.current_task()
         try:
-            await self.service.run_due()
+            await self.job()
         except Exception:
             # One bad beat must not stop the next: log it (ids only) and carry on.
             log.exception("scheduler beat failed")
@@ -42,5 +45,9 @@ class Beat:
     def start(self) -> None:
         self.scheduler.start()
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
+        """Stop beating, and let a beat that is under way finish (nothing is cut off)."""
         self.scheduler.shutdown(wait=False)
+        current = self._current
+        if current is not None and not current.done() and current is not asyncio.current_task():
+            await asyncio.gather(current, return_exceptions=True)

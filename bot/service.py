@@ -14,8 +14,8 @@ from bot.core import rhythm
 from bot.core.context import Ctx, recipient
 from bot.core.events import Event, Outgoing
 from bot.core.handle import handle
-from bot.core.members import member_for
-from bot.core.models import Delivery, Schedule
+from bot.core.members import mark_unreachable, member_for
+from bot.core.models import Delivery, Member, Schedule
 from bot.core.pairing import PairingRace
 from bot.db import Database
 from bot.outbox import Outbox
@@ -89,3 +89,14 @@ class Rekindle:
             ).one()
         moments = [m for m in (schedule, retry) if m is not None]
         return min(moments) if moments else None
+
+    async def channel_unreachable(self, channel: str, user_id: str) -> None:
+        """The channel reports that this user blocked the bot (or closed their DMs)."""
+        async with self.db.session() as session:
+            member = (
+                await session.exec(
+                    select(Member).where(Member.channel == channel, Member.user_id == user_id)
+                )
+            ).first()
+            if member is not None and member.id is not None:
+                await mark_unreachable(session, member.id, self.clock.now())

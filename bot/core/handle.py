@@ -46,6 +46,25 @@ COMMANDS: dict[str, CommandHandler] = {
 }
 
 
+# What each command does, in the words a chat app's command menu shows (Telegram's
+# setMyCommands, Discord's slash command descriptions).
+DESCRIPTIONS: dict[str, str] = {
+    "start": "Begin, or open your partner's invite",
+    "pair": "Invite your partner, or join with a code",
+    "checkin": "Today's evening question, now",
+    "ask": "A curiosity question, now",
+    "skip": "Swap today's question for another",
+    "time": "When the evening question comes",
+    "timezone": "Set your time zone",
+    "settings": "Time, time zone and which nudges you get",
+    "pause": "Take a break for some days",
+    "resume": "Start again after a pause",
+    "unpair": "End the pairing",
+    "privacy": "Who sees what you write",
+    "help": "What I can do",
+}
+
+
 async def handle(ctx: Ctx, event: Event) -> None:
     """Decide what the event means and record what should be said."""
     match event:

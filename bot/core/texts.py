@@ -203,3 +203,4 @@ RHYTHM_LABELS = {
     "affection": "Affection ideas",
     "date": "Date-night nudges",
 }
+SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please send that again in a moment."

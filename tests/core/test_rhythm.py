@@ -327,7 +327,7 @@ async def test_the_scheduler_beat_runs_the_tick(bot: Harness) -> None:
 
     await paired(bot)
     bot.clock.set(datetime(2026, 12, 1, 19, 31, tzinfo=UTC))
-    beat = Beat(bot.service, seconds=0.05)
+    beat = Beat(bot.service.run_due, seconds=0.05)
     beat.start()
     try:
         for _ in range(100):
@@ -335,5 +335,5 @@ async def test_the_scheduler_beat_runs_the_tick(bot: Harness) -> None:
                 break
             await asyncio.sleep(0.05)
     finally:
-        beat.stop()
+        await beat.stop()
     assert len(bot.prompts_to("a")) == 1

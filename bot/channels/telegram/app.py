@@ -1,0 +1,91 @@
+"""Building and running the Telegram application: long polling, or PTB's webhook server."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from urllib.parse import urlparse
+
+from telegram import BotCommand
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.request import BaseRequest
+
+from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.handlers import Handlers
+from bot.config import Settings
+from bot.core.handle import DESCRIPTIONS
+from bot.service import Rekindle
+
+log = logging.getLogger(__name__)
+
+POLL_TIMEOUT = 10  # seconds a getUpdates long poll may wait
+
+
+def build_application(settings: Settings, request: BaseRequest | None = None) -> Application:  # type: ignore[type-arg]
+    """The PTB application, not yet started: its bot is what the outbox sends with.
+    `request` replaces the HTTP layer (tests pass an offline one)."""
+    assert settings.bot_token is not None
+    builder = (
+        ApplicationBuilder()
+        .token(settings.bot_token.get_secret_value())
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
+        .rate_limiter(
+            # No retries by default: the outbox reschedules on flood control itself; direct
+            # replies ask for retries per call (see TelegramChannel).
+            AIORateLimiter(overall_max_rate=settings.send_rate_per_second, max_retries=0)
+        )
+        .job_queue(None)  # our own stateless beat schedules everything (see bot/scheduler.py)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.get_updates_read_timeout(POLL_TIMEOUT + 5)
+    return builder.build()
+
+
+class TelegramRunner:
+    """Starts and stops the Telegram side: handlers, command menu, polling or webhook."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        application: Application,  # type: ignore[type-arg]
+        service: Rekindle,
+        on_pushed: Callable[[], None],
+    ) -> None:
+        self.settings = settings
+        self.application = application
+        replies = TelegramChannel(application.bot, retry_in_place=True)
+        Handlers(service, replies, on_pushed).register(application)
+
+    async def start(self) -> None:
+        app = self.application
+        await app.initialize()  # getMe: the bot's username, for deep links
+        await app.bot.set_my_commands(
+            [BotCommand(name, description) for name, description in DESCRIPTIONS.items()]
+        )
+        await app.start()
+        assert app.updater is not None
+        if self.settings.webhook_url:
+            secret = self.settings.webhook_secret
+            await app.updater.start_webhook(
+                listen=self.settings.webhook_listen,
+                port=self.settings.webhook_port,
+                url_path=urlparse(self.settings.webhook_url).path.lstrip("/"),
+                webhook_url=self.settings.webhook_url,
+                secret_token=secret.get_secret_value() if secret else None,
+            )
+            log.info("telegram webhook server started", extra={"port": self.settings.webhook_port})
+        else:
+            await app.updater.start_polling(timeout=POLL_TIMEOUT)
+            log.info("telegram long polling started")
+
+    async def stop(self) -> None:
+        """Stop taking updates, finish the ones already taken, then close."""
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()

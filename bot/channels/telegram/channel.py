@@ -1,0 +1,100 @@
+"""Sending one outgoing message through the Telegram Bot API, with errors sorted into
+"try again later", "this member cannot be reached" and "this message cannot be sent"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ExtBot
+
+from bot.channels.base import PermanentSendError, RejectedSendError, TemporarySendError
+from bot.channels.telegram.render import html_pieces, keyboard, message_text
+from bot.core.events import MediaRef, Outgoing
+
+NAME = "telegram"
+REPLY_RETRIES = 2  # a direct reply waits out flood control this often before giving up
+_UNREACHABLE = ("chat not found", "user is deactivated", "bot was blocked", "bot can't initiate")
+
+
+def media_ref(chat_id: int, message_id: int, kind: str, caption: str | None) -> MediaRef:
+    """A Telegram message kept by reference, to be relayed later with copyMessage."""
+    return MediaRef(channel=NAME, kind=kind, ref=f"{chat_id}:{message_id}", caption=caption)
+
+
+class TelegramChannel:
+    """One way to reach a member on Telegram.
+
+    For the outbox (`retry_in_place=False`) flood control is raised at once, so the delivery is
+    rescheduled instead of holding its chat's turn; direct replies let PTB's AIORateLimiter wait
+    and retry in place.
+    """
+
+    name = NAME
+
+    def __init__(self, bot: ExtBot[Any], *, retry_in_place: bool = False) -> None:
+        self.bot = bot
+        # AIORateLimiter's per-call argument is its number of retries (the default is none).
+        self._limits = REPLY_RETRIES if retry_in_place else None
+
+    async def send(self, out: Outgoing) -> str | None:
+        try:
+            return await self._send(out)
+        except RetryAfter as error:
+            raise TemporarySendError(
+                "flood control", retry_after=_seconds(error.retry_after)
+            ) from error
+        except Forbidden as error:
+            raise PermanentSendError(error.message) from error
+        except BadRequest as error:
+            if any(marker in error.message.lower() for marker in _UNREACHABLE):
+                raise PermanentSendError(error.message) from error
+            raise RejectedSendError(error.message) from error
+        except (TimedOut, NetworkError) as error:
+            raise TemporarySendError(type(error).__name__) from error
+
+    async def _send(self, out: Outgoing) -> str | None:
+        chat_id = int(out.to.chat_id)
+        username = self.bot.username if self.bot._bot_user is not None else None
+        pieces = html_pieces(message_text(out, username))
+        first: Message | None = None
+        markup = keyboard(out)
+        for index, piece in enumerate(pieces):
+            last = index == len(pieces) - 1 and out.media is None
+            sent = await self.bot.send_message(
+                chat_id,
+                piece,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if last else None,
+                disable_notification=out.silent,
+                rate_limit_args=self._limits,
+            )
+            first = first or sent
+        if out.media is not None:
+            copied = await self._relay(chat_id, out.media, out)
+            if first is None:
+                return copied
+        return str(first.message_id) if first else None
+
+    async def _relay(self, chat_id: int, media: MediaRef, out: Outgoing) -> str:
+        if media.channel != NAME:
+            raise RejectedSendError(f"cannot relay {media.channel} media on Telegram")
+        source_chat, _, source_message = media.ref.partition(":")
+        copied = await self.bot.copy_message(
+            chat_id,
+            from_chat_id=int(source_chat),
+            message_id=int(source_message),
+            reply_markup=keyboard(out),
+            disable_notification=out.silent,
+            rate_limit_args=self._limits,
+        )
+        return str(copied.message_id)
+
+
+def _seconds(value: object) -> float:
+    total_seconds = getattr(value, "total_seconds", None)
+    if callable(total_seconds):
+        return float(total_seconds())
+    return float(value)  # type: ignore[arg-type]
