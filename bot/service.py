@@ -10,13 +10,13 @@ from sqlmodel import select
 
 from bot.clock import Clock
 from bot.content import Library
-from bot.core import rhythm
 from bot.core.context import Ctx, recipient
 from bot.core.events import Event, Outgoing
 from bot.core.handle import handle
 from bot.core.members import mark_unreachable, member_for
 from bot.core.models import Delivery, Member, Schedule
 from bot.core.pairing import PairingRace
+from bot.core.tick import tick
 from bot.db import Database
 from bot.outbox import Outbox
 
@@ -64,7 +64,7 @@ class Rekindle:
         recorded = 0
         while True:
             async with self.db.session() as session:
-                handled, made = await rhythm.tick(session, self.content, self.clock.now(), batch)
+                handled, made = await tick(session, self.content, self.clock.now(), batch)
             recorded += made
             if handled < batch:
                 break

@@ -1,4 +1,4 @@
-"""The daily rhythm: when each member's next prompt or nudge is due, and the tick that sends it.
+"""The daily rhythm: when each member's next prompt or nudge is due (`bot/core/tick.py` sends).
 
 Each (member, rhythm) has one row in `schedule` with its next due instant, indexed, so a tick
 with nothing due is one index probe. A due row becomes a delivery whose unique key names
@@ -15,12 +15,8 @@ from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.content import Library
-from bot.core import texts
-from bot.core.conversations import conversation_for_day, evening_kind, prompt_buttons, prompt_text
-from bot.core.events import Outgoing, Recipient, keyboard
-from bot.core.models import Answer, Conversation, Couple, Delivery, Member, Schedule
-from bot.core.prompts import prompt_for_day
+from bot.core.events import Outgoing
+from bot.core.models import Couple, Delivery, Member, Schedule
 from bot.core.schedule import local_date, local_moment, parse_hhmm
 from bot.core.sql import insert
 from bot.core.zones import zone_info
@@ -134,147 +130,3 @@ async def record(
         .on_conflict_do_nothing(index_elements=["key"])
     )
     return bool(result.rowcount)
-
-
-@dataclass
-class Due:
-    schedule: Schedule
-    member: Member
-    couple: Couple
-    partner: Member | None
-
-
-async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Due]:
-    query = (
-        select(Schedule, Member, Couple)
-        .join(Member, col(Member.id) == Schedule.member_id)
-        .join(Couple, col(Couple.id) == Member.couple_id)
-        .where(Schedule.next_due_at <= now)
-        .order_by(col(Schedule.next_due_at))
-        .limit(limit)
-    )
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=Schedule)
-    rows = (await session.exec(query)).all()
-    couple_ids = {couple.id for _, _, couple in rows}
-    everyone = (
-        await session.exec(select(Member).where(col(Member.couple_id).in_(couple_ids)))
-    ).all()
-    by_couple: dict[int | None, list[Member]] = {}
-    for person in everyone:
-        by_couple.setdefault(person.couple_id, []).append(person)
-    due = []
-    for schedule, member, couple in rows:
-        partner = next((p for p in by_couple.get(couple.id, []) if p.id != member.id), None)
-        due.append(Due(schedule, member, couple, partner))
-    return due
-
-
-async def tick(
-    session: AsyncSession, library: Library, now: datetime, limit: int = 2000
-) -> tuple[int, int]:
-    """Turn up to `limit` due schedule rows into deliveries. Returns (rows handled, deliveries
-    recorded); call again while rows handled == limit."""
-    recorded = 0
-    claimed = await claim_due(session, now, limit)
-    for item in claimed:
-        slot = item.schedule.next_due_at
-        if now - slot <= GRACE and await _fire(session, library, item, slot, now):
-            recorded += 1
-        if item.schedule.rhythm == "reminder":
-            await session.delete(item.schedule)
-        else:
-            after = max(slot, now - GRACE)
-            item.schedule.next_due_at = next_due(
-                item.schedule.rhythm, after, item.couple, item.member.timezone
-            )
-    return len(claimed), recorded
-
-
-async def _fire(
-    session: AsyncSession, library: Library, item: Due, slot: datetime, now: datetime
-) -> bool:
-    member, couple, rhythm = item.member, item.couple, item.schedule.rhythm
-    if couple.paused_until is not None and couple.paused_until > now:
-        return False
-    if member.unreachable_at is not None or item.partner is None:
-        return False
-    if is_quiet(slot, member.timezone, couple, rhythm):
-        return False
-    day = local_date(slot, member.timezone)
-    if await _sent_today(session, member.id or 0, day.isoformat()) >= DAILY_LIMIT:
-        return False
-    to = Recipient(member_id=member.id or 0, channel=member.channel, chat_id=member.chat_id)
-    partner = item.partner
-    if rhythm == "evening":
-        kind = evening_kind(couple, day)
-        if kind is None:
-            return False
-        conversation = await conversation_for_day(session, library, couple, day, kind, now)
-        out = Outgoing(
-            to=to,
-            text=prompt_text(library, conversation, partner.display_name),
-            buttons=prompt_buttons(conversation),
-        )
-        sent = await record(
-            session,
-            member,
-            out,
-            kind="evening",
-            day=day.isoformat(),
-            now=now,
-            conversation_id=conversation.id,
-        )
-        if sent:
-            member.current_conversation_id = conversation.id
-            await set_due(session, member.id or 0, "reminder", slot + REMINDER_AFTER)
-        return sent
-    if rhythm == "reminder":
-        return await _remind(session, member, partner, to, day.isoformat(), now)
-    nudge = NUDGES[rhythm]
-    if not getattr(couple, nudge.switch):
-        return False
-    assert couple.id is not None
-    prompt = await prompt_for_day(
-        session, library, couple_id=couple.id, kind=rhythm, depth=None, day=day.isoformat()
-    )
-    if rhythm == "affection":
-        out = Outgoing(
-            to=to,
-            text=texts.AFFECTION_NUDGE.format(prompt=prompt.text),
-            buttons=keyboard([(texts.AFFECTION_BUTTON, f"hug:{couple.id}:{day.isoformat()}")]),
-        )
-    elif rhythm == "appreciation":
-        out = Outgoing(
-            to=to,
-            text=texts.APPRECIATION_NUDGE.format(prompt=prompt.text),
-            buttons=keyboard([(texts.APPRECIATION_BUTTON, f"appr:{couple.id}")]),
-        )
-    else:
-        out = Outgoing(to=to, text=texts.DATE_NUDGE.format(prompt=prompt.text))
-    return await record(session, member, out, kind=rhythm, day=day.isoformat(), now=now)
-
-
-async def _remind(
-    session: AsyncSession, member: Member, partner: Member, to: Recipient, day: str, now: datetime
-) -> bool:
-    """One gentle reminder, only when the partner has answered and is waiting to hear back."""
-    conversation_id = member.current_conversation_id
-    if conversation_id is None:
-        return False
-    conversation = await session.get(Conversation, conversation_id)
-    if conversation is None or conversation.closed_at or conversation.revealed_at:
-        return False
-    answered = set(
-        (
-            await session.exec(
-                select(Answer.member_id).where(
-                    Answer.conversation_id == conversation_id, col(Answer.late).is_(False)
-                )
-            )
-        ).all()
-    )
-    if member.id in answered or partner.id not in answered:
-        return False
-    out = Outgoing(to=to, text=texts.REMINDER.format(partner=partner.display_name))
-    return await record(session, member, out, kind="reminder", day=day, now=now)
