@@ -36,7 +36,11 @@ def check_settings(settings: Settings) -> str | None:
 
 
 async def run(
-    settings: Settings, clock: Clock | None = None, stop: asyncio.Event | None = None
+    settings: Settings,
+    clock: Clock | None = None,
+    stop: asyncio.Event | None = None,
+    *,
+    handle_signals: bool = True,
 ) -> int:
     """Run until SIGINT/SIGTERM (or `stop` is set); return the exit status."""
     problem = check_settings(settings)
@@ -69,7 +73,8 @@ async def run(
 
     beat = Beat(beat_job, settings.tick_seconds)
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    signals = (signal.SIGINT, signal.SIGTERM) if handle_signals else ()
+    for signum in signals:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
     started = []
@@ -89,7 +94,7 @@ async def run(
             await runner.stop()
         await worker.stop()
         await service.db.dispose()
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in signals:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(signum)
     return 0

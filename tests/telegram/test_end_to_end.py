@@ -1,0 +1,217 @@
+"""The real application, started as `python -m bot` starts it, against a Bot API server in the
+test process (through TELEGRAM_API_URL), with two simulated partners and an injected clock."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+from sqlmodel import select
+
+from bot.clock import MovableClock
+from bot.config import Settings
+from bot.core.models import Member
+from bot.db import Database
+from bot.runner import run
+from tests.conftest import START
+from tests.telegram.fake_bot_api import FakeBotApi
+
+ALEX, SAM = 11, 22
+TOKEN = "123:abc"
+
+
+@dataclass
+class Running:
+    api: FakeBotApi
+    clock: MovableClock
+    settings: Settings
+    stop: asyncio.Event
+    task: asyncio.Task[int]
+
+    async def until(self, predicate: Callable[[], bool], within: float = 10.0) -> None:
+        await self.api.wait_for(predicate, within=within)
+
+    def texts(self, chat: int) -> list[str]:
+        return self.api.texts(chat, rendered=True)
+
+    def count(self, chat: int, needle: str) -> int:
+        return sum(needle in text for text in self.texts(chat))
+
+    async def say(self, user: int, text: str, expect: str, within: float = 10.0) -> None:
+        self.api.send_text(user, text)
+        await self.until(lambda: any(expect in t for t in self.texts(user)), within)
+
+    def button(self, chat: int, label_part: str) -> tuple[int, str]:
+        for message in reversed(self.api.messages(chat)):
+            markup = message.get("reply_markup") or {}
+            for row in markup.get("inline_keyboard", []):
+                for button in row:
+                    if label_part in button["text"]:
+                        return message["message_id"], button["callback_data"]
+        raise AssertionError(f"no button {label_part!r} in chat {chat}")
+
+    async def press(self, chat: int, label_part: str, expect: str) -> None:
+        message_id, data = self.button(chat, label_part)
+        self.api.press(chat, message_id, data)
+        await self.until(lambda: any(expect in t for t in self.texts(chat)))
+
+    async def paired(self) -> None:
+        await self.say(ALEX, "/start", "Hi Alex")
+        await self.press(ALEX, "Berlin", "Europe/Berlin")
+        await self.say(SAM, "/start", "Hi Sam")
+        await self.say(SAM, "Berlin", "Europe/Berlin")
+        await self.say(ALEX, "/pair", "?start=")
+        link = next(t for t in self.texts(ALEX) if "?start=" in t)
+        code = link.rsplit("?start=", 1)[1].split()[0]
+        await self.say(SAM, f"/start {code}", "paired with Alex")
+        await self.until(lambda: self.count(ALEX, "paired with Sam") == 1)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def start_bot(api: FakeBotApi, tmp_path: Any, **overrides: Any) -> Running:
+    settings = Settings(
+        _env_file=None,
+        bot_token=SecretStr(TOKEN),
+        telegram_api_url=api.base_url,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        tick_seconds=0.1,
+        **overrides,
+    )
+    clock = MovableClock(START)
+    stop = asyncio.Event()
+    task = asyncio.create_task(run(settings, clock=clock, stop=stop, handle_signals=False))
+    running = Running(api, clock, settings, stop, task)
+    await running.until(lambda: bool(api.commands) or task.done())
+    assert not task.done(), "the bot stopped while starting"
+    return running
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    server = FakeBotApi(token=TOKEN, bot_username="rekindle_test_bot")
+    await server.start()
+    server.user(ALEX, "Alex")
+    server.user(SAM, "Sam")
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, tmp_path: Any) -> AsyncIterator[Running]:
+    running = await start_bot(api, tmp_path)
+    try:
+        yield running
+    finally:
+        running.stop.set()
+        assert await asyncio.wait_for(running.task, 30) == 0
+
+
+async def test_a_couple_pairs_by_link_gets_the_evening_and_sees_both_reveals(bot: Running) -> None:
+    api = bot.api
+    names = [c["command"] for c in api.commands]
+    assert {"start", "pair", "help", "settings", "unpair"} <= set(names)
+    await bot.paired()
+    bot.clock.set(datetime(2026, 12, 1, 19, 31, tzinfo=UTC))  # 20:31 in Berlin
+    await bot.until(
+        lambda: (
+            bot.count(ALEX, "Tonight's check-in") == 1 and bot.count(SAM, "Tonight's check-in") == 1
+        )
+    )
+    await bot.say(ALEX, "<b>hi</b> & <script>", "sealed until Sam")
+    api.send_voice(SAM)
+    await bot.until(lambda: bot.count(SAM, "Alex's answer") == 1)
+    await bot.until(lambda: any(m["kind"] == "copy" for m in api.messages(ALEX)))
+    reveal = next(t for t in bot.texts(SAM) if "Alex's answer" in t)
+    assert "<b>hi</b> & <script>" in reveal  # shown exactly as written
+    await asyncio.sleep(0.5)  # anything doubled would have arrived by now
+    assert bot.count(ALEX, "Tonight's check-in") == 1
+    assert bot.count(SAM, "Alex's answer") == 1
+    assert sum(m["kind"] == "copy" for m in api.messages(ALEX)) == 1
+    # Unpair with the confirmation button; the pressed keyboard is edited away.
+    await bot.say(ALEX, "/unpair", "Unpair from Sam?")
+    message_id, _ = bot.button(ALEX, "Yes, unpair")
+    await bot.press(ALEX, "Yes, unpair", "You're unpaired")
+    assert not api.message(ALEX, message_id).get("reply_markup")
+    await bot.until(lambda: bot.count(SAM, "ended your pairing") == 1)
+
+
+async def test_flood_errors_and_timeouts_lose_nothing_and_double_nothing(bot: Running) -> None:
+    api = bot.api
+    await bot.paired()
+    api.fail("sendMessage", "429", times=2, chat_id=SAM, retry_after=1)
+    api.fail("sendMessage", "500", times=1, chat_id=ALEX)
+    api.fail("sendMessage", "timeout", times=1, chat_id=ALEX, delay=6)
+    bot.clock.set(datetime(2026, 12, 1, 19, 31, tzinfo=UTC))
+    for _ in range(60):  # let retries come due on the injected clock
+        if bot.count(ALEX, "Tonight's check-in") and bot.count(SAM, "Tonight's check-in"):
+            break
+        await asyncio.sleep(0.5)
+        bot.clock.advance(timedelta(seconds=30))
+    assert api.faults_injected >= 3
+    assert bot.count(ALEX, "Tonight's check-in") == 1
+    assert bot.count(SAM, "Tonight's check-in") == 1
+
+
+async def test_a_partner_who_blocked_the_bot_is_marked_and_the_other_told_once(
+    bot: Running, tmp_path: Any
+) -> None:
+    api = bot.api
+    await bot.paired()
+    api.block(SAM)
+    bot.clock.set(datetime(2026, 12, 1, 19, 31, tzinfo=UTC))
+    await bot.until(lambda: bot.count(ALEX, "can't reach Sam") == 1)
+    db = Database(bot.settings.database_url)
+    async with db.session() as session:
+        sam = (await session.exec(select(Member).where(Member.user_id == str(SAM)))).one()
+    await db.dispose()
+    assert sam.unreachable_at is not None
+    bot.clock.advance(timedelta(days=1))
+    await asyncio.sleep(1)
+    assert bot.count(ALEX, "can't reach Sam") == 1
+
+
+async def test_groups_are_left_and_odd_messages_answered(bot: Running) -> None:
+    api = bot.api
+    api.added_to_group(-1001, ALEX)
+    await bot.until(lambda: -1001 in api.left_chats)
+    api.send_location(ALEX)
+    await bot.until(lambda: any("a location" in t for t in bot.texts(ALEX)))
+
+
+async def test_webhook_mode_checks_the_secret(api: FakeBotApi, tmp_path: Any) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram-hook"
+    running = await start_bot(
+        api,
+        tmp_path,
+        webhook_url=url,
+        webhook_secret=SecretStr("s3cret-token"),
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+    )
+    try:
+        await running.until(lambda: api.webhook is not None)
+        assert api.webhook is not None
+        assert api.webhook["url"] == url
+        update = api.send_text(ALEX, "/help")
+        assert await api.post_update_to(url, update, secret_token="wrong") == 403
+        assert await api.post_update_to(url, update) == 403
+        assert api.texts(ALEX) == []
+        assert await api.post_update_to(url, update, secret_token="s3cret-token") == 200
+        await running.until(lambda: any("Here's what I can do" in t for t in running.texts(ALEX)))
+    finally:
+        running.stop.set()
+        assert await asyncio.wait_for(running.task, 30) == 0
