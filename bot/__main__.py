@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "content":
         return _content_check(args.dir)
     if args.command == "console":
-        logs.configure("WARNING", settings.log_format)
+        logs.configure("WARNING", settings.log_format, settings.secrets)
         try:
             start = _parse_start(args.start)
         except ValueError as error:
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="rekindle-console-") as tmp:
             url = args.db or f"sqlite+aiosqlite:///{Path(tmp) / 'console.db'}"
             return asyncio.run(run_console(settings, url, start))
-    logs.configure(settings.log_level, settings.log_format)
+    logs.configure(settings.log_level, settings.log_format, settings.secrets)
     if not settings.channels:
         print(NO_CHANNEL_HELP, file=sys.stderr)
         return 2

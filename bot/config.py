@@ -30,6 +30,24 @@ class Settings(BaseSettings):
     send_rate_per_second: float = Field(default=25.0, gt=0, le=30)
 
     @property
+    def secrets(self) -> list[str]:
+        """Every secret value set, so logs can be scrubbed of them (the token's secret half
+        too, as it may appear URL-encoded or split)."""
+        values = []
+        for secret in (
+            self.bot_token,
+            self.discord_token,
+            self.webhook_secret,
+            self.encryption_key,
+        ):
+            if secret is not None and secret.get_secret_value():
+                value = secret.get_secret_value()
+                values.append(value)
+                if ":" in value:
+                    values.append(value.split(":", 1)[1])
+        return values
+
+    @property
     def channels(self) -> list[str]:
         """The channels whose token is set."""
         names = []

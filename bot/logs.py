@@ -6,6 +6,14 @@ import json
 import logging
 from typing import Any
 
+QUIET_LIBRARIES = {
+    "telegram": logging.INFO,
+    "discord": logging.INFO,
+    "aiosqlite": logging.INFO,
+    "apscheduler": logging.INFO,
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+}
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
 
@@ -36,15 +44,34 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def configure(level: str = "INFO", fmt: str = "plain") -> None:
+class Redacting(logging.Formatter):
+    """Wraps a formatter and blanks out every secret wherever it appears in the output (a
+    library may log a URL with the bot token in it, e.g. PTB at DEBUG)."""
+
+    def __init__(self, inner: logging.Formatter, secrets: list[str]) -> None:
+        super().__init__()
+        self.inner = inner
+        self.secrets = [s for s in secrets if len(s) >= 6]
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = self.inner.format(record)
+        for secret in self.secrets:
+            line = line.replace(secret, "[redacted]")
+        return line
+
+
+def configure(level: str = "INFO", fmt: str = "plain", secrets: list[str] | None = None) -> None:
     handler = logging.StreamHandler()
-    if fmt == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(PlainFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    inner: logging.Formatter = (
+        JsonFormatter()
+        if fmt == "json"
+        else PlainFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
+    handler.setFormatter(Redacting(inner, secrets or []))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # httpx logs every request URL, and a Telegram URL carries the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # Libraries log whole updates and request URLs at DEBUG (partners' words, the token in
+    # the URL), so they never go below INFO; LOG_LEVEL=DEBUG is for Rekindle's own loggers.
+    for name, floor in QUIET_LIBRARIES.items():
+        logging.getLogger(name).setLevel(max(floor, root.level))

@@ -4,7 +4,10 @@ test process (through TELEGRAM_API_URL), with two simulated partners and an inje
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
+import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -215,3 +218,37 @@ async def test_webhook_mode_checks_the_secret(api: FakeBotApi, tmp_path: Any) ->
     finally:
         running.stop.set()
         assert await asyncio.wait_for(running.task, 30) == 0
+
+
+async def test_python_m_bot_stops_cleanly_on_sigterm_and_logs_no_words_or_token(
+    api: FakeBotApi, tmp_path: Any
+) -> None:
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "WEBHOOK_URL"}},
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": api.base_url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "LOG_LEVEL": "DEBUG",
+    }
+    log_file = (tmp_path / "bot.log").open("wb")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", env=env, cwd=tmp_path, stdout=log_file, stderr=log_file
+    )
+    try:
+        await api.wait_for(lambda: any(m == "getUpdates" for m, _ in api.calls), within=30)
+        api.send_text(ALEX, "/start")
+        api.send_text(ALEX, "a very private sentence")
+        await api.wait_for(lambda: len(api.texts(ALEX)) >= 2, within=15)
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 30) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        log_file.close()
+    logs = (tmp_path / "bot.log").read_text()
+    assert "rekindle is stopping" in logs
+    assert TOKEN not in logs
+    assert TOKEN.split(":")[1] not in logs
+    assert "a very private sentence" not in logs
+    assert api.pending_updates == []  # every update taken was confirmed before exit
