@@ -192,3 +192,61 @@ class Delivery(SQLModel, table=True):
         ),
     )
     message_ref: str | None = Field(default=None, max_length=64)
+
+
+class Appreciation(SQLModel, table=True):
+    """A partner's words of appreciation for the other. Free text: a partner's own words."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    couple_id: int = Field(foreign_key="couple.id", index=True, ondelete="CASCADE")
+    sender_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    receiver_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    text: str
+    created_at: datetime
+    thanked_at: datetime | None = None
+
+
+class Goal(SQLModel, table=True):
+    """A goal the two share. Free text."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    couple_id: int = Field(foreign_key="couple.id", index=True, ondelete="CASCADE")
+    created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    text: str
+    created_at: datetime
+    reached_at: datetime | None = None
+
+
+class Win(SQLModel, table=True):
+    """A shared win logged with /win (or a lovely date). Free text."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    couple_id: int = Field(foreign_key="couple.id", index=True, ondelete="CASCADE")
+    member_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    text: str
+    created_at: datetime
+
+
+class DatePlan(SQLModel, table=True):
+    """A planned date night."""
+
+    __tablename__ = "date_plan"
+
+    id: int | None = Field(default=None, primary_key=True)
+    couple_id: int = Field(foreign_key="couple.id", index=True, ondelete="CASCADE")
+    created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    at: datetime
+    created_at: datetime
+    cancelled_at: datetime | None = None
+    lovely_at: datetime | None = None
+
+
+class Milestone(SQLModel, table=True):
+    """A milestone celebrated once per couple."""
+
+    __table_args__ = (UniqueConstraint("couple_id", "name", name="uq_milestone_couple_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    couple_id: int = Field(foreign_key="couple.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=32)
+    reached_at: datetime
