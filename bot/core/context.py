@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.events import Button, MediaRef, Outgoing, Recipient, Sender
+from bot.core.events import Attachment, Button, MediaRef, Outgoing, Recipient, Sender
 from bot.core.models import Delivery, Member
 
 if TYPE_CHECKING:
@@ -67,9 +67,16 @@ class Ctx:
         buttons: tuple[tuple[Button, ...], ...] = (),
         *,
         invite_code: str | None = None,
+        attachment: Attachment | None = None,
     ) -> None:
         self.replies.append(
-            Outgoing(to=recipient(self.member), text=text, buttons=buttons, invite_code=invite_code)
+            Outgoing(
+                to=recipient(self.member),
+                text=text,
+                buttons=buttons,
+                invite_code=invite_code,
+                attachment=attachment,
+            )
         )
 
     def push(

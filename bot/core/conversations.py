@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.content import Library
-from bot.core import texts
+from bot.core import milestones, texts
 from bot.core.context import Ctx
 from bot.core.events import Button, MediaRef, keyboard
 from bot.core.members import partner_of
@@ -249,8 +249,11 @@ async def _reveal(
     for reader, author, words in ((ctx.member, partner, theirs), (partner, ctx.member, mine)):
         text, media = _reveal_message(ctx.content, conversation, author, words)
         key = f"reveal:{conversation.id}:{reader.id}"
+        save: tuple[tuple[Button, ...], ...] = ()
+        if conversation.kind == "goals" and words.text:
+            save = keyboard([(texts.SAVE_GOAL_BUTTON, f"save:{words.id}")])
         if media is None:
-            ctx.push(reader, f"{text}\n\n{texts.TOGETHER}", kind="reveal", key=key)
+            ctx.push(reader, f"{text}\n\n{texts.TOGETHER}", save, kind="reveal", key=key)
         else:
             ctx.push(reader, text, kind="reveal", key=key, media=media)
             ctx.push(
@@ -264,6 +267,7 @@ async def _reveal(
         if couple.depth_answered >= DEPTH_STEP and couple.depth < 3:
             couple.depth += 1
             couple.depth_answered = 0
+    await milestones.celebrate(ctx)
 
 
 async def swap(ctx: Ctx, conversation_id: str, *, lighter: bool) -> None:

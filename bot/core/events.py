@@ -81,6 +81,15 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file made for this message (the progress picture, an export): direct replies only."""
+
+    filename: str
+    data: bytes
+    kind: str = "document"  # "photo" or "document"
+
+
+@dataclass(frozen=True, slots=True)
 class Recipient:
     """Where a message goes: the member and the address on the member's channel."""
 
@@ -104,9 +113,12 @@ class Outgoing:
     silent: bool = False
     invite_code: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    attachment: Attachment | None = None
 
     def to_payload(self) -> dict[str, Any]:
-        """A JSON-safe form, for the outbox table."""
+        """A JSON-safe form, for the outbox table (attachments are for direct replies only)."""
+        if self.attachment is not None:
+            raise ValueError("attachments are sent as direct replies, not through the outbox")
         return {
             "text": self.text,
             "buttons": [[[b.label, b.data] for b in row] for row in self.buttons],

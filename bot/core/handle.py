@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.core import controls, conversations, moments, pairing, profile, texts
+from bot.core import (
+    appreciation,
+    controls,
+    conversations,
+    dates,
+    goals,
+    moments,
+    pairing,
+    profile,
+    progress,
+    texts,
+    wins,
+)
 from bot.core.context import Ctx
 from bot.core.events import ButtonPress, Command, Event, Media, MediaRef, Text, Unsupported
 from bot.core.members import couple_of
 from bot.core.schedule import parse_hhmm, tonight_or_tomorrow
-from bot.core.zones import parse_zone
+from bot.core.zones import parse_zone, zone_info
 
 CommandHandler = Callable[[Ctx, str], Awaitable[None]]
 
@@ -43,6 +55,12 @@ COMMANDS: dict[str, CommandHandler] = {
     "checkin": controls.checkin_now,
     "ask": controls.ask,
     "settings": controls.show_settings,
+    "appreciate": appreciation.appreciate,
+    "goal": goals.add,
+    "goals": goals.show,
+    "win": wins.log_win,
+    "date": dates.plan,
+    "progress": progress.show,
 }
 
 
@@ -57,6 +75,12 @@ DESCRIPTIONS: dict[str, str] = {
     "time": "When the evening question comes",
     "timezone": "Set your time zone",
     "settings": "Time, time zone and which nudges you get",
+    "appreciate": "Tell your partner what you appreciate",
+    "goal": "Add a shared goal",
+    "goals": "Your shared goals",
+    "win": "Log a shared win",
+    "date": "Plan a date night",
+    "progress": "Your shared moments, with a picture",
     "pause": "Take a break for some days",
     "resume": "Start again after a pause",
     "unpair": "End the pairing",
@@ -100,8 +124,18 @@ async def _button(ctx: Ctx, data: str) -> None:
             await conversations.swap(ctx, conversation_id, lighter=True)
         case "hug", [couple_id, day]:
             await moments.affection_done(ctx, couple_id, day)
-        case "appr", [couple_id]:
-            await moments.appreciation_button(ctx, couple_id)
+        case "appr", [couple_id] if couple_id == str(ctx.member.couple_id):
+            await appreciation.appreciate(ctx, "")
+        case "thank", [appreciation_id]:
+            await appreciation.thank(ctx, appreciation_id)
+        case "goal", [goal_id]:
+            await goals.reach(ctx, goal_id)
+        case "save", [answer_id]:
+            await goals.save_answer(ctx, answer_id)
+        case "dateday", [day, couple_id]:
+            await dates.pick_day(ctx, day, couple_id)
+        case "datehow", [answer, plan_id]:
+            await dates.how_was_it(ctx, answer, plan_id)
         case "set", _:
             await controls.settings_button(ctx, parts)
         case _:
@@ -121,6 +155,14 @@ async def _message(
     if typed and member.awaiting == controls.AWAITING_TIME and parse_hhmm(typed):
         await controls.set_time(ctx, typed)
         return
+    if typed and member.awaiting == appreciation.AWAITING and member.couple_id is not None:
+        await appreciation.appreciate(ctx, typed)
+        return
+    if typed and member.awaiting == dates.AWAITING and member.couple_id is not None:
+        today = ctx.now.astimezone(zone_info(member.timezone)).date()
+        if dates.parse_when(typed, today) is not None:
+            await dates.plan(ctx, typed)
+            return
     if member.couple_id is not None and await conversations.answer(ctx, text, media, reply_to):
         return
     # Not a setting we understood and nothing to answer: help with the setting that was asked.

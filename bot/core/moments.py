@@ -1,10 +1,10 @@
-"""Shared moments recorded from buttons: an affection idea done; the appreciation nudge."""
+"""Shared moments recorded from buttons: an affection idea done."""
 
 from __future__ import annotations
 
 from bot.core import texts
 from bot.core.context import Ctx
-from bot.core.members import couple_of, partner_of
+from bot.core.members import couple_of
 from bot.core.models import Moment
 from bot.core.sql import insert
 
@@ -27,12 +27,3 @@ async def affection_done(ctx: Ctx, couple_id: str, day: str) -> None:
         .on_conflict_do_nothing()
     )
     ctx.reply(texts.AFFECTION_DONE if result.rowcount else texts.AFFECTION_ALREADY)
-
-
-async def appreciation_button(ctx: Ctx, couple_id: str) -> None:
-    couple = await couple_of(ctx.session, ctx.member)
-    partner = await partner_of(ctx.session, ctx.member)
-    if couple is None or partner is None or str(couple.id) != couple_id:
-        ctx.reply(texts.STALE_BUTTON)
-        return
-    ctx.reply(texts.APPRECIATION_SOON.format(partner=partner.display_name))

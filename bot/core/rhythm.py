@@ -41,7 +41,9 @@ NUDGES = {
     "appreciation": Weekly(frozenset({2}), time(18, 0), "appreciation_on"),  # Wednesday evening
     "date": Weekly(frozenset({3}), time(18, 0), "date_on"),  # Thursday evening
 }
-RHYTHMS = ("evening", *NUDGES)
+RECAP = Weekly(frozenset({6}), time(19, 0), "")  # Sunday evening, only if they shared anything
+RHYTHMS = ("evening", *NUDGES, "recap")
+ONE_SHOT = ("reminder", "date-morning", "date-ask")  # set by an event, fire once, then go
 
 
 def next_due(rhythm: str, after: datetime, couple: Couple, zone: str | None) -> datetime:
@@ -50,7 +52,8 @@ def next_due(rhythm: str, after: datetime, couple: Couple, zone: str | None) -> 
         at = parse_hhmm(couple.evening_time) or time(20, 30)
         days: frozenset[int] = frozenset(range(7))
     else:
-        at, days = NUDGES[rhythm].at, NUDGES[rhythm].days
+        weekly = RECAP if rhythm == "recap" else NUDGES[rhythm]
+        at, days = weekly.at, weekly.days
     start = local_date(after, zone)
     for offset in range(9):
         day = start + timedelta(days=offset)

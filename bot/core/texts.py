@@ -74,6 +74,9 @@ HELP = (
     "/timezone – set your time zone\n"
     "/settings – time, zone and which nudges you get\n"
     "/pause 7 – a break for some days · /resume – start again\n"
+    "/appreciate – tell your partner what you appreciate\n"
+    "/goal, /goals – shared goals · /win – log a shared win\n"
+    "/date – plan a date night · /progress – your shared moments\n"
     "/unpair – end the pairing\n"
     "/privacy – who sees what\n"
     "/help – this list\n\n"
@@ -158,10 +161,6 @@ TOO_DEEP_TOLD = "{partner} asked for a lighter question tonight, so here's a new
 SKIP_TOLD = "{partner} swapped tonight's question for a new one:"
 APPRECIATION_NUDGE = "💌 {prompt}"
 APPRECIATION_BUTTON = "Send an appreciation"
-APPRECIATION_SOON = (
-    "Sending appreciation through me is coming soon. For now, tell {partner} yourself; "
-    "it'll mean a lot."
-)
 AFFECTION_NUDGE = "🤗 A small idea for today:\n{prompt}"
 AFFECTION_BUTTON = "Done 🤗"
 AFFECTION_DONE = "Lovely 🤗 I've counted that as a shared moment."
@@ -204,3 +203,51 @@ RHYTHM_LABELS = {
     "date": "Date-night nudges",
 }
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please send that again in a moment."
+
+# Appreciation, goals, wins, dates, progress.
+APPRECIATE_ASK = (
+    "What do you appreciate about {partner}? "
+    "Write it in your next message, and I'll pass it on straight away."
+)
+APPRECIATE_SENT = "Sent to {partner} 💌"
+APPRECIATION = "💌 {partner} appreciates you: {words}"
+THANK_BUTTON = "❤️ Thank you"
+THANKED = "Your thanks are on their way ❤️"
+THANKED_TOLD = "❤️ {partner} thanked you for your appreciation."
+THANK_ALREADY = "You've already said thank you for this one ❤️"
+GOAL_ASK = "What goal would you like to share? Try /goal take a walk together every Sunday."
+GOAL_ADDED = "Added to your shared goals 🎯 /goals shows them all."
+GOAL_TOLD = "🎯 {partner} added a shared goal: {words}"
+GOALS_NONE = (
+    "No shared goals yet. Add one with /goal <words>, for example /goal cook together once a week."
+)
+GOALS_LIST = "🎯 Your shared goals:"
+GOALS_OPEN = "Open:"
+GOALS_REACHED = "Reached:"
+GOALS_TAP = "Tap a goal when you've reached it."
+GOAL_REACHED = "🎉 You reached a shared goal: {words}\n{line}"
+GOAL_ALREADY = "That goal is already reached 🎉"
+SAVE_GOAL_BUTTON = "🎯 Save as a shared goal"
+GOAL_SAVED = "Saved as a shared goal 🎯"
+WIN_ASK = "What's the win? Try /win we laughed at dinner."
+WIN_LOGGED = "Logged 🎉 /progress shows all your wins."
+WIN_TOLD = "🎉 {partner} logged a shared win: {words}"
+DATE_ASK = "When is your date? Tap a day (19:30), or write a day and time, like /date fri 19:30."
+DATE_BAD = (
+    "I didn't catch that. Try /date fri 19:30, /date tomorrow 20:00 or /date 2026-12-24 19:00."
+)
+DATE_PAST = "That time has already passed. Try a time in the future, like /date fri 19:30."
+DATE_SET = "Date planned for {when} 🕯️ I'll remind you both that morning."
+DATE_TOLD = "🕯️ {partner} planned a date for {when}."
+DATE_NONE = "There's no date planned. /date plans one."
+DATE_CANCELLED = "The date on {when} is cancelled. Another time 🌿"
+DATE_CANCEL_TOLD = "{partner} cancelled the date on {when}. Another time 🌿"
+DATE_MORNING = "🕯️ Your date is today at {time}. Enjoy each other."
+DATE_HOW = "How was your date yesterday?"
+DATE_LOVELY = "lovely ❤️"
+DATE_NOT_THIS_TIME = "not this time"
+DATE_LOVELY_DONE = "So glad 💞 I've counted it as a shared win."
+DATE_NOT_DONE = "Thanks for telling me. There'll be other evenings 🌿"
+PROGRESS_TITLE = "🌱 Your shared moments"
+PROGRESS_PICTURE = "Your last 12 weeks: each day fuller the more you shared."
+RECAP = "🌿 Your week together: {summary}.\n{line}"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, func, tuple_, update
@@ -27,10 +27,21 @@ from bot.content import Library
 from bot.core import texts
 from bot.core.conversations import evening_kind, prompt_buttons, prompt_text
 from bot.core.events import Outgoing, Recipient, keyboard
-from bot.core.models import Answer, Conversation, Couple, Delivery, PromptUse, Schedule
-from bot.core.rhythm import DAILY_LIMIT, GRACE, NUDGES, REMINDER_AFTER, is_quiet, next_due
+from bot.core.milestones import line as celebration_line
+from bot.core.models import Answer, Conversation, Couple, DatePlan, Delivery, PromptUse, Schedule
+from bot.core.progress import collect, summary
+from bot.core.rhythm import (
+    DAILY_LIMIT,
+    GRACE,
+    NUDGES,
+    ONE_SHOT,
+    REMINDER_AFTER,
+    is_quiet,
+    next_due,
+)
 from bot.core.schedule import local_date
 from bot.core.sql import insert, is_postgres
+from bot.core.zones import zone_info
 
 CHUNK = 400  # rows per multi-row INSERT (SQLite allows 32,766 bound values)
 
@@ -120,13 +131,16 @@ async def tick(
     evenings = await _evening_conversations(session, library, firing, now)
     nudges = await _nudge_prompts(session, library, firing)
     waiting = await _waiting_partners(session, [r for r in firing if r.rhythm == "reminder"])
+    extras = await _dates_and_recaps(session, library, firing, now)
     sent_today = await _sent_today(session, firing)
     planned: list[tuple[Row, dict[str, Any], int | None]] = []
     for row in firing:
         day = row.day.isoformat()
         if sent_today[(row.member_id, day)] >= DAILY_LIMIT:
             continue
-        made = _delivery_for(row, library, evenings, nudges, waiting)
+        made = extras.get((row.member_id, row.rhythm)) or _delivery_for(
+            row, library, evenings, nudges, waiting
+        )
         if made is None:
             continue
         out, conversation_id = made
@@ -342,6 +356,67 @@ async def _waiting_partners(session: AsyncSession, rows: list[Row]) -> set[int]:
     }
 
 
+async def _dates_and_recaps(
+    session: AsyncSession, library: Library, rows: list[Row], now: datetime
+) -> dict[tuple[int, str], tuple[Outgoing, int | None]]:
+    """Messages for date reminders, "how was it?" and the weekly recap (rarer rows, so a
+    query or two per couple is fine)."""
+    made: dict[tuple[int, str], tuple[Outgoing, int | None]] = {}
+    date_rows = [row for row in rows if row.rhythm in ("date-morning", "date-ask")]
+    plans: dict[int, DatePlan] = {}
+    if date_rows:
+        found = await session.exec(
+            select(DatePlan)
+            .where(
+                col(DatePlan.couple_id).in_({row.couple.id for row in date_rows}),
+                col(DatePlan.cancelled_at).is_(None),
+            )
+            .order_by(col(DatePlan.at))
+        )
+        plans = {plan.couple_id: plan for plan in found.all()}
+    for row in date_rows:
+        plan = plans.get(row.couple.id or 0)
+        if plan is None:
+            continue
+        date_day = local_date(plan.at, row.zone)
+        if row.rhythm == "date-morning" and date_day == row.day:
+            at = plan.at.astimezone(zone_info(row.zone))
+            made[(row.member_id, row.rhythm)] = (
+                Outgoing(row.recipient(), texts.DATE_MORNING.format(time=f"{at:%H:%M}")),
+                None,
+            )
+        elif (
+            row.rhythm == "date-ask"
+            and date_day == row.day - timedelta(days=1)
+            and plan.lovely_at is None
+        ):
+            buttons = keyboard(
+                [
+                    (texts.DATE_LOVELY, f"datehow:lovely:{plan.id}"),
+                    (texts.DATE_NOT_THIS_TIME, f"datehow:no:{plan.id}"),
+                ]
+            )
+            made[(row.member_id, row.rhythm)] = (
+                Outgoing(row.recipient(), texts.DATE_HOW, buttons),
+                None,
+            )
+    weeks: dict[int, Counter[str]] = {}
+    for row in rows:
+        if row.rhythm != "recap":
+            continue
+        couple_id = row.couple.id or 0
+        if couple_id not in weeks:
+            weeks[couple_id] = (await collect(session, couple_id, row.zone, now)).week
+        week = weeks[couple_id]
+        if sum(week.values()) == 0:
+            continue  # nothing shared: no message at all, never a nudge about it
+        text = texts.RECAP.format(
+            summary=summary(week), line=celebration_line(library, "recap", f"{couple_id}:{row.day}")
+        )
+        made[(row.member_id, row.rhythm)] = (Outgoing(row.recipient(), text), None)
+    return made
+
+
 def _delivery_for(
     row: Row,
     library: Library,
@@ -445,12 +520,16 @@ async def _advance(session: AsyncSession, rows: list[Row], now: datetime) -> Non
     """Reminders fire once and go; every other row moves to its next occurrence (a slot more
     than the grace late counts from now, so missed days are skipped, not sent)."""
     table = _table("schedule")
-    gone = [{"member": row.member_id, "slot": row.slot} for row in rows if row.rhythm == "reminder"]
+    gone = [
+        {"member": row.member_id, "which": row.rhythm, "slot": row.slot}
+        for row in rows
+        if row.rhythm in ONE_SHOT
+    ]
     if gone:
         await session.exec(
             delete(table).where(
                 table.c.member_id == bindparam("member"),
-                table.c.rhythm == "reminder",
+                table.c.rhythm == bindparam("which"),
                 table.c.next_due_at == bindparam("slot"),
             ),
             params=gone,
@@ -462,7 +541,7 @@ async def _advance(session: AsyncSession, rows: list[Row], now: datetime) -> Non
             "due": next_due(row.rhythm, max(row.slot, now - GRACE), row.couple, row.zone),
         }
         for row in rows
-        if row.rhythm != "reminder"
+        if row.rhythm not in ONE_SHOT
     ]
     if moving:
         await session.exec(

@@ -1,0 +1,84 @@
+"""Appreciation: one partner's words for the other, delivered at once, thanked with a button."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlmodel import col
+
+from bot.core import milestones, texts
+from bot.core.context import Ctx
+from bot.core.events import keyboard
+from bot.core.members import partner_of
+from bot.core.models import Appreciation, Member
+from bot.core.rhythm import QUIET_FROM, QUIET_UNTIL
+from bot.core.zones import zone_info
+
+AWAITING = "appreciation"
+MAX_WORDS = 2000
+
+
+def _quiet_for(ctx: Ctx, member: Member) -> bool:
+    local = ctx.now.astimezone(zone_info(member.timezone)).time()
+    return local >= QUIET_FROM or local < QUIET_UNTIL
+
+
+async def appreciate(ctx: Ctx, words: str) -> None:
+    """`/appreciate <words>`; without words, ask for them and take the next message."""
+    partner = await partner_of(ctx.session, ctx.member)
+    if partner is None or ctx.member.couple_id is None:
+        ctx.reply(texts.CHECKIN_NOT_PAIRED)
+        return
+    words = words.strip()
+    if not words:
+        ctx.member.awaiting = AWAITING
+        ctx.reply(texts.APPRECIATE_ASK.format(partner=partner.display_name))
+        return
+    ctx.member.awaiting = None
+    appreciation = Appreciation(
+        couple_id=ctx.member.couple_id,
+        sender_id=ctx.member.id,
+        receiver_id=partner.id,
+        text=words[:MAX_WORDS],
+        created_at=ctx.now,
+    )
+    ctx.session.add(appreciation)
+    await ctx.session.flush()
+    # At night it still arrives at once, only without a sound.
+    ctx.push(
+        partner,
+        texts.APPRECIATION.format(partner=ctx.member.display_name, words=appreciation.text),
+        keyboard([(texts.THANK_BUTTON, f"thank:{appreciation.id}")]),
+        kind="appreciation",
+        key=f"appreciation:{appreciation.id}",
+        silent=_quiet_for(ctx, partner),
+    )
+    ctx.reply(texts.APPRECIATE_SENT.format(partner=partner.display_name))
+    await milestones.celebrate(ctx)
+
+
+async def thank(ctx: Ctx, appreciation_id: str) -> None:
+    """ "❤️ Thank you": only the receiver, once; the sender is told."""
+    found = (
+        await ctx.session.get(Appreciation, int(appreciation_id))
+        if appreciation_id.isdigit()
+        else None
+    )
+    if (
+        found is None
+        or found.receiver_id != ctx.member.id
+        or found.couple_id != ctx.member.couple_id
+    ):
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    changed = await ctx.session.exec(
+        update(Appreciation)
+        .where(col(Appreciation.id) == found.id, col(Appreciation.thanked_at).is_(None))
+        .values(thanked_at=ctx.now)
+    )
+    if changed.rowcount != 1:
+        ctx.reply(texts.THANK_ALREADY)
+        return
+    ctx.reply(texts.THANKED)
+    sender = await ctx.session.get(Member, found.sender_id) if found.sender_id else None
+    if sender is not None and sender.couple_id == ctx.member.couple_id:
+        ctx.push(sender, texts.THANKED_TOLD.format(partner=ctx.member.display_name), kind="thanked")

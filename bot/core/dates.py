@@ -1,0 +1,234 @@
+"""Date nights: `/date` plans one (a day button or `fri 19:30`), both are reminded that
+morning, and asked "how was it?" the next day."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import delete, update
+from sqlmodel import col, select
+
+from bot.core import milestones, texts
+from bot.core.context import Ctx
+from bot.core.events import keyboard
+from bot.core.members import couple_members, partner_of
+from bot.core.models import DatePlan, Schedule, Win
+from bot.core.rhythm import set_due
+from bot.core.schedule import local_moment, parse_hhmm
+from bot.core.zones import zone_info
+
+AWAITING = "date"
+DEFAULT_TIME = time(19, 30)
+MORNING = time(9, 0)
+ASK_AT = time(10, 0)
+DAYS = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("mon", "monday"),
+            ("tue", "tues", "tuesday"),
+            ("wed", "wednesday"),
+            ("thu", "thur", "thurs", "thursday"),
+            ("fri", "friday"),
+            ("sat", "saturday"),
+            ("sun", "sunday"),
+        )
+    )
+    for name in names
+}
+DATE_RHYTHMS = ("date-morning", "date-ask")
+
+
+def parse_when(text: str, today: date) -> tuple[date, time] | None:
+    """`fri 19:30`, `tomorrow`, `today 20:00`, `2026-12-24 19:00`: a local day and time."""
+    words = text.strip().lower().replace(",", " ").split()
+    if not words or len(words) > 2:
+        return None
+    at = DEFAULT_TIME
+    if len(words) == 2:
+        parsed = parse_hhmm(words[1])
+        if parsed is None:
+            return None
+        at = parsed
+    head = words[0]
+    if head == "today":
+        return today, at
+    if head == "tomorrow":
+        return today + timedelta(days=1), at
+    if head in DAYS:
+        ahead = (DAYS[head] - today.weekday()) % 7
+        return today + timedelta(days=ahead), at
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", head):
+        try:
+            return date.fromisoformat(head), at
+        except ValueError:
+            return None
+    return None
+
+
+def _words(moment: datetime, zone: str | None) -> str:
+    local = moment.astimezone(zone_info(zone))
+    return f"{local:%a %-d %b at %H:%M}"
+
+
+async def _active(ctx: Ctx) -> DatePlan | None:
+    return (
+        await ctx.session.exec(
+            select(DatePlan).where(
+                DatePlan.couple_id == ctx.member.couple_id,
+                col(DatePlan.cancelled_at).is_(None),
+                DatePlan.at > ctx.now,
+            )
+        )
+    ).first()
+
+
+async def plan(ctx: Ctx, args: str) -> None:
+    """`/date`, `/date fri 19:30`, `/date cancel`."""
+    partner = await partner_of(ctx.session, ctx.member)
+    if partner is None or ctx.member.couple_id is None:
+        ctx.reply(texts.CHECKIN_NOT_PAIRED)
+        return
+    if args.strip().lower() == "cancel":
+        await cancel(ctx)
+        return
+    today = ctx.now.astimezone(zone_info(ctx.member.timezone)).date()
+    if not args.strip():
+        ctx.member.awaiting = AWAITING
+        days = [today + timedelta(days=i) for i in range(7)]
+        rows = [days[:4], days[4:]]
+        ctx.reply(
+            texts.DATE_ASK,
+            keyboard(
+                *[
+                    [
+                        (f"{d:%a %-d}", f"dateday:{d.isoformat()}:{ctx.member.couple_id}")
+                        for d in row
+                    ]
+                    for row in rows
+                ]
+            ),
+        )
+        return
+    when = parse_when(args, today)
+    if when is None:
+        ctx.reply(texts.DATE_BAD)
+        return
+    await _set(ctx, *when)
+
+
+async def pick_day(ctx: Ctx, day: str, couple_id: str) -> None:
+    if str(ctx.member.couple_id) != couple_id:
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    try:
+        chosen = date.fromisoformat(day)
+    except ValueError:
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    await _set(ctx, chosen, DEFAULT_TIME)
+
+
+async def _set(ctx: Ctx, day: date, at: time) -> None:
+    moment = local_moment(day, at, ctx.member.timezone)
+    if moment <= ctx.now:
+        ctx.reply(texts.DATE_PAST)
+        return
+    assert ctx.member.couple_id is not None
+    ctx.member.awaiting = None
+    await ctx.session.exec(
+        update(DatePlan)
+        .where(
+            col(DatePlan.couple_id) == ctx.member.couple_id,
+            col(DatePlan.cancelled_at).is_(None),
+            col(DatePlan.at) > ctx.now,
+        )
+        .values(cancelled_at=ctx.now)
+    )
+    plan_row = DatePlan(
+        couple_id=ctx.member.couple_id, created_by=ctx.member.id, at=moment, created_at=ctx.now
+    )
+    ctx.session.add(plan_row)
+    members = await couple_members(ctx.session, ctx.member.couple_id)
+    for member in members:
+        assert member.id is not None
+        local_day = moment.astimezone(zone_info(member.timezone)).date()
+        morning = local_moment(local_day, MORNING, member.timezone)
+        if morning > ctx.now:
+            await set_due(ctx.session, member.id, "date-morning", morning)
+        else:
+            await ctx.session.exec(
+                delete(Schedule).where(
+                    col(Schedule.member_id) == member.id, col(Schedule.rhythm) == "date-morning"
+                )
+            )
+        await set_due(
+            ctx.session,
+            member.id,
+            "date-ask",
+            local_moment(local_day + timedelta(days=1), ASK_AT, member.timezone),
+        )
+    ctx.reply(texts.DATE_SET.format(when=_words(moment, ctx.member.timezone)))
+    for member in members:
+        if member.id != ctx.member.id:
+            ctx.push(
+                member,
+                texts.DATE_TOLD.format(
+                    partner=ctx.member.display_name, when=_words(moment, member.timezone)
+                ),
+                kind="date",
+            )
+
+
+async def cancel(ctx: Ctx) -> None:
+    active = await _active(ctx)
+    if active is None:
+        ctx.reply(texts.DATE_NONE)
+        return
+    active.cancelled_at = ctx.now
+    assert ctx.member.couple_id is not None
+    members = await couple_members(ctx.session, ctx.member.couple_id)
+    await ctx.session.exec(
+        delete(Schedule).where(
+            col(Schedule.member_id).in_([m.id for m in members]),
+            col(Schedule.rhythm).in_(DATE_RHYTHMS),
+        )
+    )
+    ctx.reply(texts.DATE_CANCELLED.format(when=_words(active.at, ctx.member.timezone)))
+    for member in members:
+        if member.id != ctx.member.id:
+            ctx.push(
+                member,
+                texts.DATE_CANCEL_TOLD.format(
+                    partner=ctx.member.display_name, when=_words(active.at, member.timezone)
+                ),
+                kind="date",
+            )
+
+
+async def how_was_it(ctx: Ctx, answer: str, plan_id: str) -> None:
+    """The buttons under "How was your date?": lovely records a win, once per date."""
+    found = await ctx.session.get(DatePlan, int(plan_id)) if plan_id.isdigit() else None
+    if found is None or found.couple_id != ctx.member.couple_id or found.cancelled_at is not None:
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    if answer != "lovely":
+        ctx.reply(texts.DATE_NOT_DONE)
+        return
+    changed = await ctx.session.exec(
+        update(DatePlan)
+        .where(col(DatePlan.id) == found.id, col(DatePlan.lovely_at).is_(None))
+        .values(lovely_at=ctx.now)
+    )
+    if changed.rowcount == 1:
+        ctx.session.add(
+            Win(
+                couple_id=found.couple_id,
+                member_id=ctx.member.id,
+                text="Date night 🕯️",
+                created_at=ctx.now,
+            )
+        )
+        await milestones.celebrate(ctx)
+    ctx.reply(texts.DATE_LOVELY_DONE)

@@ -1,0 +1,117 @@
+"""Shared goals: added by either partner, listed, marked reached (and celebrated) with a button."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from bot.core import milestones, texts
+from bot.core.context import Ctx
+from bot.core.events import keyboard
+from bot.core.members import partner_of
+from bot.core.models import Answer, Conversation, Goal
+
+MAX_GOAL = 200
+LABEL = 40
+
+
+async def add(ctx: Ctx, words: str) -> None:
+    """`/goal <words>`: a goal both see."""
+    partner = await partner_of(ctx.session, ctx.member)
+    if partner is None or ctx.member.couple_id is None:
+        ctx.reply(texts.CHECKIN_NOT_PAIRED)
+        return
+    words = " ".join(words.split())
+    if not words:
+        ctx.reply(texts.GOAL_ASK)
+        return
+    ctx.session.add(
+        Goal(
+            couple_id=ctx.member.couple_id,
+            created_by=ctx.member.id,
+            text=words[:MAX_GOAL],
+            created_at=ctx.now,
+        )
+    )
+    ctx.reply(texts.GOAL_ADDED)
+    ctx.push(
+        partner,
+        texts.GOAL_TOLD.format(partner=ctx.member.display_name, words=words[:MAX_GOAL]),
+        kind="goal",
+    )
+
+
+async def show(ctx: Ctx, _args: str = "") -> None:
+    """`/goals`: open and reached goals, a button under each open one."""
+    if ctx.member.couple_id is None:
+        ctx.reply(texts.CHECKIN_NOT_PAIRED)
+        return
+    goals = (
+        await ctx.session.exec(
+            select(Goal).where(Goal.couple_id == ctx.member.couple_id).order_by(col(Goal.id))
+        )
+    ).all()
+    if not goals:
+        ctx.reply(texts.GOALS_NONE)
+        return
+    open_goals = [g for g in goals if g.reached_at is None]
+    reached = [g for g in goals if g.reached_at is not None]
+    lines = [texts.GOALS_LIST]
+    if open_goals:
+        lines += [texts.GOALS_OPEN, *(f"• {g.text}" for g in open_goals)]
+    if reached:
+        lines += [texts.GOALS_REACHED, *(f"✓ {g.text}" for g in reached)]
+    if open_goals:
+        lines.append(texts.GOALS_TAP)
+    buttons = keyboard(*[[(f"✓ {_short(g.text)}", f"goal:{g.id}")] for g in open_goals[:20]])
+    ctx.reply("\n".join(lines), buttons)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL else text[: LABEL - 1] + "…"
+
+
+async def reach(ctx: Ctx, goal_id: str) -> None:
+    """A goal's button: reached, celebrated to both, counted as a win."""
+    goal = await ctx.session.get(Goal, int(goal_id)) if goal_id.isdigit() else None
+    if goal is None or goal.couple_id != ctx.member.couple_id:
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    changed = await ctx.session.exec(
+        update(Goal)
+        .where(col(Goal.id) == goal.id, col(Goal.reached_at).is_(None))
+        .values(reached_at=ctx.now)
+    )
+    if changed.rowcount != 1:
+        ctx.reply(texts.GOAL_ALREADY)
+        return
+    line = milestones.line(ctx.content, "goal-reached", f"goal:{goal.id}")
+    message = texts.GOAL_REACHED.format(words=goal.text, line=line)
+    ctx.reply(message)
+    partner = await partner_of(ctx.session, ctx.member)
+    if partner is not None:
+        ctx.push(partner, message, kind="goal-reached", key=f"goal-reached:{goal.id}")
+    await milestones.celebrate(ctx)
+
+
+async def save_answer(ctx: Ctx, answer_id: str) -> None:
+    """ "Save as a shared goal" under a goals-and-values reveal."""
+    answer = await ctx.session.get(Answer, int(answer_id)) if answer_id.isdigit() else None
+    conversation = await ctx.session.get(Conversation, answer.conversation_id) if answer else None
+    if (
+        answer is None
+        or conversation is None
+        or conversation.couple_id != ctx.member.couple_id
+        or not answer.text
+    ):
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    ctx.session.add(
+        Goal(
+            couple_id=conversation.couple_id,
+            created_by=ctx.member.id,
+            text=" ".join(answer.text.split())[:MAX_GOAL],
+            created_at=ctx.now,
+        )
+    )
+    ctx.reply(texts.GOAL_SAVED)

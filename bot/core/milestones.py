@@ -1,0 +1,91 @@
+"""Milestones, celebrated to both partners once each, with a celebration line from content/."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from bot.content import Library
+from bot.core.context import Ctx
+from bot.core.members import couple_members
+from bot.core.models import Appreciation, Conversation, Couple, Goal, Milestone
+from bot.core.sql import insert
+
+# name: (occasion of its celebration line, what it says, which line of that occasion)
+MILESTONES: dict[str, tuple[str, str, int]] = {
+    "first-reveal": ("first-reveal", "Your first conversation together.", 0),
+    "conversations-7": ("conversations", "7 conversations together.", 0),
+    "conversations-30": ("conversations", "30 conversations together.", 1),
+    "conversations-100": ("conversations", "100 conversations together.", 2),
+    "appreciations-10": ("appreciations", "10 appreciations between you.", 0),
+    "appreciations-50": ("appreciations", "50 appreciations between you.", 1),
+    "first-goal": ("goal-reached", "Your first shared goal reached.", 0),
+    "month": ("month", "A month since you paired.", 0),
+}
+MONTH = timedelta(days=30)
+
+
+def line(library: Library, occasion: str, seed: str, index: int | None = None) -> str:
+    """A celebration line for the occasion: the given one, or one picked by a stable seed."""
+    pool = library.for_occasion(occasion)
+    if not pool:
+        return ""
+    position = index if index is not None else zlib.crc32(seed.encode())
+    return pool[position % len(pool)].text
+
+
+async def reached(ctx: Ctx, couple: Couple) -> list[str]:
+    """The milestones this couple has reached by now (celebrated or not)."""
+    assert couple.id is not None
+    conversations = (
+        await ctx.session.exec(
+            select(func.count()).where(
+                Conversation.couple_id == couple.id, col(Conversation.revealed_at).is_not(None)
+            )
+        )
+    ).one()
+    appreciations = (
+        await ctx.session.exec(select(func.count()).where(Appreciation.couple_id == couple.id))
+    ).one()
+    goals = (
+        await ctx.session.exec(
+            select(func.count()).where(
+                Goal.couple_id == couple.id, col(Goal.reached_at).is_not(None)
+            )
+        )
+    ).one()
+    names = []
+    if conversations >= 1:
+        names.append("first-reveal")
+    names += [f"conversations-{n}" for n in (7, 30, 100) if conversations >= n]
+    names += [f"appreciations-{n}" for n in (10, 50) if appreciations >= n]
+    if goals >= 1:
+        names.append("first-goal")
+    if ctx.now - couple.created_at >= MONTH:
+        names.append("month")
+    return names
+
+
+async def celebrate(ctx: Ctx) -> None:
+    """Celebrate, to both, every milestone the couple reached and was not yet told about."""
+    couple = await ctx.session.get(Couple, ctx.member.couple_id) if ctx.member.couple_id else None
+    if couple is None or couple.id is None:
+        return
+    await ctx.session.flush()
+    for name in await reached(ctx, couple):
+        result = await ctx.session.exec(
+            insert(ctx.session, Milestone)
+            .values(couple_id=couple.id, name=name, reached_at=ctx.now)
+            .on_conflict_do_nothing()
+        )
+        if not result.rowcount:
+            continue
+        occasion, what, index = MILESTONES[name]
+        text = f"🎉 {what}\n{line(ctx.content, occasion, name, index)}".strip()
+        for member in await couple_members(ctx.session, couple.id):
+            ctx.push(
+                member, text, kind="milestone", key=f"milestone:{couple.id}:{name}:{member.id}"
+            )
