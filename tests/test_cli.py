@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,3 +107,23 @@ def test_console_evening_checkin_and_both_reveals() -> None:
     assert "I loved our walk" in out
     assert "[to a] 💬 Sam's answer to" in out
     assert "your text made me smile" in out
+
+
+def test_console_appreciation_win_and_progress_picture(tmp_path: Path) -> None:
+    script = (
+        "a: /start\nb: /start\n:pair\na: /appreciate thank you for the coffee\nb: !1\n"
+        "a: /win we cooked together\nb: /progress\n"
+    )
+    result = run_bot("console", stdin=script, env={"TMPDIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "[to b] 💌 Alex appreciates you: thank you for the coffee\n  (1) ❤️ Thank you" in out
+    assert "[to a] ❤️ Sam thanked you for your appreciation." in out
+    assert "[to b] 🎉 Alex logged a shared win: we cooked together" in out
+    assert "Appreciations: 1 · 1" in out
+    assert "Wins logged: 1 · 1" in out
+    [path] = re.findall(r"\(picture saved: (.+\.png)\)", out)
+    from PIL import Image
+
+    with Image.open(path) as image:
+        assert image.format == "PNG"

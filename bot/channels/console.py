@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import timedelta
 from itertools import count
+from pathlib import Path
 
 from sqlmodel import select
 
 from bot.clock import MovableClock
 from bot.core.events import (
+    Attachment,
     Button,
     ButtonPress,
     Command,
@@ -59,10 +62,22 @@ class ConsoleChannel:
 
     name = "console"
 
-    def __init__(self, write: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self, write: Callable[[str], None] | None = None, files: Path | None = None
+    ) -> None:
         self._write = write or self._print
         self.buttons: dict[str, list[Button]] = {}
         self._ids = count(1)
+        self._files = files
+
+    def _save(self, attachment: Attachment) -> Path:
+        """Files (the progress picture, an export) are saved where the person can open them."""
+        if self._files is None:
+            self._files = Path(tempfile.mkdtemp(prefix="rekindle-console-files-"))
+        self._files.mkdir(parents=True, exist_ok=True)
+        path = self._files / f"{next(self._ids)}-{Path(attachment.filename).name}"
+        path.write_bytes(attachment.data)
+        return path
 
     @staticmethod
     def _print(line: str) -> None:
@@ -74,6 +89,9 @@ class ConsoleChannel:
         if out.media is not None:
             caption = f": {out.media.caption}" if out.media.caption else ""
             body = f"{body}\n({out.media.kind.replace('_', ' ')}{caption})".strip()
+        if out.attachment is not None:
+            what = "picture" if out.attachment.kind == "photo" else "file"
+            body = f"{body}\n({what} saved: {self._save(out.attachment)})".strip()
         lines = body.split("\n") or [""]
         rendered = [prefix + lines[0]] + [" " * len(prefix) + line for line in lines[1:]]
         flat = [button for row in out.buttons for button in row]

@@ -319,7 +319,7 @@ async def test_weekly_nudges_come_on_their_days_and_never_more_than_three_a_day(
     assert all(len(kinds) <= 3 for kinds in kinds_by_day.values())
     nudge = next(o for o in bot.channel.sent if o.to.chat_id == "a" and "💌" in o.text)
     pressed = await bot.send(ButtonPress(sender=sender("a", "Alex"), data=nudge.buttons[0][0].data))
-    assert "coming soon" in pressed[0].text
+    assert "What do you appreciate about Sam?" in pressed[0].text
 
 
 async def test_the_scheduler_beat_runs_the_tick(bot: Harness) -> None:

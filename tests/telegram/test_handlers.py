@@ -253,3 +253,11 @@ async def test_an_edited_answer_replaces_the_sealed_one(tg: Tg) -> None:
     [reveal] = [t for t in tg.texts_to(SAM) if "Alex's answer" in t]
     assert "second thoughts" in reveal
     tg.clock.advance(timedelta(seconds=1))
+
+
+async def test_progress_is_sent_as_a_photo(tg: Tg) -> None:
+    await tg.pair()
+    await tg.say(ALEX, "/progress")
+    [photo] = tg.request.sent("sendPhoto")
+    assert photo["chat_id"] == ALEX
+    assert "12 weeks" in photo["caption"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Message
+from telegram import InputFile, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
@@ -57,6 +57,8 @@ class TelegramChannel:
 
     async def _send(self, out: Outgoing) -> str | None:
         chat_id = int(out.to.chat_id)
+        if out.attachment is not None:
+            return await self._attach(chat_id, out)
         username = self.bot.username if self.bot._bot_user is not None else None
         pieces = html_pieces(message_text(out, username))
         first: Message | None = None
@@ -77,6 +79,29 @@ class TelegramChannel:
             if first is None:
                 return copied
         return str(first.message_id) if first else None
+
+    async def _attach(self, chat_id: int, out: Outgoing) -> str:
+        """A file made for this message: a photo or a document, the text as its caption."""
+        assert out.attachment is not None
+        caption = html_pieces(out.text)[0] if out.text else None
+        document = InputFile(out.attachment.data, filename=out.attachment.filename)
+        if out.attachment.kind == "photo":
+            sent = await self.bot.send_photo(
+                chat_id,
+                document,
+                caption=caption,
+                parse_mode=ParseMode.HTML,
+                rate_limit_args=self._limits,
+            )
+        else:
+            sent = await self.bot.send_document(
+                chat_id,
+                document,
+                caption=caption,
+                parse_mode=ParseMode.HTML,
+                rate_limit_args=self._limits,
+            )
+        return str(sent.message_id)
 
     async def _relay(self, chat_id: int, media: MediaRef, out: Outgoing) -> str:
         if media.channel != NAME:
