@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 
-from bot import content
+from bot import content, crypto
 from bot.channels.base import Channel
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
 from bot.outbox import Outbox
 from bot.service import Rekindle
+
+log = logging.getLogger(__name__)
 
 
 async def build(
@@ -21,6 +24,13 @@ async def build(
     *,
     database_url: str | None = None,
 ) -> Rekindle:
+    key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
+    crypto.use(key)
+    if key is None:
+        log.warning(
+            "ENCRYPTION_KEY is not set: partners' words are stored unencrypted. "
+            "Make a key with `python -m bot new-key` and set it (see README, Privacy)."
+        )
     db = Database(database_url or settings.database_url)
     await db.migrate()
     library = content.load(Path(settings.content_dir) if settings.content_dir else None)

@@ -27,6 +27,7 @@ from bot.db import Database
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
+SENT: dict[str, object] = {"text": "", "buttons": [], "media": None, "sent": True}
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(minutes=30)
 
@@ -117,7 +118,10 @@ class Outbox:
             await self._give_up(item, self.clock.now())
             log.warning("member unreachable", extra={"member": item.out.to.member_id})
             return False
-        await self._mark(item.delivery_id, status="sent", sent_at=self.clock.now(), message_ref=ref)
+        # Once sent, the message lives in the chat; the outbox keeps no second copy of its words.
+        await self._mark(
+            item.delivery_id, status="sent", sent_at=self.clock.now(), message_ref=ref, payload=SENT
+        )
         return True
 
     async def _retry_later(self, item: Claimed, retry_after: float | None) -> None:

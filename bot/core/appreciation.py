@@ -51,6 +51,7 @@ async def appreciate(ctx: Ctx, words: str) -> None:
         kind="appreciation",
         key=f"appreciation:{appreciation.id}",
         silent=_quiet_for(ctx, partner),
+        author=ctx.member,
     )
     ctx.reply(texts.APPRECIATE_SENT.format(partner=partner.display_name))
     await milestones.celebrate(ctx)

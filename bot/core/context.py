@@ -30,8 +30,10 @@ def new_delivery(
     now: datetime,
     key: str | None = None,
     conversation_id: int | None = None,
+    author_id: int | None = None,
 ) -> Delivery:
-    """An outbox row for a message to a member, due now."""
+    """An outbox row for a message to a member, due now. `author_id` names whose words it
+    carries, so they are erased with that member."""
     assert member.id is not None
     return Delivery(
         key=key or f"{kind}:{uuid.uuid4().hex}",
@@ -41,6 +43,7 @@ def new_delivery(
         next_attempt_at=now,
         created_at=now,
         conversation_id=conversation_id,
+        author_id=author_id,
     )
 
 
@@ -90,6 +93,7 @@ class Ctx:
         media: MediaRef | None = None,
         silent: bool = False,
         conversation_id: int | None = None,
+        author: Member | None = None,
     ) -> Delivery:
         assert member.id is not None
         out = Outgoing(to=recipient(member), text=text, buttons=buttons, media=media, silent=silent)

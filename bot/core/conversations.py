@@ -253,9 +253,11 @@ async def _reveal(
         if conversation.kind == "goals" and words.text:
             save = keyboard([(texts.SAVE_GOAL_BUTTON, f"save:{words.id}")])
         if media is None:
-            ctx.push(reader, f"{text}\n\n{texts.TOGETHER}", save, kind="reveal", key=key)
+            ctx.push(
+                reader, f"{text}\n\n{texts.TOGETHER}", save, kind="reveal", key=key, author=author
+            )
         else:
-            ctx.push(reader, text, kind="reveal", key=key, media=media)
+            ctx.push(reader, text, kind="reveal", key=key, media=media, author=author)
             ctx.push(
                 reader,
                 texts.TOGETHER,

@@ -38,6 +38,7 @@ async def add(ctx: Ctx, words: str) -> None:
         partner,
         texts.GOAL_TOLD.format(partner=ctx.member.display_name, words=words[:MAX_GOAL]),
         kind="goal",
+        author=ctx.member,
     )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint, text
+from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
+
+from bot.crypto import SecretJSON, SecretText
 
 
 class Member(SQLModel, table=True):
@@ -94,8 +96,8 @@ class Answer(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: int = Field(foreign_key="conversation.id", index=True, ondelete="CASCADE")
     member_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
-    text: str | None = None
-    media: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    text: str | None = Field(default=None, sa_column=Column(SecretText, nullable=True))
+    media: dict[str, Any] | None = Field(default=None, sa_column=Column(SecretJSON, nullable=True))
     late: bool = False
     created_at: datetime
     updated_at: datetime
@@ -176,7 +178,7 @@ class Delivery(SQLModel, table=True):
     key: str = Field(max_length=128, unique=True)
     member_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=32)
-    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    payload: dict[str, Any] = Field(sa_column=Column(SecretJSON, nullable=False))
     status: str = Field(default="pending", max_length=16)
     attempts: int = 0
     next_attempt_at: datetime
@@ -191,6 +193,13 @@ class Delivery(SQLModel, table=True):
             ForeignKey("conversation.id", ondelete="SET NULL", name="fk_delivery_conversation"),
         ),
     )
+    # Whose words the message carries (a reveal, an appreciation): erased with that member.
+    author_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("member.id", ondelete="CASCADE", name="fk_delivery_author")
+        ),
+    )
     message_ref: str | None = Field(default=None, max_length=64)
 
 
@@ -201,7 +210,7 @@ class Appreciation(SQLModel, table=True):
     couple_id: int = Field(foreign_key="couple.id", index=True, ondelete="CASCADE")
     sender_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
     receiver_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
-    text: str
+    text: str = Field(sa_column=Column(SecretText, nullable=False))
     created_at: datetime
     thanked_at: datetime | None = None
 
@@ -212,7 +221,7 @@ class Goal(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     couple_id: int = Field(foreign_key="couple.id", index=True, ondelete="CASCADE")
     created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
-    text: str
+    text: str = Field(sa_column=Column(SecretText, nullable=False))
     created_at: datetime
     reached_at: datetime | None = None
 
@@ -223,7 +232,7 @@ class Win(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     couple_id: int = Field(foreign_key="couple.id", index=True, ondelete="CASCADE")
     member_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
-    text: str
+    text: str = Field(sa_column=Column(SecretText, nullable=False))
     created_at: datetime
 
 

@@ -32,5 +32,6 @@ async def log_win(ctx: Ctx, words: str) -> None:
         partner,
         texts.WIN_TOLD.format(partner=ctx.member.display_name, words=words[:MAX_WIN]),
         kind="win",
+        author=ctx.member,
     )
     await milestones.celebrate(ctx)
