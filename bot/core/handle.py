@@ -8,6 +8,7 @@ from bot.core import (
     appreciation,
     controls,
     conversations,
+    data_rights,
     dates,
     goals,
     moments,
@@ -61,6 +62,8 @@ COMMANDS: dict[str, CommandHandler] = {
     "win": wins.log_win,
     "date": dates.plan,
     "progress": progress.show,
+    "export": data_rights.export,
+    "deletemydata": data_rights.ask_delete,
 }
 
 
@@ -81,6 +84,8 @@ DESCRIPTIONS: dict[str, str] = {
     "win": "Log a shared win",
     "date": "Plan a date night",
     "progress": "Your shared moments, with a picture",
+    "export": "Everything of yours, as a file",
+    "deletemydata": "Erase everything you wrote",
     "pause": "Take a break for some days",
     "resume": "Start again after a pause",
     "unpair": "End the pairing",
@@ -134,6 +139,8 @@ async def _button(ctx: Ctx, data: str) -> None:
             await goals.save_answer(ctx, answer_id)
         case "dateday", [day, couple_id]:
             await dates.pick_day(ctx, day, couple_id)
+        case "erase", [choice, member_id]:
+            await data_rights.answer_delete(ctx, choice, member_id)
         case "datehow", [answer, plan_id]:
             await dates.how_was_it(ctx, answer, plan_id)
         case "set", _:

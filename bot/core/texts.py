@@ -77,6 +77,7 @@ HELP = (
     "/appreciate – tell your partner what you appreciate\n"
     "/goal, /goals – shared goals · /win – log a shared win\n"
     "/date – plan a date night · /progress – your shared moments\n"
+    "/export – your data as a file · /deletemydata – erase what you wrote\n"
     "/unpair – end the pairing\n"
     "/privacy – who sees what\n"
     "/help – this list\n\n"
@@ -251,3 +252,17 @@ DATE_NOT_DONE = "Thanks for telling me. There'll be other evenings 🌿"
 PROGRESS_TITLE = "🌱 Your shared moments"
 PROGRESS_PICTURE = "Your last 12 weeks: each day fuller the more you shared."
 RECAP = "🌿 Your week together: {summary}.\n{line}"
+EXPORT_READY = "Here's everything of yours I keep, as a file 📄"
+DELETE_CONFIRM = (
+    "Erase everything you've written here (answers, appreciations, goals, wins) and your "
+    "profile? This can't be undone. If you're paired, the pairing ends and your partner is "
+    "told kindly."
+)
+DELETE_YES = "Yes, erase my data"
+DELETE_NO = "No, keep it"
+DELETE_KEPT = "Nothing was erased."
+DELETE_DONE = "Done. Everything you wrote here is erased. Take good care of yourself 🌿"
+DELETE_TOLD = (
+    "{partner} has left Rekindle and erased their data, so your pairing has ended. "
+    "Your own words are still yours; /export keeps a copy. Take good care of yourself."
+)

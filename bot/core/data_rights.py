@@ -1,0 +1,167 @@
+"""A member's data rights: `/export` (everything of mine as JSON) and `/deletemydata`."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, or_, update
+from sqlmodel import col, select
+
+from bot.core import texts
+from bot.core.context import Ctx
+from bot.core.events import Attachment, keyboard
+from bot.core.members import couple_of, partner_of
+from bot.core.models import (
+    Answer,
+    Appreciation,
+    Conversation,
+    Couple,
+    DatePlan,
+    Delivery,
+    Goal,
+    Invite,
+    Member,
+    Win,
+)
+
+
+def _when(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+async def export(ctx: Ctx, _args: str = "") -> None:
+    """`/export`: my profile, my answers, appreciations both ways, our goals, wins and dates."""
+    member = ctx.member
+    session = ctx.session
+    partner = await partner_of(session, member)
+    couple = await couple_of(session, member)
+    answers = (
+        await session.exec(
+            select(Answer, Conversation)
+            .join(Conversation, col(Conversation.id) == Answer.conversation_id)
+            .where(Answer.member_id == member.id)
+            .order_by(col(Answer.id))
+        )
+    ).all()
+    appreciations = (
+        await session.exec(
+            select(Appreciation)
+            .where(
+                or_(
+                    col(Appreciation.sender_id) == member.id,
+                    col(Appreciation.receiver_id) == member.id,
+                )
+            )
+            .order_by(col(Appreciation.id))
+        )
+    ).all()
+    couple_ids = [c for c in {member.couple_id} if c is not None]
+    goals = (await session.exec(select(Goal).where(col(Goal.couple_id).in_(couple_ids)))).all()
+    wins = (await session.exec(select(Win).where(col(Win.couple_id).in_(couple_ids)))).all()
+    dates = (
+        await session.exec(select(DatePlan).where(col(DatePlan.couple_id).in_(couple_ids)))
+    ).all()
+    data: dict[str, Any] = {
+        "exported_at": _when(ctx.now),
+        "profile": {
+            "name": member.display_name,
+            "channel": member.channel,
+            "time_zone": member.timezone,
+            "language": member.language,
+            "joined": _when(member.created_at),
+            "paired_with": partner.display_name if partner else None,
+            "paired_since": _when(couple.created_at) if couple else None,
+            "evening_time": couple.evening_time if couple else None,
+        },
+        "answers": [
+            {
+                "day": conversation.day,
+                "question": (p.text if (p := ctx.content.get(conversation.prompt_id)) else None),
+                "answer": answer.text,
+                "media": (answer.media or {}).get("kind"),
+                "late": answer.late,
+                "written": _when(answer.created_at),
+            }
+            for answer, conversation in answers
+        ],
+        "appreciations_sent": [
+            {"words": a.text, "sent": _when(a.created_at), "thanked": _when(a.thanked_at)}
+            for a in appreciations
+            if a.sender_id == member.id
+        ],
+        "appreciations_received": [
+            {"words": a.text, "received": _when(a.created_at), "thanked": _when(a.thanked_at)}
+            for a in appreciations
+            if a.receiver_id == member.id
+        ],
+        "goals": [
+            {"goal": g.text, "added": _when(g.created_at), "reached": _when(g.reached_at)}
+            for g in goals
+        ],
+        "wins": [{"win": w.text, "logged": _when(w.created_at)} for w in wins],
+        "dates": [
+            {"at": _when(d.at), "cancelled": _when(d.cancelled_at), "lovely": _when(d.lovely_at)}
+            for d in dates
+        ],
+    }
+    body = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    ctx.reply(
+        texts.EXPORT_READY,
+        attachment=Attachment(
+            filename=f"rekindle-export-{ctx.now:%Y-%m-%d}.json", data=body, kind="document"
+        ),
+    )
+
+
+async def ask_delete(ctx: Ctx, _args: str = "") -> None:
+    """`/deletemydata`: ask first, with buttons."""
+    ctx.reply(
+        texts.DELETE_CONFIRM,
+        keyboard(
+            [(texts.DELETE_YES, f"erase:yes:{ctx.member.id}")],
+            [(texts.DELETE_NO, f"erase:no:{ctx.member.id}")],
+        ),
+    )
+
+
+async def answer_delete(ctx: Ctx, choice: str, member_id: str) -> None:
+    """Erase everything the member wrote and the member record; unpair; tell the partner."""
+    member = ctx.member
+    if str(member.id) != member_id:
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    if choice != "yes":
+        ctx.reply(texts.DELETE_KEPT)
+        return
+    session = ctx.session
+    partner = await partner_of(session, member)
+    couple = await couple_of(session, member)
+    if couple is not None and couple.id is not None:
+        couple.ended_at = couple.ended_at or ctx.now
+        await session.exec(
+            update(Conversation)
+            .where(col(Conversation.couple_id) == couple.id, col(Conversation.closed_at).is_(None))
+            .values(closed_at=ctx.now)
+        )
+        await session.exec(
+            update(Member)
+            .where(col(Member.couple_id) == couple.id)
+            .values(couple_id=None, current_conversation_id=None)
+        )
+    mine = member.id
+    await session.exec(delete(Answer).where(col(Answer.member_id) == mine))
+    await session.exec(delete(Appreciation).where(col(Appreciation.sender_id) == mine))
+    await session.exec(delete(Goal).where(col(Goal.created_by) == mine))
+    await session.exec(delete(Win).where(col(Win.member_id) == mine))
+    await session.exec(delete(Delivery).where(col(Delivery.author_id) == mine))
+    await session.exec(delete(Invite).where(col(Invite.used_by_member_id) == mine))
+    for column in (Couple.member_a_id, Couple.member_b_id):
+        await session.exec(update(Couple).where(col(column) == mine).values({column: None}))
+    name = member.display_name
+    ctx.reply(texts.DELETE_DONE)  # addressed now, while the member row still exists
+    await session.exec(delete(Member).where(col(Member.id) == mine))
+    if partner is not None:
+        await session.refresh(partner)
+        ctx.push(partner, texts.DELETE_TOLD.format(partner=name), kind="unpaired")
