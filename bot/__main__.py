@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import sys
 import tempfile
 from datetime import datetime
@@ -36,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     content_sub = content_cmd.add_subparsers(dest="content_command", required=True)
     check = content_sub.add_parser("check", help="validate every file in content/")
     check.add_argument("--dir", type=Path, default=None, help="content folder (default: content/)")
+    backup = commands.add_parser("backup", help="copy the SQLite database, safely while it runs")
+    backup.add_argument("file", type=Path, help="where to write the copy")
+    commands.add_parser("new-key", help="print a fresh ENCRYPTION_KEY")
+    commands.add_parser(
+        "rotate-key", help="re-encrypt stored texts with the first key in ENCRYPTION_KEY"
+    )
     return parser
 
 
@@ -47,6 +54,44 @@ def _content_check(directory: Path | None) -> int:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
     print(library.summary())
+    return 0
+
+
+def _maintenance(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import crypto, maintenance
+
+    if args.command == "new-key":
+        print(crypto.new_key())
+        return 0
+    if args.command == "backup":
+        try:
+            print(maintenance.backup(settings.database_url, args.file))
+        except (ValueError, sqlite3.Error) as error:
+            print(f"python -m bot backup: {error}", file=sys.stderr)
+            return 2
+        return 0
+    return asyncio.run(_rotate(settings))
+
+
+async def _rotate(settings: Settings) -> int:
+    from bot import crypto, maintenance
+    from bot.db import Database
+
+    try:
+        crypto.use(settings.encryption_key.get_secret_value() if settings.encryption_key else None)
+    except crypto.KeyError_ as error:
+        print(f"python -m bot rotate-key: {error}", file=sys.stderr)
+        return 2
+    db = Database(settings.database_url)
+    try:
+        await db.migrate()
+        count = await maintenance.rotate_key(db)
+    except (ValueError, crypto.KeyError_) as error:
+        print(f"python -m bot rotate-key: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await db.dispose()
+    print(f"Re-encrypted {count} stored values with the first key of ENCRYPTION_KEY.")
     return 0
 
 
@@ -64,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     if args.command == "content":
         return _content_check(args.dir)
+    if args.command in ("backup", "new-key", "rotate-key"):
+        return _maintenance(args, settings)
     if args.command == "console":
         logs.configure("WARNING", settings.log_format, settings.secrets)
         try:

@@ -12,7 +12,7 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot import content
+from bot import content, crypto
 from bot.clock import MovableClock
 from bot.core.events import Command, Outgoing, Sender, Text, parse_command
 from bot.db import Database
@@ -154,6 +154,12 @@ async def database_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterato
 @pytest.fixture
 async def sqlite_url(tmp_path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture(autouse=True)
+def no_encryption_key() -> None:
+    """Each test starts without a key; tests of encryption set one themselves."""
+    crypto.use(None)
 
 
 @pytest.fixture
