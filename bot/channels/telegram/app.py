@@ -11,6 +11,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.flow import PerChatUpdateProcessor
 from bot.channels.telegram.handlers import Handlers
 from bot.config import Settings
 from bot.core.handle import DESCRIPTIONS
@@ -36,6 +37,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
             AIORateLimiter(overall_max_rate=settings.send_rate_per_second, max_retries=0)
         )
         .job_queue(None)  # our own stateless beat schedules everything (see bot/scheduler.py)
+        .concurrent_updates(PerChatUpdateProcessor())
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)

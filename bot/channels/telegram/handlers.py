@@ -21,6 +21,7 @@ from telegram.ext import (
 
 from bot.channels.base import PermanentSendError, RejectedSendError, TemporarySendError
 from bot.channels.telegram.channel import NAME, TelegramChannel, media_ref
+from bot.channels.telegram.flow import ReplyBudget
 from bot.core import texts
 from bot.core.events import (
     ButtonPress,
@@ -106,6 +107,7 @@ class Handlers:
         self.service = service
         self.channel = channel
         self.on_pushed = on_pushed
+        self.budget = ReplyBudget()
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         application.add_handler(
@@ -126,6 +128,9 @@ class Handlers:
         replies = await self.service.handle(event)
         self.on_pushed()
         for out in replies:
+            if not self.budget.allow(out.to.chat_id, out.text):
+                log.info("reply left out: chat is flooding", extra={"member": out.to.member_id})
+                continue
             try:
                 await self.channel.send(out)
             except (TemporarySendError, PermanentSendError, RejectedSendError) as error:
