@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.content import Library
 from bot.core import milestones, texts
 from bot.core.context import Ctx
-from bot.core.events import Button, MediaRef, keyboard
+from bot.core.events import Button, MediaRef, keyboard, media_name
 from bot.core.members import partner_of
 from bot.core.models import Answer, Conversation, Couple, Delivery, Member
 from bot.core.prompts import choose, prompt_for_day, record_use
@@ -21,16 +21,6 @@ from bot.core.schedule import local_date, parse_hhmm, tonight_or_tomorrow
 from bot.core.sql import insert
 
 DEPTH_STEP = 5  # conversations both answered at a depth before the next depth opens
-MEDIA_NAMES = {
-    "voice": "voice note",
-    "photo": "photo",
-    "video_note": "video note",
-    "sticker": "sticker",
-    "video": "video",
-    "audio": "audio message",
-    "document": "file",
-    "animation": "GIF",
-}
 
 
 def evening_kind(couple: Couple, day: date) -> str | None:
@@ -224,7 +214,7 @@ def _reveal_message(
     prompt_words = prompt.text if prompt else "tonight's question"
     if answer_row.media:
         media = MediaRef(**answer_row.media)
-        name = MEDIA_NAMES.get(media.kind, media.kind)
+        name = media_name(media.kind)
         return texts.REVEAL_MEDIA.format(
             partner=author.display_name, prompt=prompt_words, media=name
         ), media

@@ -166,3 +166,20 @@ def parse_command(text: str) -> tuple[str, str] | None:
     if not name or not all(ch.isalnum() or ch == "_" for ch in name):
         return None
     return name, args.strip()
+
+
+MEDIA_NAMES = {
+    "voice": "voice note",
+    "photo": "photo",
+    "video_note": "video note",
+    "sticker": "sticker",
+    "video": "video",
+    "audio": "audio message",
+    "document": "file",
+    "animation": "GIF",
+}
+
+
+def media_name(kind: str) -> str:
+    """How a kind of media is called in a sentence: "a voice note"."""
+    return MEDIA_NAMES.get(kind, "file")

@@ -266,3 +266,7 @@ DELETE_TOLD = (
     "{partner} has left Rekindle and erased their data, so your pairing has ended. "
     "Your own words are still yours; /export keeps a copy. Take good care of yourself."
 )
+MEDIA_ACROSS = (
+    "(The answer was a {what}, sent on {app}. I can't carry that across apps, so ask them to "
+    "share it with you in person 💬)"
+)

@@ -12,7 +12,8 @@ from telegram.ext import ExtBot
 
 from bot.channels.base import PermanentSendError, RejectedSendError, TemporarySendError
 from bot.channels.telegram.render import html_pieces, keyboard, message_text
-from bot.core.events import MediaRef, Outgoing
+from bot.core import texts
+from bot.core.events import MediaRef, Outgoing, media_name
 
 NAME = "telegram"
 REPLY_RETRIES = 2  # a direct reply waits out flood control this often before giving up
@@ -105,7 +106,7 @@ class TelegramChannel:
 
     async def _relay(self, chat_id: int, media: MediaRef, out: Outgoing) -> str:
         if media.channel != NAME:
-            raise RejectedSendError(f"cannot relay {media.channel} media on Telegram")
+            return await self._cross(chat_id, media, out)
         source_chat, _, source_message = media.ref.partition(":")
         copied = await self.bot.copy_message(
             chat_id,
@@ -116,6 +117,25 @@ class TelegramChannel:
             rate_limit_args=self._limits,
         )
         return str(copied.message_id)
+
+    async def _cross(self, chat_id: int, media: MediaRef, out: Outgoing) -> str:
+        """Media from another app: as a file when it has a public link Telegram can fetch,
+        otherwise a kind note saying what was sent."""
+        if media.ref.startswith("https://"):
+            if media.kind == "photo":
+                sent = await self.bot.send_photo(
+                    chat_id, media.ref, reply_markup=keyboard(out), rate_limit_args=self._limits
+                )
+            else:
+                sent = await self.bot.send_document(
+                    chat_id, media.ref, reply_markup=keyboard(out), rate_limit_args=self._limits
+                )
+            return str(sent.message_id)
+        note = texts.MEDIA_ACROSS.format(what=media_name(media.kind), app=media.channel.title())
+        sent = await self.bot.send_message(
+            chat_id, html_pieces(note)[0], parse_mode=ParseMode.HTML, rate_limit_args=self._limits
+        )
+        return str(sent.message_id)
 
 
 def _seconds(value: object) -> float:
