@@ -21,7 +21,6 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from rapidfuzz import fuzz, process
 
 KINDS = ("check-in", "curiosity", "appreciation", "goals", "affection", "date", "celebration")
 OCCASIONS = (
@@ -169,8 +168,9 @@ def _problem_text(error: ValidationError) -> str:
     return f"{where}: {message}" if where else message
 
 
-def check(directory: Path = DEFAULT_DIR) -> tuple[Library, list[Problem]]:
-    """Load every `*.yaml` in the directory; return the library and every problem found."""
+def check(directory: Path = DEFAULT_DIR, *, near: bool = True) -> tuple[Library, list[Problem]]:
+    """Load every `*.yaml` in the directory; return the library and every problem found.
+    `near=False` skips the near-duplicate pass (the bot's start does; `content check` not)."""
     problems: list[Problem] = []
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
     if not files:
@@ -202,13 +202,19 @@ def check(directory: Path = DEFAULT_DIR) -> tuple[Library, list[Problem]]:
             texts[folded] = prompt.id
             prompts[prompt.id] = prompt
             where[prompt.id] = (path, line)
-    problems.extend(_near_duplicates(prompts, where))
+    if near:
+        problems.extend(_near_duplicates(prompts, where))
     return Library(prompts), problems
 
 
 def _near_duplicates(
     prompts: dict[str, Prompt], where: dict[str, tuple[Path, int]]
 ) -> list[Problem]:
+    from rapidfuzz import (
+        fuzz,
+        process,
+    )  # only `content check` needs it: keep it off the bot's start
+
     ids = list(prompts)
     folded = [_fold(prompts[i].text) for i in ids]
     if len(folded) < 2:
@@ -229,7 +235,7 @@ def _near_duplicates(
 
 def load(directory: Path | None = None) -> Library:
     """The library, or a ValueError naming every problem."""
-    library, problems = check(directory or DEFAULT_DIR)
+    library, problems = check(directory or DEFAULT_DIR, near=False)
     if problems:
         raise ValueError("content problems:\n" + "\n".join(str(p) for p in problems))
     return library

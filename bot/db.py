@@ -8,13 +8,12 @@ writer. PostgreSQL relies on row locks and conditional updates instead.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -27,8 +26,10 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 _MIGRATION_LOCK_ID = 0x7265_6B69  # "reki": serialises migrations of processes starting together
 
 
-def alembic_config(url: str | None = None) -> Config:
+def alembic_config(url: str | None = None) -> Any:
     """An Alembic config pointing at the package's migrations."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if url is not None:
@@ -64,7 +65,12 @@ class Database:
             yield session
 
     async def migrate(self) -> None:
-        """Bring the schema to the newest migration (safe when several processes start at once)."""
+        """Bring the schema to the newest migration (safe when several processes start at once).
+        A database already at the newest migration is left alone without loading Alembic (it
+        costs ~11 MB of memory and a fraction of a second on every start)."""
+        if await self._at_head():
+            log.info("database schema is up to date", extra={"dialect": self.dialect})
+            return
         async with self.engine.begin() as conn:
             if self.is_postgres:
                 await conn.execute(text(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_ID})"))
@@ -74,8 +80,38 @@ class Database:
     async def dispose(self) -> None:
         await self.engine.dispose()
 
+    async def _at_head(self) -> bool:
+        try:
+            async with self.engine.connect() as conn:
+                current = (
+                    await conn.execute(text("SELECT version_num FROM alembic_version"))
+                ).all()
+        except Exception:  # no table yet: a new database
+            return False
+        return [row[0] for row in current] == [head_revision()]
+
+
+def head_revision() -> str:
+    """The newest migration's revision id, read from the files without importing Alembic."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision = re.search(r"^revision: str = ['\"](\w+)['\"]", source, re.MULTILINE)
+        parent = re.search(r"^down_revision: str \| None = ['\"](\w+)['\"]", source, re.MULTILINE)
+        if revision:
+            revisions.add(revision.group(1))
+        if parent:
+            parents.add(parent.group(1))
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations should have one head, found {sorted(heads)}")
+    return heads.pop()
+
 
 def _upgrade(connection: Connection) -> None:
+    from alembic import command
+
     cfg = alembic_config()
     cfg.attributes["connection"] = connection
     command.upgrade(cfg, "head")

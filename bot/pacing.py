@@ -29,7 +29,10 @@ class OutboxWorker:
         self.outbox = outbox
         self.per_chat_interval = per_chat_interval
         self.idle_seconds = idle_seconds
-        self.limiter = AsyncLimiter(max_rate=rate, time_period=1.0)
+        # A bucket of one, refilled every 1/rate seconds: an even stream with no burst at the
+        # start of a busy minute (a bucket of `rate` would let 2 x rate through in the first
+        # second, over Telegram's ~30/s).
+        self.limiter = AsyncLimiter(max_rate=1, time_period=1.0 / rate)
         # Claim no more than can be sent well within the claim's lease.
         self.batch = max(1, int(rate * 20))
         self._wake = asyncio.Event()

@@ -102,25 +102,26 @@ class Target:
 
 
 async def _target(ctx: Ctx, reply_to: str | None) -> Target | None:
-    """The conversation a message answers: the prompt it replies to, else the latest one."""
+    """The conversation a message answers: the prompt it replies to, else the latest one.
+    Loaded FOR UPDATE, so two answers to one conversation queue on PostgreSQL (on SQLite the
+    unit of work already holds the write lock)."""
+    conversation_id, by_reply = ctx.member.current_conversation_id, False
     if reply_to is not None:
-        conversation_id = (
+        replied = (
             await ctx.session.exec(
                 select(Delivery.conversation_id).where(
                     Delivery.member_id == ctx.member.id, Delivery.message_ref == reply_to
                 )
             )
         ).first()
-        if conversation_id is not None:
-            found = await ctx.session.get(Conversation, conversation_id)
-            if found is not None and found.couple_id == ctx.member.couple_id:
-                return Target(found, by_reply=True)
-    if ctx.member.current_conversation_id is None:
+        if replied is not None:
+            conversation_id, by_reply = replied, True
+    if conversation_id is None:
         return None
-    found = await ctx.session.get(Conversation, ctx.member.current_conversation_id)
+    found = await ctx.session.get(Conversation, conversation_id, with_for_update=True)
     if found is None or found.couple_id != ctx.member.couple_id:
         return None
-    return Target(found, by_reply=False)
+    return Target(found, by_reply=by_reply)
 
 
 def _media_json(media: MediaRef | None) -> dict[str, Any] | None:
@@ -140,8 +141,7 @@ async def answer(ctx: Ctx, text: str | None, media: MediaRef | None, reply_to: s
     if target is None:
         return False
     conversation = target.conversation
-    couple = await ctx.session.get(Couple, conversation.couple_id, with_for_update=True)
-    await ctx.session.refresh(conversation, with_for_update=True)
+    couple = await ctx.session.get(Couple, conversation.couple_id)
     assert couple is not None
     assert ctx.member.id is not None
     assert conversation.id is not None
@@ -165,15 +165,15 @@ async def answer(ctx: Ctx, text: str | None, media: MediaRef | None, reply_to: s
         template = texts.LATE_ANSWER if conversation.closed_at else texts.ALREADY_REVEALED
         ctx.reply(template.format(when=when, time=couple.evening_time))
         return True
-    mine = (
+    on_time = (
         await ctx.session.exec(
             select(Answer).where(
-                Answer.conversation_id == conversation.id,
-                Answer.member_id == ctx.member.id,
-                col(Answer.late).is_(False),
+                Answer.conversation_id == conversation.id, col(Answer.late).is_(False)
             )
         )
-    ).first()
+    ).all()
+    mine = next((a for a in on_time if a.member_id == ctx.member.id), None)
+    theirs = next((a for a in on_time if partner is not None and a.member_id == partner.id), None)
     if mine is None:
         mine = Answer(
             conversation_id=conversation.id,
@@ -188,17 +188,6 @@ async def answer(ctx: Ctx, text: str | None, media: MediaRef | None, reply_to: s
     else:
         mine.text, mine.media, mine.updated_at = text, _media_json(media), ctx.now
         replaced = True
-    theirs = None
-    if partner is not None:
-        theirs = (
-            await ctx.session.exec(
-                select(Answer).where(
-                    Answer.conversation_id == conversation.id,
-                    Answer.member_id == partner.id,
-                    col(Answer.late).is_(False),
-                )
-            )
-        ).first()
     if partner is None or theirs is None:
         template = texts.REPLACED if replaced else texts.SEALED
         ctx.reply(template.format(partner=partner_name))

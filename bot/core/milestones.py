@@ -75,7 +75,14 @@ async def celebrate(ctx: Ctx) -> None:
     if couple is None or couple.id is None:
         return
     await ctx.session.flush()
+    known = set(
+        (
+            await ctx.session.exec(select(Milestone.name).where(Milestone.couple_id == couple.id))
+        ).all()
+    )
     for name in await reached(ctx, couple):
+        if name in known:
+            continue
         result = await ctx.session.exec(
             insert(ctx.session, Milestone)
             .values(couple_id=couple.id, name=name, reached_at=ctx.now)
