@@ -94,9 +94,9 @@ class Harness:
         await self.say(b, f"/pair {code}")
 
 
-async def _fresh_postgres(base_url: str) -> tuple[str, str]:
+async def _as_admin(base_url: str, statement: str) -> None:
+    """Run one statement on the server TEST_DATABASE_URL points to (CREATE/DROP DATABASE)."""
     url = make_url(base_url)
-    name = f"rekindle_test_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(
         host=url.host,
         port=url.port or 5432,
@@ -105,25 +105,20 @@ async def _fresh_postgres(base_url: str) -> tuple[str, str]:
         database=url.database,
     )
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        await admin.execute(statement)
     finally:
         await admin.close()
-    return url.set(database=name).render_as_string(hide_password=False), name
+
+
+async def _fresh_postgres(base_url: str) -> tuple[str, str]:
+    name = f"rekindle_test_{uuid.uuid4().hex[:12]}"
+    await _as_admin(base_url, f'CREATE DATABASE "{name}"')
+    url = make_url(base_url).set(database=name)
+    return url.render_as_string(hide_password=False), name
 
 
 async def _drop_postgres(base_url: str, name: str) -> None:
-    url = make_url(base_url)
-    admin = await asyncpg.connect(
-        host=url.host,
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        database=url.database,
-    )
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    await _as_admin(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 BACKENDS = [

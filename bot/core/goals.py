@@ -10,6 +10,7 @@ from bot.core.context import Ctx
 from bot.core.events import keyboard
 from bot.core.members import partner_of
 from bot.core.models import Answer, Conversation, Goal
+from bot.core.shared import note_for_both
 
 MAX_GOAL = 200
 LABEL = 40
@@ -17,28 +18,17 @@ LABEL = 40
 
 async def add(ctx: Ctx, words: str) -> None:
     """`/goal <words>`: a goal both see."""
-    partner = await partner_of(ctx.session, ctx.member)
-    if partner is None or ctx.member.couple_id is None:
-        ctx.reply(texts.CHECKIN_NOT_PAIRED)
-        return
-    words = " ".join(words.split())
-    if not words:
-        ctx.reply(texts.GOAL_ASK)
-        return
-    ctx.session.add(
-        Goal(
-            couple_id=ctx.member.couple_id,
-            created_by=ctx.member.id,
-            text=words[:MAX_GOAL],
-            created_at=ctx.now,
-        )
-    )
-    ctx.reply(texts.GOAL_ADDED)
-    ctx.push(
-        partner,
-        texts.GOAL_TOLD.format(partner=ctx.member.display_name, words=words[:MAX_GOAL]),
+    await note_for_both(
+        ctx,
+        words,
+        limit=MAX_GOAL,
+        ask=texts.GOAL_ASK,
+        done=texts.GOAL_ADDED,
+        told=texts.GOAL_TOLD,
         kind="goal",
-        author=ctx.member,
+        row=lambda couple_id, text: Goal(
+            couple_id=couple_id, created_by=ctx.member.id, text=text, created_at=ctx.now
+        ),
     )
 
 

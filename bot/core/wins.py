@@ -4,34 +4,25 @@ from __future__ import annotations
 
 from bot.core import milestones, texts
 from bot.core.context import Ctx
-from bot.core.members import partner_of
 from bot.core.models import Win
+from bot.core.shared import note_for_both
 
 MAX_WIN = 500
 
 
 async def log_win(ctx: Ctx, words: str) -> None:
-    partner = await partner_of(ctx.session, ctx.member)
-    if partner is None or ctx.member.couple_id is None:
-        ctx.reply(texts.CHECKIN_NOT_PAIRED)
-        return
-    words = " ".join(words.split())
-    if not words:
-        ctx.reply(texts.WIN_ASK)
-        return
-    ctx.session.add(
-        Win(
-            couple_id=ctx.member.couple_id,
-            member_id=ctx.member.id,
-            text=words[:MAX_WIN],
-            created_at=ctx.now,
-        )
-    )
-    ctx.reply(texts.WIN_LOGGED)
-    ctx.push(
-        partner,
-        texts.WIN_TOLD.format(partner=ctx.member.display_name, words=words[:MAX_WIN]),
+    """`/win <words>`: a shared win, the partner told."""
+    logged = await note_for_both(
+        ctx,
+        words,
+        limit=MAX_WIN,
+        ask=texts.WIN_ASK,
+        done=texts.WIN_LOGGED,
+        told=texts.WIN_TOLD,
         kind="win",
-        author=ctx.member,
+        row=lambda couple_id, text: Win(
+            couple_id=couple_id, member_id=ctx.member.id, text=text, created_at=ctx.now
+        ),
     )
-    await milestones.celebrate(ctx)
+    if logged:
+        await milestones.celebrate(ctx)
