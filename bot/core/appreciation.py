@@ -11,6 +11,7 @@ from bot.core.events import keyboard
 from bot.core.members import partner_of
 from bot.core.models import Appreciation, Member
 from bot.core.rhythm import QUIET_FROM, QUIET_UNTIL
+from bot.core.sql import row_id
 from bot.core.zones import zone_info
 
 AWAITING = "appreciation"
@@ -59,11 +60,8 @@ async def appreciate(ctx: Ctx, words: str) -> None:
 
 async def thank(ctx: Ctx, appreciation_id: str) -> None:
     """ "❤️ Thank you": only the receiver, once; the sender is told."""
-    found = (
-        await ctx.session.get(Appreciation, int(appreciation_id))
-        if appreciation_id.isdigit()
-        else None
-    )
+    key = row_id(appreciation_id)
+    found = await ctx.session.get(Appreciation, key) if key is not None else None
     if (
         found is None
         or found.receiver_id != ctx.member.id

@@ -20,6 +20,7 @@ from bot.core.members import couple_members, couple_of, partner_of
 from bot.core.models import Conversation, Couple, Member
 from bot.core.rhythm import plan, record
 from bot.core.schedule import local_date, parse_hhmm, tonight_or_tomorrow
+from bot.core.sql import small_number
 from bot.core.zones import zone_info
 
 MAX_PAUSE_DAYS = 60
@@ -77,10 +78,11 @@ async def pause(ctx: Ctx, args: str) -> None:
         return
     couple, partner = paired
     raw = args.strip() or "7"
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAUSE_DAYS:
+    days = small_number(raw)
+    if days is None or not 1 <= days <= MAX_PAUSE_DAYS:
         ctx.reply(texts.PAUSE_BAD)
         return
-    couple.paused_until = ctx.now + timedelta(days=int(raw))
+    couple.paused_until = ctx.now + timedelta(days=days)
     ctx.reply(texts.PAUSE_DONE.format(until=_until_words(ctx, couple, ctx.member)))
     ctx.push(
         partner,

@@ -18,7 +18,7 @@ from bot.core.members import partner_of
 from bot.core.models import Answer, Conversation, Couple, Delivery, Member
 from bot.core.prompts import choose, prompt_for_day, record_use
 from bot.core.schedule import local_date, parse_hhmm, tonight_or_tomorrow
-from bot.core.sql import insert
+from bot.core.sql import insert, row_id
 
 DEPTH_STEP = 5  # conversations both answered at a depth before the next depth opens
 
@@ -253,11 +253,8 @@ async def _reveal(
 
 async def swap(ctx: Ctx, conversation_id: str, *, lighter: bool) -> None:
     """ "Skip" (another question at the same depth, once a day) or "Too deep for now"."""
-    conversation = (
-        await ctx.session.get(Conversation, int(conversation_id))
-        if conversation_id.isdigit()
-        else None
-    )
+    key = row_id(conversation_id)
+    conversation = await ctx.session.get(Conversation, key) if key is not None else None
     couple = await ctx.session.get(Couple, ctx.member.couple_id) if ctx.member.couple_id else None
     if (
         conversation is None

@@ -16,10 +16,12 @@ from bot.core.members import couple_members, partner_of
 from bot.core.models import DatePlan, Schedule, Win
 from bot.core.rhythm import set_due
 from bot.core.schedule import local_moment, parse_hhmm
+from bot.core.sql import row_id
 from bot.core.zones import zone_info
 
 AWAITING = "date"
 DEFAULT_TIME = time(19, 30)
+HORIZON = timedelta(days=366)  # plans further ahead than a year are surely a typo
 MORNING = time(9, 0)
 ASK_AT = time(10, 0)
 DAYS = {
@@ -59,11 +61,12 @@ def parse_when(text: str, today: date) -> tuple[date, time] | None:
     if head in DAYS:
         ahead = (DAYS[head] - today.weekday()) % 7
         return today + timedelta(days=ahead), at
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", head):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", head):
         try:
-            return date.fromisoformat(head), at
+            day = date.fromisoformat(head)
         except ValueError:
             return None
+        return (day, at) if day <= today + HORIZON else None
     return None
 
 
@@ -122,15 +125,22 @@ async def pick_day(ctx: Ctx, day: str, couple_id: str) -> None:
     if str(ctx.member.couple_id) != couple_id:
         ctx.reply(texts.STALE_BUTTON)
         return
-    try:
-        chosen = date.fromisoformat(day)
-    except ValueError:
+    today = ctx.now.astimezone(zone_info(ctx.member.timezone)).date()
+    when = parse_when(day, today) if len(day) == 10 else None
+    if when is None:
         ctx.reply(texts.STALE_BUTTON)
         return
-    await _set(ctx, chosen, DEFAULT_TIME)
+    await _set(ctx, when[0], DEFAULT_TIME)
 
 
 async def _set(ctx: Ctx, day: date, at: time) -> None:
+    today = ctx.now.astimezone(zone_info(ctx.member.timezone)).date()
+    if day > today + HORIZON:
+        ctx.reply(texts.DATE_BAD)
+        return
+    if day < today:
+        ctx.reply(texts.DATE_PAST)
+        return
     moment = local_moment(day, at, ctx.member.timezone)
     if moment <= ctx.now:
         ctx.reply(texts.DATE_PAST)
@@ -209,7 +219,8 @@ async def cancel(ctx: Ctx) -> None:
 
 async def how_was_it(ctx: Ctx, answer: str, plan_id: str) -> None:
     """The buttons under "How was your date?": lovely records a win, once per date."""
-    found = await ctx.session.get(DatePlan, int(plan_id)) if plan_id.isdigit() else None
+    key = row_id(plan_id)
+    found = await ctx.session.get(DatePlan, key) if key is not None else None
     if found is None or found.couple_id != ctx.member.couple_id or found.cancelled_at is not None:
         ctx.reply(texts.STALE_BUTTON)
         return

@@ -11,6 +11,7 @@ from bot.core.events import keyboard
 from bot.core.members import partner_of
 from bot.core.models import Answer, Conversation, Goal
 from bot.core.shared import note_for_both
+from bot.core.sql import row_id
 
 MAX_GOAL = 200
 LABEL = 40
@@ -64,7 +65,8 @@ def _short(text: str) -> str:
 
 async def reach(ctx: Ctx, goal_id: str) -> None:
     """A goal's button: reached, celebrated to both, counted as a win."""
-    goal = await ctx.session.get(Goal, int(goal_id)) if goal_id.isdigit() else None
+    key = row_id(goal_id)
+    goal = await ctx.session.get(Goal, key) if key is not None else None
     if goal is None or goal.couple_id != ctx.member.couple_id:
         ctx.reply(texts.STALE_BUTTON)
         return
@@ -87,7 +89,8 @@ async def reach(ctx: Ctx, goal_id: str) -> None:
 
 async def save_answer(ctx: Ctx, answer_id: str) -> None:
     """ "Save as a shared goal" under a goals-and-values reveal."""
-    answer = await ctx.session.get(Answer, int(answer_id)) if answer_id.isdigit() else None
+    key = row_id(answer_id)
+    answer = await ctx.session.get(Answer, key) if key is not None else None
     conversation = await ctx.session.get(Conversation, answer.conversation_id) if answer else None
     if (
         answer is None

@@ -10,6 +10,8 @@ from bot.core.zones import zone_info
 def parse_hhmm(text: str) -> time | None:
     """`20:30`, `8:05`, `2030` or `20.30` as a time of day, or None."""
     raw = text.strip().replace(".", ":").replace("h", ":")
+    if not raw.isascii():
+        return None
     if raw.isdigit() and len(raw) in (3, 4):
         raw = f"{raw[:-2]}:{raw[-2:]}"
     hours, sep, minutes = raw.partition(":")

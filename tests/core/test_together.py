@@ -210,3 +210,14 @@ async def test_a_couple_in_two_zones_date_reminders_at_each_morning(bot: Harness
     mornings = {o.to.chat_id: o.text for o in bot.channel.sent if "date is today" in o.text}
     assert mornings["a"] == "🕯️ Your date is today at 19:30. Enjoy each other."
     assert mornings["b"] == "🕯️ Your date is today at 13:30. Enjoy each other."
+
+
+async def test_odd_numbers_and_far_dates_get_kind_answers_not_errors(bot: Harness) -> None:
+    """Found by the property-based test: Unicode digits, huge ids and dates at the edges."""
+    await paired(bot, "Asia/Tokyo", "Asia/Tokyo")
+    assert "Try /pause 7" in (await bot.say("a", "/pause ²"))[0].text
+    assert "Try /time 20:30" in (await bot.say("a", "/time 3²:00"))[0].text
+    assert "already passed" in (await bot.say("a", "/date 0001-01-01 00:00"))[0].text
+    assert "didn't catch that" in (await bot.say("a", "/date 9999-12-31 23:00"))[0].text
+    for data in ("goal:99999999999999999999", "thank:١٢", "save:-1", "datehow:lovely:9" * 3):
+        assert "expired" in await press(bot, "a", data)
