@@ -37,11 +37,12 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=5 * 2 ** max(0, attempts - 1)), MAX_BACKOFF)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Claimed:
     delivery_id: int
     attempts: int
     out: Outgoing
+    lease_until: datetime  # our claim; whoever changed it since has taken the delivery over
 
 
 class Outbox:
@@ -75,7 +76,10 @@ class Outbox:
                 to = Recipient(member_id=member.id, channel=member.channel, chat_id=member.chat_id)
                 claimed.append(
                     Claimed(
-                        delivery.id, delivery.attempts, Outgoing.from_payload(to, delivery.payload)
+                        delivery.id,
+                        delivery.attempts,
+                        Outgoing.from_payload(to, delivery.payload),
+                        delivery.next_attempt_at,
                     )
                 )
         return claimed
@@ -88,7 +92,30 @@ class Outbox:
                 sent += 1
         return sent
 
+    async def _still_ours(self, item: Claimed) -> bool:
+        """Renew the claim if nobody took the delivery over since we claimed it (a claim that
+        waited in a busy chat's queue longer than its lease may have been claimed again)."""
+        renewed = self.clock.now() + LEASE
+        async with self.db.session() as session:
+            result = await session.exec(
+                update(Delivery)
+                .where(
+                    col(Delivery.id) == item.delivery_id,
+                    col(Delivery.status) == "pending",
+                    col(Delivery.next_attempt_at) == item.lease_until,
+                )
+                .values(next_attempt_at=renewed)
+            )
+        if result.rowcount != 1:
+            return False
+        item.lease_until = renewed
+        return True
+
     async def send(self, item: Claimed) -> bool:
+        """Send one claimed delivery, unless another claim has taken it over; then mark it."""
+        if not await self._still_ours(item):
+            log.info("claim taken over, not sending", extra={"delivery": item.delivery_id})
+            return False
         channel = self.channels[item.out.to.channel]
         try:
             ref = await channel.send(item.out)

@@ -236,7 +236,16 @@ async def answer_unpair(ctx: Ctx, choice: str, couple_id: str) -> None:
     if choice != "yes":
         ctx.reply(texts.UNPAIR_KEPT.format(partner=partner.display_name if partner else "them"))
         return
-    couple.ended_at = ctx.now
+    # Conditional, so the same press handled twice (two processes, a retried webhook) ends the
+    # pairing, and tells the partner, once.
+    ended = await ctx.session.exec(
+        update(Couple)
+        .where(col(Couple.id) == couple.id, col(Couple.ended_at).is_(None))
+        .values(ended_at=ctx.now)
+    )
+    if ended.rowcount != 1:
+        ctx.reply(texts.STALE_BUTTON)
+        return
     await ctx.session.exec(
         update(Conversation)
         .where(col(Conversation.couple_id) == couple.id, col(Conversation.closed_at).is_(None))

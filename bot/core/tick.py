@@ -101,7 +101,7 @@ async def _claim(session: AsyncSession, now: datetime, limit: int) -> list[Row]:
         values = dict(zip(couple_keys, r[8:], strict=True))
         found = couples.get(values["id"])
         if found is None:
-            found = couples[values["id"]] = Couple.model_construct(**values)
+            found = couples[values["id"]] = Couple(**values)
         rows.append(Row(r[0], r[1], r[2], r[3], r[4], r[5], r[6] is not None, r[7], found))
     if couples:
         people = await connection.execute(
