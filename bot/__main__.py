@@ -21,6 +21,9 @@ To run it on Telegram:
   2. Put the token it gives you in .env as BOT_TOKEN=... (see .env.example),
      or run: BOT_TOKEN=123456:ABC... python -m bot
 
+To run it on Discord, or on both at once, set DISCORD_TOKEN as well or instead
+(README, "Discord", says how to create the bot).
+
 To try Rekindle right now without a token, with two simulated partners:
   python -m bot console
 """

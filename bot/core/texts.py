@@ -32,7 +32,7 @@ ZONE_NEXT_PAIR = "Next, send /pair to invite your partner."
 
 PAIR_CODE = (
     "Here's your invite for your partner: {code}\n"
-    "They can send me /pair {code}, or tap your link. "
+    "They can send me /pair {code}. "
     "It works once, within 24 hours."
 )
 PAIR_ALREADY = "You're already paired with {partner}. If that needs to change, /unpair first."

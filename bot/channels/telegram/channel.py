@@ -119,21 +119,43 @@ class TelegramChannel:
         return str(copied.message_id)
 
     async def _cross(self, chat_id: int, media: MediaRef, out: Outgoing) -> str:
-        """Media from another app: as a file when it has a public link Telegram can fetch,
-        otherwise a kind note saying what was sent."""
+        """Media from another app: sent by its public link with the method that fits its kind
+        (Telegram fetches the file); if Telegram refuses that file, or there is no public
+        link, the link or a kind note saying what was sent, with any caption."""
+        caption = html_pieces(media.caption)[0] if media.caption else None
+        markup = keyboard(out)
         if media.ref.startswith("https://"):
-            if media.kind == "photo":
-                sent = await self.bot.send_photo(
-                    chat_id, media.ref, reply_markup=keyboard(out), rate_limit_args=self._limits
+            send = {
+                "photo": self.bot.send_photo,
+                "sticker": self.bot.send_photo,
+                "voice": self.bot.send_voice,
+                "audio": self.bot.send_audio,
+                "video": self.bot.send_video,
+                "video_note": self.bot.send_video,
+                "animation": self.bot.send_animation,
+            }.get(media.kind, self.bot.send_document)
+            try:
+                sent = await send(  # type: ignore[operator]
+                    chat_id,
+                    media.ref,
+                    caption=caption,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    rate_limit_args=self._limits,
                 )
-            else:
-                sent = await self.bot.send_document(
-                    chat_id, media.ref, reply_markup=keyboard(out), rate_limit_args=self._limits
-                )
-            return str(sent.message_id)
-        note = texts.MEDIA_ACROSS.format(what=media_name(media.kind), app=media.channel.title())
+                return str(sent.message_id)
+            except BadRequest:
+                note = f"{media_name(media.kind).capitalize()}: {media.ref}"
+        else:
+            note = texts.MEDIA_ACROSS.format(what=media_name(media.kind), app=media.channel.title())
+        if media.caption:
+            note = f"{note}\n{media.caption}"
         sent = await self.bot.send_message(
-            chat_id, html_pieces(note)[0], parse_mode=ParseMode.HTML, rate_limit_args=self._limits
+            chat_id,
+            html_pieces(note)[0],
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            rate_limit_args=self._limits,
         )
         return str(sent.message_id)
 

@@ -20,8 +20,8 @@ from telegram.ext import (
 )
 
 from bot.channels.base import PermanentSendError, RejectedSendError, TemporarySendError
+from bot.channels.flow import ReplyBudget
 from bot.channels.telegram.channel import NAME, TelegramChannel, media_ref
-from bot.channels.telegram.flow import ReplyBudget
 from bot.core import texts
 from bot.core.events import (
     ButtonPress,

@@ -24,7 +24,7 @@ def message_text(out: Outgoing, bot_username: str | None) -> str:
     text = out.text
     if out.invite_code and bot_username:
         link = deep_link(bot_username, out.invite_code)
-        text += f"\n\nOr forward this link; it opens the invite at once:\n{link}"
+        text += f"\n\nOr forward them this link; tapping it pairs you at once:\n{link}"
     return text
 
 
