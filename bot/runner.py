@@ -1,4 +1,5 @@
-"""`python -m bot`: run every channel whose token is set, with one beat and one outbox."""
+"""`python -m bot`: run every channel whose token is set (Telegram, Discord, or both in one event
+loop), with one beat, one database and one outbox."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import contextlib
 import logging
 import signal
 import sys
+from collections.abc import Callable
+from typing import Protocol
 
 from bot.app import build
 from bot.channels.base import Channel
@@ -14,8 +17,17 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.pacing import OutboxWorker
 from bot.scheduler import Beat
+from bot.service import Rekindle
 
 log = logging.getLogger(__name__)
+
+
+class Runner(Protocol):
+    """A channel's receiving side: started before the beat, stopped after it."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 def check_settings(settings: Settings) -> str | None:
@@ -35,6 +47,41 @@ def check_settings(settings: Settings) -> str | None:
     return None
 
 
+RunnerFactory = Callable[[Rekindle, Callable[[], None]], list[Runner]]
+
+
+def _channels(settings: Settings) -> tuple[dict[str, Channel], RunnerFactory]:
+    """The sending side of every channel whose token is set (for the outbox), and how to make
+    their receiving sides once the service exists."""
+    channels: dict[str, Channel] = {}
+    telegram_app = None
+    discord_client = None
+    if "telegram" in settings.channels:
+        from bot.channels.telegram import TelegramChannel, build_application
+
+        telegram_app = build_application(settings)
+        channels["telegram"] = TelegramChannel(telegram_app.bot)
+    if "discord" in settings.channels:
+        from bot.channels.discord import DiscordChannel, build_client
+
+        discord_client = build_client()
+        channels["discord"] = DiscordChannel(discord_client)
+
+    def make_runners(service: Rekindle, on_pushed: Callable[[], None]) -> list[Runner]:
+        runners: list[Runner] = []
+        if telegram_app is not None:
+            from bot.channels.telegram import TelegramRunner
+
+            runners.append(TelegramRunner(settings, telegram_app, service, on_pushed))
+        if discord_client is not None:
+            from bot.channels.discord import DiscordRunner
+
+            runners.append(DiscordRunner(settings, discord_client, service, on_pushed))
+        return runners
+
+    return channels, make_runners
+
+
 async def run(
     settings: Settings,
     clock: Clock | None = None,
@@ -49,23 +96,10 @@ async def run(
         return 2
     clock = clock or SystemClock()
     stop = stop or asyncio.Event()
-    channels: dict[str, Channel] = {}
-    telegram_app = None
-    if "telegram" in settings.channels:
-        from bot.channels.telegram import TelegramChannel, build_application
-
-        telegram_app = build_application(settings)
-        channels["telegram"] = TelegramChannel(telegram_app.bot)
-    if "discord" in settings.channels and not channels:
-        print("The Discord channel is not built yet; set BOT_TOKEN for Telegram.", file=sys.stderr)
-        return 2
+    channels, make_runners = _channels(settings)
     service = await build(settings, clock, channels)
     worker = OutboxWorker(service.outbox, rate=settings.send_rate_per_second)
-    runners = []
-    if telegram_app is not None:
-        from bot.channels.telegram import TelegramRunner
-
-        runners.append(TelegramRunner(settings, telegram_app, service, worker.wake))
+    runners = make_runners(service, worker.wake)
 
     async def beat_job() -> None:
         await service.tick()
@@ -78,21 +112,26 @@ async def run(
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
     started = []
+    beating = False
     try:
         for runner in runners:
             await runner.start()
             started.append(runner)
         worker.start()
         beat.start()
+        beating = True
         await beat_job()  # catch up at once after a restart
         log.info("rekindle is running", extra={"channels": ",".join(channels)})
         await stop.wait()
     finally:
         log.info("rekindle is stopping")
-        await beat.stop()
+        if beating:  # a channel that failed to start (a wrong token) stops us before the beat
+            await beat.stop()
+        # Finish (or hand back) the sends in flight while every channel can still send; then
+        # stop the channels. What handlers still push is in the outbox for the next start.
+        await worker.stop()
         for runner in reversed(started):
             await runner.stop()
-        await worker.stop()
         await service.db.dispose()
         for signum in signals:
             with contextlib.suppress(NotImplementedError, RuntimeError):

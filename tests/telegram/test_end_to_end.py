@@ -86,6 +86,7 @@ async def start_bot(api: FakeBotApi, tmp_path: Any, **overrides: Any) -> Running
     settings = Settings(
         _env_file=None,
         bot_token=SecretStr(TOKEN),
+        discord_token=None,
         telegram_api_url=api.base_url,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         tick_seconds=0.1,

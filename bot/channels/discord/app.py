@@ -1,0 +1,203 @@
+"""Building and running the Discord client: slash commands, the gateway connection, closing."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.channels.discord.channel import DirectMessages, DiscordChannel
+from bot.channels.discord.handlers import Handlers
+from bot.channels.discord.render import NO_MENTIONS
+from bot.config import Settings
+from bot.core import texts
+from bot.core.handle import DESCRIPTIONS
+from bot.service import Rekindle
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION_LIMIT = 100
+RATE_LIMIT_WAIT = 60.0  # longer rate limits raise, so the outbox reschedules instead of waiting
+STOP_GRACE = 10.0
+
+# Where the commands work: the bot's DMs, and (through a user install) any DM, where answers are
+# shown only to the person who asked. Not in server channels: partners' words stay private.
+CONTEXTS = app_commands.AppCommandContext(guild=False, dm_channel=True, private_channel=True)
+INSTALLS = app_commands.AppInstallationType(guild=True, user=True)
+
+# The commands that take words, with the option's name and description.
+ARGUMENTS: dict[str, tuple[str, str]] = {
+    "start": ("code", "An invite code from your partner, if you have one"),
+    "pair": ("code", "Your partner's invite code; leave empty to get your own"),
+    "timezone": ("zone", "A city (Berlin), a zone (Europe/Berlin) or an offset (+02:00)"),
+    "time": ("time", "When the evening question comes, like 20:30"),
+    "pause": ("days", "For how many days (7 if empty)"),
+    "appreciate": ("words", "What you appreciate about your partner"),
+    "goal": ("words", "The goal you share"),
+    "win": ("words", "The win to remember"),
+    "date": ("when", "Like fri 19:30, tomorrow or 2026-12-24 19:00 (or cancel)"),
+}
+
+
+class RekindleTree(app_commands.CommandTree):
+    """The command tree; a command that fails unexpectedly is logged by ids only."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        command = interaction.command.name if interaction.command else None
+        log.error(
+            "slash command failed",
+            exc_info=error,
+            extra={"command": command, "chat": interaction.user.id if interaction.user else None},
+        )
+        with contextlib.suppress(discord.HTTPException):
+            if interaction.response.is_done():
+                await interaction.followup.send(texts.SOMETHING_WENT_WRONG, ephemeral=True)
+            else:
+                await interaction.response.send_message(texts.SOMETHING_WENT_WRONG, ephemeral=True)
+
+
+class RekindleClient(discord.Client):
+    """The Discord client: its gateway brings DMs and interactions to the handlers; its HTTP
+    side is what the outbox sends with. No privileged intent: DMs carry their content."""
+
+    def __init__(self, *, sync_commands: bool = True, **options: Any) -> None:
+        # Rekindle never joins voice: no warning that voice libraries are missing.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        intents = discord.Intents.default()
+        intents.typing = False  # nothing to do with "is typing…" events
+        super().__init__(
+            intents=intents,
+            allowed_mentions=NO_MENTIONS,
+            max_ratelimit_timeout=RATE_LIMIT_WAIT,
+            chunk_guilds_at_startup=False,
+            **options,
+        )
+        self.tree = RekindleTree(self)
+        self.dms = DirectMessages(self)
+        self.handlers: Handlers | None = None
+        self.sync_commands = sync_commands
+
+    def attach(self, handlers: Handlers) -> None:
+        """Route events to the handlers and register one slash command per core command."""
+        self.handlers = handlers
+        self.tree.clear_commands(guild=None)
+        for name, description in DESCRIPTIONS.items():
+            self.tree.add_command(slash_command(name, description, handlers))
+
+    async def setup_hook(self) -> None:
+        """On login: publish the slash commands (Discord may take a while to show new ones)."""
+        if not self.sync_commands:
+            return
+        try:
+            synced = await self.tree.sync()
+            log.info("discord slash commands synced", extra={"count": len(synced)})
+        except discord.HTTPException as error:
+            # Typed commands in DMs still work; the menu will be fixed at the next start.
+            log.warning("could not sync slash commands", extra={"status": error.status})
+
+    async def on_ready(self) -> None:
+        log.info("discord gateway ready", extra={"user": self.user.id if self.user else None})
+
+    async def on_message(self, message: discord.Message) -> None:
+        if self.handlers is not None:
+            await self.handlers.on_message(message)
+
+    async def on_message_edit(self, before: discord.Message, after: discord.Message) -> None:
+        if self.handlers is not None:
+            await self.handlers.on_message_edit(before, after)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if self.handlers is not None:
+            await self.handlers.on_interaction(interaction)
+
+
+def slash_command(
+    name: str, description: str, handlers: Handlers
+) -> app_commands.Command[Any, ..., None]:
+    """`/name`, with one optional text option when the command takes words."""
+    option = ARGUMENTS.get(name)
+    callback: Callable[..., Any]
+    if option is None:
+
+        async def plain(interaction: discord.Interaction) -> None:
+            await handlers.command(interaction, name, "")
+
+        callback = plain
+    else:
+
+        async def with_words(interaction: discord.Interaction, text: str | None = None) -> None:
+            await handlers.command(interaction, name, text or "")
+
+        option_name, option_description = option
+        callback = app_commands.rename(text=option_name)(
+            app_commands.describe(text=option_description)(with_words)
+        )
+    return app_commands.Command(
+        name=name,
+        description=description[:DESCRIPTION_LIMIT],
+        callback=callback,
+        allowed_contexts=CONTEXTS,
+        allowed_installs=INSTALLS,
+    )
+
+
+def build_client() -> RekindleClient:
+    """The Discord client, not yet logged in: what the outbox sends with."""
+    return RekindleClient()
+
+
+class DiscordRunner:
+    """Starts and stops the Discord side: handlers, slash commands, the gateway connection."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        client: RekindleClient,
+        service: Rekindle,
+        on_pushed: Callable[[], None],
+    ) -> None:
+        self.settings = settings
+        self.client = client
+        self._gateway: asyncio.Task[None] | None = None
+        self.handlers = Handlers(service, DiscordChannel(client), on_pushed)
+        client.attach(self.handlers)
+
+    async def start(self) -> None:
+        """Log in (a wrong token fails here), sync the slash commands, then keep the gateway
+        connected in the background (discord.py reconnects by itself)."""
+        assert self.settings.discord_token is not None
+        try:
+            await self.client.login(self.settings.discord_token.get_secret_value())
+        except BaseException:
+            await self.client.close()
+            raise
+        self._gateway = asyncio.create_task(self._connect(), name="discord-gateway")
+        log.info("discord client started")
+
+    async def _connect(self) -> None:
+        try:
+            await self.client.connect(reconnect=True)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            # Sending still works over HTTP; receiving needs the gateway. Say so loudly.
+            log.error("discord gateway stopped", extra={"reason": type(error).__name__})
+
+    async def stop(self) -> None:
+        """Stop taking events, let those already taken run to their end (up to STOP_GRACE
+        seconds), then close the gateway and the HTTP session."""
+        self.handlers.stopping = True
+        await self.handlers.drain(STOP_GRACE)
+        await self.client.close()
+        if self._gateway is not None:
+            try:
+                await asyncio.wait_for(self._gateway, STOP_GRACE)
+            except TimeoutError:
+                log.warning("discord gateway did not close in time")

@@ -1,0 +1,191 @@
+"""Partners on Discord writing DMs (on_message, through dpytest's fake Discord): /start typed as
+text, a time zone, pairing with `/pair CODE`, an evening answer and both reveals."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime
+from typing import cast
+
+import discord
+import discord.ext.test as dpytest
+import pytest
+from discord.ext.test import backend, factories
+from sqlmodel import select
+
+from bot.channels.discord.flow import ChatLocks
+from bot.channels.discord.handlers import PRIVATE_ONLY
+from bot.core import texts
+from bot.core.models import Member
+from tests.discord.conftest import Dc, message_payload, user_payload
+
+CODE = re.compile(r"invite for your partner: (\w+)")
+
+
+async def pair(dc: Dc) -> str:
+    await dc.say(dc.alex, "/start")
+    await dc.say(dc.alex, "Berlin")
+    await dc.say(dc.sam, "/start")
+    await dc.say(dc.sam, "America/New_York")
+    await dc.say(dc.alex, "/pair")
+    match = CODE.search(dc.texts_to(dc.alex)[-1])
+    assert match is not None
+    await dc.say(dc.sam, f"/pair {match.group(1)}")
+    return match.group(1)
+
+
+async def test_start_typed_as_text_greets_and_asks_for_the_time_zone(dc: Dc) -> None:
+    await dc.say(dc.alex, "/start")
+    [greeting] = dc.texts_to(dc.alex)
+    assert greeting.startswith("Hi Alex, I'm Rekindle")
+    await dc.say(dc.alex, "Berlin")
+    assert "Europe/Berlin" in dc.texts_to(dc.alex)[-1]
+
+
+async def test_pairing_by_code_typed_as_pair_code(dc: Dc) -> None:
+    code = await pair(dc)
+    invite = next(t for t in dc.texts_to(dc.alex) if code in t)
+    assert "/pair " + code in invite
+    assert "On Discord there's no link to tap" in invite
+    assert any("You're now paired with Alex" in t for t in dc.texts_to(dc.sam))
+    assert any("You're now paired with Sam" in t for t in dc.texts_to(dc.alex))  # the outbox
+    async with dc.service.db.session() as session:
+        members = (await session.exec(select(Member).order_by(Member.id))).all()  # type: ignore[arg-type]
+    assert [(m.channel, m.user_id, m.chat_id) for m in members] == [
+        ("discord", str(dc.alex.id), str(dc.alex.id)),
+        ("discord", str(dc.sam.id), str(dc.sam.id)),
+    ]
+    assert members[0].couple_id == members[1].couple_id is not None
+
+
+async def test_an_evening_answer_and_both_reveals(dc: Dc) -> None:
+    await pair(dc)
+    dc.clock.set(datetime(2026, 12, 1, 19, 31, tzinfo=UTC))  # 20:31 in Berlin
+    await dc.service.run_due()
+    assert sum("Tonight's check-in" in t for t in dc.texts_to(dc.alex)) == 1
+    assert not any("Tonight's check-in" in t for t in dc.texts_to(dc.sam))  # 14:31 in New York
+    dc.clock.set(datetime(2026, 12, 2, 1, 31, tzinfo=UTC))  # 20:31 in New York
+    await dc.service.run_due()
+    assert sum("Tonight's check-in" in t for t in dc.texts_to(dc.sam)) == 1
+
+    await dc.say(dc.alex, "**hi** @everyone <script> _x_")
+    assert "sealed until Sam" in dc.texts_to(dc.alex)[-1]
+    await dc.say(dc.sam, "A quiet walk, and you")
+    [to_sam] = [t for t in dc.texts_to(dc.sam) if "Alex's answer" in t]
+    [to_alex] = [t for t in dc.texts_to(dc.alex) if "Sam's answer" in t]
+    # Shown exactly as written: Markdown escaped, the mention defused (zero-width space).
+    assert "\\*\\*hi\\*\\* @\u200beveryone <script> \\_x\\_" in to_sam
+    assert "A quiet walk, and you" in to_alex
+
+
+async def test_messages_in_order_and_bots_ignored(dc: Dc) -> None:
+    await dc.say(dc.alex, "/help")
+    before = len(dc.texts_to(dc.alex))
+    bot_author = {**user_payload(dc.alex), "id": "77", "bot": True}
+    await dc.send_message(dc.alex, author=bot_author, content="/start")
+    assert len(dc.texts_to(dc.alex)) == before
+
+
+async def test_attachments_and_stickers_become_media(dc: Dc) -> None:
+    await pair(dc)
+    await dc.say(dc.alex, "/checkin")
+    url = "https://cdn.discordapp.com/attachments/1/2/photo.png?ex=1&is=2&hm=3"
+    await dc.send_message(
+        dc.alex,
+        content="our balcony",
+        attachments=[
+            {
+                "id": "9",
+                "filename": "photo.png",
+                "size": 10,
+                "url": url,
+                "proxy_url": url,
+                "content_type": "image/png",
+            }
+        ],
+    )
+    await dc.send_message(
+        dc.sam,
+        sticker_items=[{"id": "749054660769218631", "name": "Wave", "format_type": 1}],
+    )
+    [note] = [t for t in dc.texts_to(dc.sam) if "Alex answered" in t]
+    assert "with a photo" in note
+    assert any(t == f"our balcony\n{url}" for t in dc.texts_to(dc.sam))  # caption, then link
+    assert any("Sam answered" in t and "sticker" in t for t in dc.texts_to(dc.alex))
+    assert any("stickers/749054660769218631" in t for t in dc.texts_to(dc.alex))
+
+
+async def test_a_poll_gets_a_kind_reply(dc: Dc) -> None:
+    await dc.send_message(
+        dc.alex,
+        poll={
+            "question": {"text": "?"},
+            "answers": [{"answer_id": 1, "poll_media": {"text": "a"}}],
+            "expiry": "2026-12-02T00:00:00+00:00",
+            "allow_multiselect": False,
+            "layout_type": 1,
+        },
+    )
+    assert "I can't do anything with a poll" in dc.texts_to(dc.alex)[-1]
+
+
+async def test_in_a_server_a_mention_gets_one_kind_reply_and_nothing_is_read(dc: Dc) -> None:
+    guild_channel = dc.client.guilds[0].text_channels[0]
+    me = dc.client.user
+    assert me is not None
+    sent_before = len(dc.texts_to(dc.alex))
+    # dpytest caches members only with the (privileged) members intent; the bot is one.
+    guild = guild_channel.guild
+    state = backend.get_state()
+    data = factories.make_member_dict(guild, cast(discord.User, me), [])
+    guild._add_member(discord.Member(data=data, guild=guild, state=state))  # type: ignore[arg-type]
+
+    async def post(content: str, mention: bool) -> None:
+        data = message_payload(guild_channel.id, user_payload(dc.alex))
+        data.update(
+            guild_id=str(guild_channel.guild.id),
+            content=content,
+            mentions=[{**user_payload(me), "bot": True}] if mention else [],
+        )
+        state.parse_message_create(data)  # type: ignore[arg-type]
+        await dpytest.run_all_events()
+
+    await post("/start", mention=False)
+    await post(f"<@{me.id}> hi", mention=True)
+    await post(f"<@{me.id}> hello?", mention=True)
+    dc._collect()
+    in_server = [m.content for m in dc.sent if m.channel.id == guild_channel.id]
+    assert in_server == [PRIVATE_ONLY]  # once, however often it is mentioned
+    assert len(dc.texts_to(dc.alex)) == sent_before
+    async with dc.service.db.session() as session:
+        assert (await session.exec(select(Member))).all() == []  # nothing was handled
+
+
+async def test_a_failure_inside_gets_a_kind_sorry_not_silence(
+    dc: Dc, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(event: object) -> list[object]:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(dc.service, "handle", broken)
+    await dc.say(dc.alex, "hello")
+    assert dc.texts_to(dc.alex) == [texts.SOMETHING_WENT_WRONG]
+
+
+async def test_one_persons_messages_are_handled_in_order() -> None:
+    locks = ChatLocks()
+    seen: list[str] = []
+
+    async def handle(chat: str, name: str, pause: float) -> None:
+        async with locks.hold(chat):
+            seen.append(f"{name} starts")
+            await asyncio.sleep(pause)
+            seen.append(f"{name} ends")
+
+    await asyncio.gather(
+        handle("a", "first", 0.05), handle("a", "second", 0), handle("b", "other", 0)
+    )
+    assert seen.index("first ends") < seen.index("second starts")
+    assert seen.index("other ends") < seen.index("first ends")  # other chats don't wait
+    assert len(locks) == 0
