@@ -1,5 +1,10 @@
 """The outbox worker: sends claimed deliveries at no more than one message a second per chat
-and a configurable rate overall, without one busy chat holding up the others."""
+and a configurable rate overall, without one busy chat holding up the others.
+
+Sends are strictly one at a time (send, then mark sent), so a process killed at any moment
+leaves at most one message sent-but-unmarked, which its successor sends again once the claim's
+lease runs out. The cost is throughput bounded by the Bot API's round trip (~20-30 sends a
+second at 35-50 ms), which is Telegram's overall limit anyway."""
 
 from __future__ import annotations
 
@@ -36,6 +41,7 @@ class OutboxWorker:
         # Claim no more than can be sent well within the claim's lease.
         self.batch = max(1, int(rate * 20))
         self._wake = asyncio.Event()
+        self._one_at_a_time = asyncio.Lock()
         self._queues: dict[str, list[Claimed]] = {}
         self._chat_tasks: dict[str, asyncio.Task[None]] = {}
         self._last_sent: dict[str, float] = {}
@@ -106,7 +112,9 @@ class OutboxWorker:
                 wait = self._last_sent.get(chat, 0.0) + self.per_chat_interval - time.monotonic()
                 if wait > 0:
                     await asyncio.sleep(wait)
-                async with self.limiter:
+                # One send at a time, from sending to marking: if the process dies, at most one
+                # message was sent but not yet marked, and only that one can go out twice.
+                async with self.limiter, self._one_at_a_time:
                     try:
                         await self.outbox.send(item)
                     except Exception:
