@@ -14,8 +14,8 @@ from sqlalchemy import inspect, text
 from sqlmodel import select
 
 from bot import crypto, maintenance
-from bot.core.events import ButtonPress
-from bot.core.models import Member
+from bot.core.events import ButtonPress, Command
+from bot.core.models import Delivery, Member
 from tests.conftest import Harness, sender
 
 WORDS = {
@@ -208,3 +208,19 @@ def test_without_a_key_the_bot_warns_once(tmp_path: Path, caplog: pytest.LogCapt
         asyncio.run(start())
     warnings = [r for r in caplog.records if "ENCRYPTION_KEY is not set" in r.getMessage()]
     assert len(warnings) == 1
+
+
+async def test_erasing_removes_my_words_still_waiting_in_the_outbox(bot: Harness) -> None:
+    """Found by the property-based test: a queued appreciation kept the erased words, and the
+    next appreciation collided with its key."""
+    await full_history(bot)
+    await bot.service.handle(
+        Command(sender=sender("a", "Alex"), name="appreciate", args="queued words, unsent")
+    )
+    [ask] = await bot.service.handle(Command(sender=sender("a", "Alex"), name="deletemydata"))
+    await bot.service.handle(ButtonPress(sender=sender("a", "Alex"), data=ask.buttons[0][0].data))
+    async with bot.service.db.session() as session:
+        waiting = (await session.exec(select(Delivery).where(Delivery.status == "pending"))).all()
+    assert all("queued words" not in json.dumps(d.payload) for d in waiting)
+    await bot.pair("a", "b")
+    assert "Sent to Sam" in (await bot.say("a", "/appreciate after starting again"))[0].text

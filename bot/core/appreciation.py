@@ -50,7 +50,6 @@ async def appreciate(ctx: Ctx, words: str) -> None:
         texts.APPRECIATION.format(partner=ctx.member.display_name, words=appreciation.text),
         keyboard([(texts.THANK_BUTTON, f"thank:{appreciation.id}")]),
         kind="appreciation",
-        key=f"appreciation:{appreciation.id}",
         silent=_quiet_for(ctx, partner),
         author=ctx.member,
     )

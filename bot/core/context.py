@@ -95,16 +95,15 @@ class Ctx:
         conversation_id: int | None = None,
         author: Member | None = None,
     ) -> Delivery:
-        assert member.id is not None
         out = Outgoing(to=recipient(member), text=text, buttons=buttons, media=media, silent=silent)
-        delivery = Delivery(
-            key=key or f"{kind}:{uuid.uuid4().hex}",
-            member_id=member.id,
+        delivery = new_delivery(
+            member,
+            out,
             kind=kind,
-            payload=out.to_payload(),
-            next_attempt_at=self.now,
-            created_at=self.now,
+            now=self.now,
+            key=key,
             conversation_id=conversation_id,
+            author_id=author.id if author is not None else None,
         )
         self.session.add(delivery)
         self.pushed.append(delivery)

@@ -83,7 +83,7 @@ async def reach(ctx: Ctx, goal_id: str) -> None:
     ctx.reply(message)
     partner = await partner_of(ctx.session, ctx.member)
     if partner is not None:
-        ctx.push(partner, message, kind="goal-reached", key=f"goal-reached:{goal.id}")
+        ctx.push(partner, message, kind="goal-reached")
     await milestones.celebrate(ctx)
 
 
