@@ -79,3 +79,13 @@ def test_next_evening_in_each_zone() -> None:
     )
     assert tonight_or_tomorrow(now, time(20, 30), "Asia/Kolkata") == "tomorrow"  # 21:30 there
     assert tonight_or_tomorrow(now, time(20, 30), "Europe/Berlin") == "tonight"
+
+
+def test_split_text_never_yields_a_blank_piece() -> None:
+    from bot.channels.text import split_text
+
+    pieces = split_text("header\n" + "\t" * 9000 + "\nend", 4096)
+    assert pieces[0].startswith("header")
+    assert pieces[-1].strip().endswith("end")
+    assert all(piece.strip() for piece in pieces)
+    assert all(len(piece) <= 4096 for piece in pieces)

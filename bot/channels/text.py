@@ -26,4 +26,6 @@ def split_text(text: str, limit: int) -> list[str]:
         rest = rest[cut:].lstrip("\n ")
     if rest or not pieces:
         pieces.append(rest)
-    return pieces
+    # A piece of nothing but white space (a partner who sent 9,000 tabs) is refused by chat
+    # apps as "empty": leave it out rather than lose the rest of the message with it.
+    return [piece for piece in pieces if piece.strip()] or [text.strip() or "…"]

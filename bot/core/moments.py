@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.core import texts
 from bot.core.context import Ctx
 from bot.core.members import couple_of
 from bot.core.models import Moment
 from bot.core.sql import insert
+from bot.core.zones import zone_info
 
 
 async def affection_done(ctx: Ctx, couple_id: str, day: str) -> None:
     """ "Done 🤗": one shared moment per couple and day, whoever presses first."""
     couple = await couple_of(ctx.session, ctx.member)
-    if couple is None or str(couple.id) != couple_id or len(day) != 10:
+    today = ctx.now.astimezone(zone_info(ctx.member.timezone)).date()
+    recent = {(today - timedelta(days=n)).isoformat() for n in range(7)}
+    if couple is None or str(couple.id) != couple_id or day not in recent:
         ctx.reply(texts.STALE_BUTTON)
         return
     result = await ctx.session.exec(
