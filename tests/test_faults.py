@@ -165,7 +165,7 @@ async def test_sigkill_ten_times_during_a_500_couple_fan_out_loses_no_prompt(
             at_kill = reached()
             await bot.kill()
             # A request already on the wire when the process died is still served by the API.
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(0.3)
             unsent = await pending_deliveries(database_url, "evening")
             now_received = {chat: len(api.send_times.get(chat, ())) for chat in chats}
             # Sent by the process just killed (received since the last kill), not marked.
@@ -395,9 +395,10 @@ async def test_a_bot_api_failing_a_fifth_of_all_calls_loses_no_prompt_answer_or_
             api.send_text(b, f"/start {code}")
             await seen(api, [(a, f"paired with {b_name}")])
 
-        # Jump to the evening only once every push is sent and marked: a jump past the claim
-        # lease while a message is between being sent and being marked has it sent twice
-        # (the lease bug shown by the test after this one).
+        # Jump to the evening only once every push is sent and marked: a jump of hours, past
+        # the 2-minute claim lease, while a message is between being sent and being marked
+        # would have it claimed and sent again (as would a process frozen mid-send). Real
+        # clocks do not jump by hours; this one does so the test need not wait for 20:30.
         assert await pending_deliveries(live.settings.database_url, within=30) == []
         api.fail("sendMessage", "timeout", times=1, chat_id=22, delay=6)  # Sam's prompt
         live.clock.set(datetime(2026, 12, 1, 20, 31, tzinfo=UTC))
@@ -531,6 +532,9 @@ async def test_a_locked_sqlite_file_makes_events_and_the_tick_wait_not_fail(
         db=db, clock=clock, content=LIBRARY, outbox=Outbox(db, clock, {"test": channel})
     )
     alex, sam = sender("a", "Alex"), sender("b", "Sam")
+    cold = Database(sqlite_url)  # a fresh engine: its first connection opens during the lock
+    cold_service = Rekindle(db=cold, clock=clock, content=LIBRARY, outbox=Outbox(cold, clock, {}))
+    tasks: list[asyncio.Task[Any]] = []
     try:
         replies = await service.handle(Command(sender=alex, name="pair"))
         code = next(out.invite_code for out in replies if out.invite_code)
@@ -547,24 +551,18 @@ async def test_a_locked_sqlite_file_makes_events_and_the_tick_wait_not_fail(
                 service.handle(Command(sender=alex, name="appreciate", args="you make me laugh"))
             )
             beat = asyncio.create_task(service.tick())
-            cold = Database(sqlite_url)  # a fresh engine: connects while the file is locked
-            cold_service = Rekindle(
-                db=cold, clock=clock, content=LIBRARY, outbox=Outbox(cold, clock, {})
-            )
             cold_event = asyncio.create_task(
                 cold_service.handle(Command(sender=sam, name="appreciate", args="you listen"))
             )
+            tasks = [event, beat, cold_event]
             await asyncio.sleep(2.0)
-            for task in (event, beat, cold_event):
+            for task in tasks:
                 assert not task.done(), task  # waiting for the lock, neither done nor failed
         finally:
             locker.execute("COMMIT")
             locker.close()
-        replies = await asyncio.wait_for(event, 10)
-        recorded = await asyncio.wait_for(beat, 10)
-        cold_replies = await asyncio.wait_for(cold_event, 10)
+        replies, recorded, cold_replies = await asyncio.wait_for(asyncio.gather(*tasks), 10)
         waited = time.monotonic() - locked_at
-        await cold.dispose()
         assert waited >= 2.0
         assert [out.text for out in replies] == [texts.APPRECIATE_SENT.format(partner="Sam")]
         assert [out.text for out in cold_replies] == [texts.APPRECIATE_SENT.format(partner="Alex")]
@@ -583,6 +581,10 @@ async def test_a_locked_sqlite_file_makes_events_and_the_tick_wait_not_fail(
             assert pending == []
         print(f"locked for 2 s: event, tick and a cold start all waited {waited:.2f} s")
     finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await cold.dispose()
         await db.dispose()
 
 

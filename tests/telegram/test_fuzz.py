@@ -7,8 +7,11 @@ a channel. Hypothesis then feeds well over a thousand generated updates through
 `Application.process_update`: random and huge text, control and right-to-left characters, HTML
 and Markdown, emoji, commands with junk arguments, buttons (the presser's own, their
 partner's, another couple's, forged from templates, junk, replays), edited messages, media,
-group and channel traffic, membership changes and updates missing optional fields. Every
-script ends with one edge case (a command argument or button id at the edge of what parses).
+group and channel traffic, membership changes and updates missing optional fields. Scripts
+often hold a couple's own life (an evening both answer, so their answers are revealed; an
+appreciation, a goal, a win) and always end with one edge case (a command argument or a button
+id at the edge of what parses); time passes and the scheduler runs between them. Scripts that
+once broke the bot (`REGRESSIONS`) run first, as hypothesis's explicit examples.
 
 After every update:
 
@@ -45,8 +48,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 from pydantic import SecretStr
 from sqlmodel import col, select
 from telegram import Update
@@ -84,7 +88,7 @@ from bot.service import Rekindle
 from tests.conftest import LIBRARY, START
 from tests.telegram.offline import BOT, DATE, OfflineRequest
 
-EXAMPLES = 400  # scripts of up to 12 updates: about 2,000 updates a run
+EXAMPLES = 280  # scripts of up to 13 updates: about 1,400 updates a run
 MIN_UPDATES = 1_000
 MAX_TEXT = 4096  # Telegram's limit for one message
 MAX_CAPTION = 1024
@@ -407,6 +411,11 @@ class Tick:
     minutes: int
 
 
+@dataclass
+class Heal:
+    """Couples that came apart are paired again (as before every script)."""
+
+
 users = st.sampled_from(USERS)
 paired = st.sampled_from([person for couple in COUPLES for person in couple[:2]])
 generic_args = st.one_of(st.sampled_from(JUNK_ARGS), short_text, mixed_text, long_text)
@@ -595,6 +604,33 @@ scripts = st.builds(
 )
 
 
+# Scripts that once broke the bot, run first on every run (hypothesis's explicit examples).
+REGRESSIONS: list[list[Any]] = [
+    [Private(user=101, content={"text": "/pause ²"})],
+    [Private(user=101, content={"text": "/time"}), Private(user=101, content={"text": "²0:30"})],
+    [Private(user=201, content={"text": "/date 9999-12-31"})],
+    [Private(user=101, content={"text": "/date 0001-01-01 00:00"})],
+    [Press(user=101, source="junk", junk="thank:²")],
+    [Press(user=101, source="junk", junk="goal:99999999999999999999999")],
+    [Press(user=101, source="mine", template="dateday:{day}:{couple}", day="9999-12-31")],
+    # An answer of 9,000 tabs: the reveal is cut into pieces, one of them all tabs.
+    [
+        Tick(minutes=24 * 60),
+        Private(user=101, content={"text": "/checkin"}),
+        Private(user=101, content={"text": "an answer"}),
+        Private(user=102, content={"text": "\t" * 9_000}),
+    ],
+    # Alex (member 1) erases their data, comes back, is paired again and appreciates anew.
+    [
+        Private(user=101, content={"text": "/appreciate words before"}),
+        Press(user=101, source="junk", junk="erase:yes:1"),
+        Private(user=101, content={"text": "back again"}),
+        Heal(),
+        Private(user=101, content={"text": "/appreciate words after"}),
+    ],
+]
+
+
 # -- the world ------------------------------------------------------------------------------
 
 
@@ -738,7 +774,10 @@ class World:
         if action.reply_to is not None:
             async with self.service.db.session() as session:
                 found = await session.exec(
-                    select(Delivery.message_ref).where(col(Delivery.message_ref).is_not(None))
+                    select(Delivery.message_ref)
+                    .where(col(Delivery.message_ref).is_not(None))
+                    .order_by(col(Delivery.id).desc())
+                    .limit(100)
                 )
                 refs = [int(ref) for ref in found.all() if ref and ref.isdigit()]
             target = refs[action.reply_to % len(refs)] if refs else action.reply_to
@@ -921,7 +960,6 @@ class World:
     async def feed(self, payload: dict[str, Any], *, fuzzed: bool = True) -> list[Any]:
         """One update through the application, then everything it pushed through the outbox;
         returns the Bot API calls made."""
-        await self._refresh_partners()  # before: an erased member leaves no couple behind
         start = len(self.request.calls)
         self.errors.clear()
         self.clock.advance(timedelta(seconds=1))  # time passes between two updates
@@ -997,7 +1035,9 @@ class World:
         return "\n\n".join([header, *parts, *footer])
 
     async def step(self, action: Any) -> None:
-        if isinstance(action, Tick):
+        if isinstance(action, Heal):
+            await self.heal()
+        elif isinstance(action, Tick):
             start = len(self.request.calls)
             self.clock.advance(timedelta(minutes=action.minutes))
             await self.service.run_due()
@@ -1029,6 +1069,8 @@ class World:
         """A button press; if its data names another couple's rows, they must not change."""
         payload = await self.press(action)
         data = payload["callback_query"]["data"]
+        if data.startswith("erase:"):
+            await self._refresh_partners()  # now: an erased member leaves no couple behind
         async with self.service.db.session() as session:
             target = await _target_couple(session, data)
             presser = (
@@ -1128,7 +1170,7 @@ class World:
         await self._check_leaks(chat, "\n".join(strings), f"in a file to {chat}: {_short(payload)}")
 
     async def _check_text(self, chat: int, raw: str, payload: Any, *, split: bool) -> None:
-        where = f"to {chat}: {_short(raw, 300)} after {_short(payload)}"
+        where = f"to {chat}: {_short(repr(raw), 300)} after {_short(payload)}"
         if raw == texts.SOMETHING_WENT_WRONG:
             raise Found("the error handler answered", where)
         if len(raw) > MAX_TEXT:
@@ -1376,6 +1418,8 @@ def test_generated_updates_never_crash_leak_or_ramble(
 ) -> None:
     # Failures are reported below, one of each kind: not a logged traceback for every one.
     caplog.set_level(logging.CRITICAL, logger="bot.channels.telegram.handlers")
+    # Hypothesis keeps caches even without an example database: not in the repository.
+    set_hypothesis_home_dir(tmp_path / ".hypothesis")
     with asyncio.Runner() as runner:
         world, db = runner.run(_build(tmp_path))
         try:
@@ -1396,10 +1440,13 @@ def test_generated_updates_never_crash_leak_or_ramble(
             def fuzz(script: list[Any]) -> None:
                 runner.run(world.play(script))
 
+            for script in REGRESSIONS:
+                fuzz = example(script)(fuzz)
             fuzz()
         finally:
             runner.run(world.application.shutdown())
             runner.run(db.dispose())
+            set_hypothesis_home_dir(None)
     if world.failures:
         pytest.fail(world.report(), pytrace=False)
     assert world.fed >= MIN_UPDATES, f"only {world.fed} updates were fed"
