@@ -261,3 +261,20 @@ async def test_progress_is_sent_as_a_photo(tg: Tg) -> None:
     [photo] = tg.request.sent("sendPhoto")
     assert photo["chat_id"] == ALEX
     assert "12 weeks" in photo["caption"]
+
+
+async def test_a_press_counts_even_when_telegram_refuses_the_acknowledgement(tg: Tg) -> None:
+    await tg.pair()
+    await tg.say(ALEX, "/unpair")
+    data = next(
+        b["callback_data"]
+        for p in tg.request.sent()
+        if "reply_markup" in p
+        for row in p["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b["callback_data"].startswith("unpair:yes")
+    )
+    tg.request.fail("answerCallbackQuery", 400, "Bad Request: query is too old")
+    await tg.send(callback_update(ALEX, "Alex", data, message_id=77))
+    assert any("ended your pairing" in t for t in tg.texts_to(SAM))
+    assert not any("went wrong" in t for t in tg.texts_to(ALEX))

@@ -150,9 +150,15 @@ class Handlers:
         assert query is not None
         chat = update.effective_chat
         if chat is not None and chat.type != ChatType.PRIVATE:
-            await query.answer()
+            with contextlib.suppress(TelegramError):
+                await query.answer()
             return
-        await query.answer(BUTTON_DONE)
+        # The acknowledgement only stops the button's spinner: if Telegram refuses it (a 429,
+        # a retried webhook whose query was already answered), the press still counts.
+        try:
+            await query.answer(BUTTON_DONE)
+        except TelegramError:
+            log.info("could not acknowledge a button", extra={"chat": chat.id if chat else None})
         if isinstance(query.message, Message) and query.message.reply_markup is not None:
             try:
                 await query.message.edit_reply_markup(reply_markup=None)
