@@ -206,11 +206,6 @@ def called_since(api: FakeBotApi, index: int, method: str) -> bool:
     return any(name == method for name, _ in api.calls[index:])
 
 
-def total_sent(api: FakeBotApi, chats: Iterable[int]) -> int:
-    """Messages the fake stored for these chats (cheap: no copying)."""
-    return sum(len(api.send_times.get(chat, ())) for chat in chats)
-
-
 def evening_counts(api: FakeBotApi, chats: Iterable[int]) -> Counter[int]:
     """How many evening prompts each chat received."""
     return Counter(
