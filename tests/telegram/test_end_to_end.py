@@ -8,12 +8,11 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from pydantic import SecretStr
 from sqlmodel import select
 
@@ -25,7 +24,7 @@ from bot.runner import run
 from tests.conftest import START
 from tests.telegram.fake_bot_api import FakeBotApi
 
-ALEX, SAM = 11, 22
+ALEX, SAM, CHRIS = 11, 22, 33
 TOKEN = "123:abc"
 
 
@@ -99,28 +98,6 @@ async def start_bot(api: FakeBotApi, tmp_path: Any, **overrides: Any) -> Running
     await running.until(lambda: bool(api.commands) or task.done())
     assert not task.done(), "the bot stopped while starting"
     return running
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi(token=TOKEN, bot_username="rekindle_test_bot")
-    await server.start()
-    server.user(ALEX, "Alex")
-    server.user(SAM, "Sam")
-    try:
-        yield server
-    finally:
-        await server.stop()
-
-
-@pytest.fixture
-async def bot(api: FakeBotApi, tmp_path: Any) -> AsyncIterator[Running]:
-    running = await start_bot(api, tmp_path)
-    try:
-        yield running
-    finally:
-        running.stop.set()
-        assert await asyncio.wait_for(running.task, 30) == 0
 
 
 async def test_a_couple_pairs_by_link_gets_the_evening_and_sees_both_reveals(bot: Running) -> None:

@@ -4,37 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from typing import Any
 
-import pytest
-
-from tests.telegram.fake_bot_api import FakeBotApi
-from tests.telegram.test_end_to_end import ALEX, SAM, TOKEN, Running, start_bot
-
-CHRIS = 33
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi(token=TOKEN, bot_username="rekindle_test_bot")
-    await server.start()
-    for user, name in ((ALEX, "Alex"), (SAM, "Sam"), (CHRIS, "Chris")):
-        server.user(user, name)
-    try:
-        yield server
-    finally:
-        await server.stop()
-
-
-@pytest.fixture
-async def bot(api: FakeBotApi, tmp_path: Any) -> AsyncIterator[Running]:
-    running = await start_bot(api, tmp_path)
-    try:
-        yield running
-    finally:
-        running.stop.set()
-        assert await asyncio.wait_for(running.task, 30) == 0
+from tests.telegram.test_end_to_end import ALEX, CHRIS, SAM, Running
 
 
 async def test_fifty_messages_get_a_few_replies_and_the_last_answer_counts(bot: Running) -> None:

@@ -43,6 +43,19 @@ class Tg:
         await feed(self.application, payload)  # type: ignore[arg-type]
         await self.service.outbox.deliver_due()
 
+    def button_data(self, prefix: str) -> str:
+        """The data of the latest button sent whose data starts with `prefix`."""
+        return str(
+            next(
+                b["callback_data"]
+                for p in reversed(self.request.sent())
+                if "reply_markup" in p
+                for row in p["reply_markup"]["inline_keyboard"]
+                for b in row
+                if b["callback_data"].startswith(prefix)
+            )
+        )
+
     def texts_to(self, chat_id: int) -> list[str]:
         return [p["text"] for p in self.request.sent() if int(p["chat_id"]) == chat_id]
 
@@ -122,14 +135,7 @@ async def test_long_messages_are_split_at_line_breaks_with_buttons_on_the_last(t
 async def test_a_button_is_answered_edited_away_and_acted_on(tg: Tg) -> None:
     await tg.pair()
     await tg.say(ALEX, "/unpair")
-    data = next(
-        b["callback_data"]
-        for p in tg.request.sent()
-        if "reply_markup" in p
-        for row in p["reply_markup"]["inline_keyboard"]
-        for b in row
-        if b["callback_data"].startswith("unpair:yes")
-    )
+    data = tg.button_data("unpair:yes")
     await tg.send(callback_update(ALEX, "Alex", data, message_id=77))
     assert tg.request.sent("answerCallbackQuery")
     [edit] = tg.request.sent("editMessageReplyMarkup")
@@ -266,14 +272,7 @@ async def test_progress_is_sent_as_a_photo(tg: Tg) -> None:
 async def test_a_press_counts_even_when_telegram_refuses_the_acknowledgement(tg: Tg) -> None:
     await tg.pair()
     await tg.say(ALEX, "/unpair")
-    data = next(
-        b["callback_data"]
-        for p in tg.request.sent()
-        if "reply_markup" in p
-        for row in p["reply_markup"]["inline_keyboard"]
-        for b in row
-        if b["callback_data"].startswith("unpair:yes")
-    )
+    data = tg.button_data("unpair:yes")
     tg.request.fail("answerCallbackQuery", 400, "Bad Request: query is too old")
     await tg.send(callback_update(ALEX, "Alex", data, message_id=77))
     assert any("ended your pairing" in t for t in tg.texts_to(SAM))

@@ -196,7 +196,7 @@ class Handlers:
                 PRIVATE_ONLY, mention_author=False, allowed_mentions=discord.AllowedMentions.none()
             )
         except discord.HTTPException:
-            log.info("could not answer in a server", extra={"channel": message.channel.id})
+            log.info("could not reply in a server", extra={"channel": message.channel.id})
 
     # Interactions -----------------------------------------------------------------------
 
@@ -233,7 +233,7 @@ class Handlers:
             try:
                 await interaction.delete_original_response()  # no "thinking…" left behind
             except discord.HTTPException:
-                log.info("could not clear a command's answer", extra={"chat": sender.chat_id})
+                log.info("could not clear a command's placeholder", extra={"chat": sender.chat_id})
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """A button press (slash commands go through the command tree). Acknowledge by taking
