@@ -15,7 +15,6 @@ from telegram.ext import (
     ChatMemberHandler,
     ContextTypes,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
@@ -118,7 +117,6 @@ class Handlers:
         )
         application.add_handler(CallbackQueryHandler(self.button), group=0)
         application.add_handler(MessageHandler(filters.ChatType.PRIVATE, self.message), group=0)
-        application.add_handler(TypeHandler(Update, self.ignore), group=1)
         application.add_error_handler(self.error)
 
     async def _run(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -195,9 +193,6 @@ class Handlers:
             await context.bot.leave_chat(chat.id)
         except TelegramError:
             log.info("could not leave a group", extra={"chat": chat.id})
-
-    async def ignore(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Updates no handler above took (e.g. a channel post edit): nothing to do."""
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log what failed by ids only; tell the person something went wrong, kindly."""
