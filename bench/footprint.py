@@ -9,7 +9,7 @@ LOG_LEVEL=WARNING (every other setting at its default; the child runs in the tem
 `.env` is read). Measured for each start:
 
 * start -> first API call: from spawning the process to its first request reaching the fake
-  (Rekindle: getMe, after imports, settings, and the database migrations);
+  (Rekindle: getMe, after imports, settings, and the database schema);
 * start -> first poll: from spawning the process to its first getUpdates reaching the fake
   (the fake notes the moment each request arrives; the bench looks every 10 ms);
 * idle memory: after `--idle` seconds of idling (long polls, the 30 s beat), VmRSS and VmHWM
@@ -25,7 +25,7 @@ written into the repository. `--bytecode inherit` passes the caller's environmen
 PYTHONDONTWRITEBYTECODE set and an editable install, Rekindle's own modules (and alembic's
 migration scripts) are compiled from source at every start.
 
-Starts measured, `--repeats` times each: Rekindle on a fresh database (the migrations run),
+Starts measured, `--repeats` times each: Rekindle on a fresh database (its schema created),
 Rekindle again on that now existing database, and the baseline, a bare python-telegram-bot
 echo bot (`ApplicationBuilder` defaults, one text handler, `run_polling`) written to a temp file
 and started the same way against the same fake.

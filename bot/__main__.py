@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--dir", type=Path, default=None, help="content folder (default: content/)")
     backup = commands.add_parser("backup", help="copy the SQLite database, safely while it runs")
     backup.add_argument("file", type=Path, help="where to write the copy")
+    commands.add_parser(
+        "migrate", help="bring the database schema up to date (the bot also does this at start)"
+    )
     commands.add_parser("new-key", help="print a fresh ENCRYPTION_KEY")
     commands.add_parser(
         "rotate-key", help="re-encrypt stored texts with the first key in ENCRYPTION_KEY"
@@ -98,6 +101,23 @@ async def _rotate(settings: Settings) -> int:
     return 0
 
 
+async def _migrate(settings: Settings) -> int:
+    from alembic.util import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.db import Database
+
+    db = Database(settings.database_url)
+    try:
+        await db.migrate()
+    except (SQLAlchemyError, OSError, CommandError) as error:
+        print(f"python -m bot migrate: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await db.dispose()
+    return 0
+
+
 def _parse_start(text: str | None) -> datetime | None:
     if text is None:
         return None
@@ -114,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         return _content_check(args.dir)
     if args.command in ("backup", "new-key", "rotate-key"):
         return _maintenance(args, settings)
+    if args.command == "migrate":
+        logs.configure(settings.log_level, settings.log_format, settings.secrets)
+        return asyncio.run(_migrate(settings))
     if args.command == "console":
         logs.configure("WARNING", settings.log_format, settings.secrets)
         try:

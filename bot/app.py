@@ -23,7 +23,10 @@ async def build(
     channels: Mapping[str, Channel],
     *,
     database_url: str | None = None,
+    db: Database | None = None,
 ) -> Rekindle:
+    """The service on a migrated database: `db` if given (already migrated, or migrated here),
+    else one opened from `database_url` or the settings."""
     key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
     crypto.use(key)
     if key is None:
@@ -31,7 +34,7 @@ async def build(
             "ENCRYPTION_KEY is not set: partners' words are stored unencrypted. "
             "Make a key with `python -m bot new-key` and set it (see README, Privacy)."
         )
-    db = Database(database_url or settings.database_url)
-    await db.migrate()
+    db = db or Database(database_url or settings.database_url)
+    await db.migrate()  # cheap, without Alembic, when the schema is already current
     library = content.load(Path(settings.content_dir) if settings.content_dir else None)
     return Rekindle(db=db, clock=clock, content=library, outbox=Outbox(db, clock, channels))

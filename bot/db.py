@@ -7,17 +7,35 @@ writer. PostgreSQL relies on row locks and conditional updates instead.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, event, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    event,
+    inspect,
+    text,
+)
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 log = logging.getLogger(__name__)
@@ -25,6 +43,13 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _MIGRATION_LOCK_ID = 0x7265_6B69  # "reki": serialises migrations of processes starting together
+# Alembic's own bookkeeping table, exactly as Alembic creates it.
+_ALEMBIC_VERSION = Table(
+    "alembic_version",
+    MetaData(),
+    Column("version_num", String(32), nullable=False),
+    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
 
 
 def alembic_config(url: str | None = None) -> Any:
@@ -69,16 +94,69 @@ class Database:
 
     async def migrate(self) -> None:
         """Bring the schema to the newest migration (safe when several processes start at once).
-        A database already at the newest migration is left alone without loading Alembic (it
-        costs ~11 MB of memory and a fraction of a second on every start)."""
-        if await self._at_head():
-            log.info("database schema is up to date", extra={"dialect": self.dialect})
+        A new database gets the newest schema at once, and one already current is left alone,
+        both without loading Alembic; only a database behind runs the migrations, here."""
+        if await self._current_or_created():
             return
         async with self.engine.begin() as conn:
-            if self.is_postgres:
-                await conn.execute(text(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_ID})"))
+            await self._lock_migrations(conn)
             await conn.run_sync(_upgrade)
         log.info("database schema is up to date", extra={"dialect": self.dialect})
+
+    async def start_migrating(self) -> Callable[[], Awaitable[None]]:
+        """Like `migrate`, but a database behind is migrated by a child process (`python -m
+        bot migrate`) while the caller goes on starting up; returns what waits for it to finish
+        (it raises if the migration failed). Alembic and the migration scripts then never load
+        into the long-running process (about 13 MB it would keep for its lifetime)."""
+        if await self._current_or_created():
+            return _nothing
+
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "migrate",
+            env={**os.environ, "DATABASE_URL": self.url},  # not argv: `ps` would show it
+            stdin=asyncio.subprocess.DEVNULL,
+        )
+
+        async def finished() -> None:
+            status = await process.wait()
+            if status != 0:
+                raise RuntimeError(f"the database migration failed (exit status {status})")
+            log.info("database schema is up to date", extra={"dialect": self.dialect})
+
+        return finished
+
+    async def _current_or_created(self) -> bool:
+        """True if the schema is the newest without running a migration: it already was, or
+        the database was empty and now holds the newest schema, made from the models and
+        stamped with the newest migration (Alembic's recipe for a new database; a test checks
+        that the migrations and the models describe the same schema). False if older
+        migrations must run."""
+        if await self._at_head():
+            log.info("database schema is up to date", extra={"dialect": self.dialect})
+            return True
+        from sqlmodel import SQLModel
+
+        import bot.core.models  # noqa: F401 - registers the tables on SQLModel.metadata
+
+        async with self.engine.begin() as conn:
+            await self._lock_migrations(conn)
+            tables = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
+            if tables:  # not new after all: current now (another process won), or behind
+                return await self._at_head(conn)
+            await conn.run_sync(SQLModel.metadata.create_all)
+            await conn.run_sync(_ALEMBIC_VERSION.create)
+            await conn.execute(_ALEMBIC_VERSION.insert().values(version_num=head_revision()))
+        log.info("new database created at the newest schema", extra={"dialect": self.dialect})
+        return True
+
+    async def _lock_migrations(self, conn: AsyncConnection) -> None:
+        """Serialise schema changes of processes starting together. (SQLite: every transaction
+        already begins by taking the write lock.)"""
+        if self.is_postgres:
+            await conn.execute(text(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_ID})"))
 
     @contextmanager
     def write_now(self) -> Iterator[sqlite3.Connection | None]:
@@ -128,13 +206,16 @@ class Database:
             self._direct = None
         await self.engine.dispose()
 
-    async def _at_head(self) -> bool:
+    async def _at_head(self, conn: AsyncConnection | None = None) -> bool:
+        query = text("SELECT version_num FROM alembic_version")
         try:
-            async with self.engine.connect() as conn:
-                current = (
-                    await conn.execute(text("SELECT version_num FROM alembic_version"))
-                ).all()
-        except Exception:  # no table yet: a new database
+            if conn is not None:
+                async with conn.begin_nested():  # PostgreSQL: a failure must not end the outer
+                    current = (await conn.execute(query)).all()
+            else:
+                async with self.engine.connect() as own:
+                    current = (await own.execute(query)).all()
+        except Exception:  # no table yet
             return False
         return [row[0] for row in current] == [head_revision()]
 
@@ -155,6 +236,10 @@ def head_revision() -> str:
     if len(heads) != 1:
         raise RuntimeError(f"migrations should have one head, found {sorted(heads)}")
     return heads.pop()
+
+
+async def _nothing() -> None:
+    return None
 
 
 def _sqlite_file(url: str) -> str | None:

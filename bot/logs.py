@@ -13,6 +13,7 @@ QUIET_LIBRARIES = {
     "apscheduler": logging.INFO,
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
+    "alembic.runtime.plugins": logging.WARNING,  # a line per plugin at every migration
 }
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 

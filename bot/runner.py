@@ -15,6 +15,7 @@ from bot.app import build
 from bot.channels.base import Channel
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.db import Database
 from bot.pacing import OutboxWorker
 from bot.scheduler import Beat
 from bot.service import Rekindle
@@ -96,8 +97,16 @@ async def run(
         return 2
     clock = clock or SystemClock()
     stop = stop or asyncio.Event()
-    channels, make_runners = _channels(settings)
-    service = await build(settings, clock, channels)
+    # Migrations run in a child process while the channels' libraries load here.
+    db = Database(settings.database_url)
+    try:
+        migrated = await db.start_migrating()
+        channels, make_runners = _channels(settings)
+        await migrated()
+    except BaseException:
+        await db.dispose()
+        raise
+    service = await build(settings, clock, channels, db=db)
     worker = OutboxWorker(service.outbox, rate=settings.send_rate_per_second)
     runners = make_runners(service, worker.wake)
 

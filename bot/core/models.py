@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint, text
+from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint, false, text, true
 from sqlmodel import Field, SQLModel
 
 from bot.crypto import SecretJSON, SecretText
@@ -48,16 +48,20 @@ class Couple(SQLModel, table=True):
     member_a_id: int | None = None
     member_b_id: int | None = None
     evening_time: str = Field(default="20:30", max_length=5)
-    curiosity_days: str = Field(default="mon,wed,fri", max_length=32)
-    checkin_on: bool = True
-    curiosity_on: bool = True
-    appreciation_on: bool = True
-    affection_on: bool = True
-    goals_on: bool = True
-    date_on: bool = True
+    # The server defaults are those migration 0002 gave the columns it added to existing rows.
+    curiosity_days: str = Field(
+        default="mon,wed,fri", max_length=32, sa_column_kwargs={"server_default": "mon,wed,fri"}
+    )
+    checkin_on: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    curiosity_on: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    appreciation_on: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    affection_on: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    goals_on: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    date_on: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     paused_until: datetime | None = None
-    depth: int = 1
-    depth_answered: int = 0  # conversations both answered at the current depth
+    depth: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # Conversations both answered at the current depth.
+    depth_answered: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     skipped_on: str | None = Field(default=None, max_length=10)  # local date of the last skip
     created_at: datetime
     ended_at: datetime | None = None
@@ -185,7 +189,8 @@ class Delivery(SQLModel, table=True):
     created_at: datetime
     sent_at: datetime | None = None
     day: str | None = Field(default=None, max_length=10)  # local date, for proactive sends
-    proactive: bool = False  # counts toward the daily limit of unasked-for messages
+    # Counts toward the daily limit of unasked-for messages.
+    proactive: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     conversation_id: int | None = Field(
         default=None,
         sa_column=Column(

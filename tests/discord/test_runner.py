@@ -64,8 +64,10 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> Offline:
         seen.synced.append([c.to_dict(self) for c in self.get_commands()])
         return []
 
-    async def build(settings: Settings, clock: Any, channels: Mapping[str, Channel]) -> Rekindle:
-        service = await app.build(settings, clock, channels)
+    async def build(
+        settings: Settings, clock: Any, channels: Mapping[str, Channel], **options: Any
+    ) -> Rekindle:
+        service = await app.build(settings, clock, channels, **options)
         seen.services.append(service)
         return service
 
