@@ -25,8 +25,8 @@ async def build(
     database_url: str | None = None,
     db: Database | None = None,
 ) -> Rekindle:
-    """The service on a migrated database: `db` if given (already migrated, or migrated here),
-    else one opened from `database_url` or the settings."""
+    """The service on a migrated database: `db` if given (the caller migrated it), else one
+    opened from `database_url` or the settings and migrated here."""
     key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
     crypto.use(key)
     if key is None:
@@ -34,7 +34,8 @@ async def build(
             "ENCRYPTION_KEY is not set: partners' words are stored unencrypted. "
             "Make a key with `python -m bot new-key` and set it (see README, Privacy)."
         )
-    db = db or Database(database_url or settings.database_url)
-    await db.migrate()  # cheap, without Alembic, when the schema is already current
+    if db is None:
+        db = Database(database_url or settings.database_url)
+        await db.migrate()
     library = content.load(Path(settings.content_dir) if settings.content_dir else None)
     return Rekindle(db=db, clock=clock, content=library, outbox=Outbox(db, clock, channels))

@@ -47,7 +47,10 @@ class Rekindle:
                 reply = self.sealed.take(connection, event, now) if connection else None
             if reply is not None:
                 self.quick_answers += 1
-                log.debug("handled event", extra={"member": reply.to.member_id, "event": "Text"})
+                log.debug(
+                    "handled event",
+                    extra={"member": reply.to.member_id, "event": type(event).__name__},
+                )
                 return [reply]
         try:
             async with self.db.session() as session:
