@@ -43,8 +43,6 @@ from bot.core.schedule import local_date
 from bot.core.sql import insert, is_postgres
 from bot.core.zones import zone_info
 
-CHUNK = 400  # rows per multi-row INSERT (SQLite allows 32,766 bound values)
-
 
 @dataclass
 class Row:
@@ -475,16 +473,16 @@ async def _insert(
 ) -> int:
     """Insert the deliveries; for each evening prompt that was new, point the member at its
     conversation and set the one reminder."""
-    new_keys: set[str] = set()
-    for start in range(0, len(planned), CHUNK):
-        chunk = [values for _, values, _ in planned[start : start + CHUNK]]
-        result = await session.exec(
-            insert(session, Delivery)
-            .values(chunk)
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(col(Delivery.key))
-        )
-        new_keys.update(result.scalars().all())
+    if not planned:
+        return 0
+    deliveries = _table("delivery")
+    result = await session.exec(
+        insert(session, deliveries)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(deliveries.c.key),
+        params=[values for _, values, _ in planned],
+    )
+    new_keys = set(result.scalars().all())
     opened = [
         (row, conversation_id)
         for row, values, conversation_id in planned
