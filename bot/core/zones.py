@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta, timezone, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 # Shown as buttons under /start and /timezone: a spread of the zones most people live in.
@@ -66,8 +66,10 @@ def parse_zone(text: str) -> str | None:
     return _by_folded_name().get(_fold(raw))
 
 
+@lru_cache(maxsize=1024)
 def zone_info(name: str | None) -> tzinfo:
-    """The tzinfo for a stored name; members who never chose a zone live in UTC."""
+    """The tzinfo for a stored name; members who never chose a zone live in UTC. Cached: a busy
+    tick asks for the same few zones tens of thousands of times."""
     if name is None or name == "UTC":
         return timezone.utc  # noqa: UP017 - a tzinfo, not the datetime.UTC alias users read as a name
     if name.startswith("UTC") and len(name) == 9:
