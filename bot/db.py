@@ -252,12 +252,12 @@ def _sqlite_file(url: str) -> str | None:
     return file
 
 
-def _upgrade(connection: Connection) -> None:
+def _upgrade(connection: Connection, revision: str = "head") -> None:
     from alembic import command
 
     cfg = alembic_config()
     cfg.attributes["connection"] = connection
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, revision)
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel, select
 
 from bot.core.models import Member
-from bot.db import Database, _upgrade, alembic_config, head_revision
+from bot.db import Database, _upgrade, head_revision
 
 
 async def test_migrations_from_empty_create_every_table_and_are_idempotent(db: Database) -> None:
@@ -99,16 +99,8 @@ async def test_a_new_database_gets_exactly_the_schema_the_migrations_build(
 async def behind(url: str) -> Database:
     """A database at migration 0003, as an older Rekindle left it."""
     db = Database(url)
-
-    def to_0003(sync: Connection) -> None:
-        from alembic import command
-
-        cfg = alembic_config()
-        cfg.attributes["connection"] = sync
-        command.upgrade(cfg, "0003")
-
     async with db.engine.begin() as conn:
-        await conn.run_sync(to_0003)
+        await conn.run_sync(_upgrade, "0003")
     return db
 
 
