@@ -10,7 +10,10 @@ encrypts it too. Generate a key with `python -m bot new-key`.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+import logging
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -19,6 +22,15 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 PREFIX = "enc1:"
+# Stored before a plain text that itself begins with a marker, so that what a partner writes is
+# never mistaken for ciphertext ("enc1:hello" is stored as "txt1:enc1:hello").
+PLAIN = "txt1:"
+MARKERS = (PREFIX, PLAIN)
+# What a reader gets for a stored value that cannot be read (a wrong or missing key, a damaged
+# row): only that value is lost to them, never the rest of the query it came in.
+UNREADABLE = "🔒 …"
+
+log = logging.getLogger(__name__)
 
 
 class KeyError_(ValueError):
@@ -65,16 +77,46 @@ def new_key() -> str:
     return Fernet.generate_key().decode()
 
 
-def _seal(text: str) -> str:
-    return _keyring.encrypt(text) if _keyring is not None else text
+def seal(text: str) -> str:
+    """How a text is stored: encrypted with a key; without one as written, unless it begins
+    with a marker, when it is escaped."""
+    if _keyring is not None:
+        return _keyring.encrypt(text)
+    return PLAIN + text if text.startswith(MARKERS) else text
 
 
-def _open(stored: str) -> str:
+def open_(stored: str) -> str:
+    """A stored value as it was written; raises KeyError_ if it is encrypted and no key given
+    can read it."""
+    if stored.startswith(PLAIN):
+        return stored[len(PLAIN) :]
     if stored.startswith(PREFIX):
         if _keyring is None:
             raise KeyError_("stored texts are encrypted but ENCRYPTION_KEY is not set")
         return _keyring.decrypt(stored)
     return stored
+
+
+def looks_encrypted(stored: str) -> bool:
+    """Whether a stored value is a Fernet token behind the marker (not merely a text that
+    begins with it, as values written before escaping could: see migration 0005)."""
+    if not stored.startswith(PREFIX):
+        return False
+    token = stored[len(PREFIX) :]
+    try:
+        raw = base64.urlsafe_b64decode(token.encode("ascii"))
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        return False
+    # Fernet: version 0x80, 8-byte time, 16-byte IV, AES blocks, 32-byte HMAC.
+    return len(raw) >= 73 and raw[0] == 0x80 and (len(raw) - 57) % 16 == 0
+
+
+def _open_or_mark(stored: str) -> str | None:
+    try:
+        return open_(stored)
+    except KeyError_:
+        log.error("a stored text could not be read with ENCRYPTION_KEY")
+        return None
 
 
 class SecretText(TypeDecorator[str]):
@@ -84,10 +126,13 @@ class SecretText(TypeDecorator[str]):
     cache_ok = True
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        return None if value is None else _seal(value)
+        return None if value is None else seal(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
-        return None if value is None else _open(value)
+        if value is None:
+            return None
+        text = _open_or_mark(value)
+        return UNREADABLE if text is None else text
 
 
 class SecretJSON(TypeDecorator[Any]):
@@ -97,7 +142,12 @@ class SecretJSON(TypeDecorator[Any]):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
-        return None if value is None else _seal(json.dumps(value, ensure_ascii=False))
+        return None if value is None else seal(json.dumps(value, ensure_ascii=False))
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
-        return None if value is None else json.loads(_open(value))
+        """The JSON value, or None for one that cannot be read (its reader decides what that
+        means: the outbox marks such a delivery failed)."""
+        if value is None:
+            return None
+        text = _open_or_mark(value)
+        return None if text is None else json.loads(text)

@@ -103,6 +103,9 @@ class Answer(SQLModel, table=True):
     text: str | None = Field(default=None, sa_column=Column(SecretText, nullable=True))
     media: dict[str, Any] | None = Field(default=None, sa_column=Column(SecretJSON, nullable=True))
     late: bool = False
+    # The channel's id of the message the answer was given in: an edit of that message (and
+    # only that one) changes the answer while the conversation is sealed.
+    message_ref: str | None = Field(default=None, max_length=64)
     created_at: datetime
     updated_at: datetime
 
@@ -223,10 +226,20 @@ class Appreciation(SQLModel, table=True):
 class Goal(SQLModel, table=True):
     """A goal the two share. Free text."""
 
+    __table_args__ = (UniqueConstraint("source_answer_id", name="uq_goal_source_answer"),)
+
     id: int | None = Field(default=None, primary_key=True)
     couple_id: int = Field(foreign_key="couple.id", index=True, ondelete="CASCADE")
     created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
     text: str = Field(sa_column=Column(SecretText, nullable=False))
+    # A goal saved from a revealed answer: one goal per answer, erased with the answer's words.
+    source_answer_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey("answer.id", ondelete="CASCADE", name="fk_goal_source_answer"),
+        ),
+    )
     created_at: datetime
     reached_at: datetime | None = None
 
@@ -264,3 +277,12 @@ class Milestone(SQLModel, table=True):
     couple_id: int = Field(foreign_key="couple.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=32)
     reached_at: datetime
+
+
+class Lease(SQLModel, table=True):
+    """Something only one process may do at a time (hold Discord's gateway connection for one
+    token): held by `holder` until `expires_at`, renewed while it lives."""
+
+    name: str = Field(primary_key=True, max_length=64)
+    holder: str = Field(max_length=64)
+    expires_at: datetime
