@@ -7,8 +7,10 @@ import asyncio
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from bot import content, logs
 from bot.config import Settings
@@ -148,14 +150,26 @@ def main(argv: list[str] | None = None) -> int:
 
         with tempfile.TemporaryDirectory(prefix="rekindle-console-") as tmp:
             url = args.db or f"sqlite+aiosqlite:///{Path(tmp) / 'console.db'}"
-            return asyncio.run(run_console(settings, url, start))
+            return _refusing_unreadable_store(lambda: run_console(settings, url, start))
     logs.configure(settings.log_level, settings.log_format, settings.secrets)
     if not settings.channels:
         print(NO_CHANNEL_HELP, file=sys.stderr)
         return 2
     from bot.runner import run
 
-    return asyncio.run(run(settings))
+    return _refusing_unreadable_store(lambda: run(settings))
+
+
+def _refusing_unreadable_store(start: Callable[[], Coroutine[Any, Any, int]]) -> int:
+    """Run the bot, or exit 2 with a sentence when ENCRYPTION_KEY is malformed or cannot read
+    the stored words (new words would otherwise be stored in the clear, or not be readable)."""
+    from bot import crypto
+
+    try:
+        return asyncio.run(start())
+    except crypto.KeyError_ as error:
+        print(f"python -m bot: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 
-from bot import content, crypto
+from bot import content, crypto, maintenance
 from bot.channels.base import Channel
 from bot.clock import Clock
 from bot.config import Settings
@@ -26,7 +26,8 @@ async def build(
     db: Database | None = None,
 ) -> Rekindle:
     """The service on a migrated database: `db` if given (the caller migrated it), else one
-    opened from `database_url` or the settings and migrated here."""
+    opened from `database_url` or the settings and migrated here. Raises `crypto.KeyError_`
+    when ENCRYPTION_KEY is malformed or cannot read what is stored."""
     key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
     crypto.use(key)
     if key is None:
@@ -34,8 +35,14 @@ async def build(
             "ENCRYPTION_KEY is not set: partners' words are stored unencrypted. "
             "Make a key with `python -m bot new-key` and set it (see README, Privacy)."
         )
+    opened = db is None
     if db is None:
         db = Database(database_url or settings.database_url)
         await db.migrate()
+    problem = await maintenance.unreadable_store(db)
+    if problem is not None:
+        if opened:
+            await db.dispose()
+        raise crypto.KeyError_(problem)
     library = content.load(Path(settings.content_dir) if settings.content_dir else None)
     return Rekindle(db=db, clock=clock, content=library, outbox=Outbox(db, clock, channels))

@@ -6,6 +6,12 @@ them decrypt, so a key can be rotated: put the new key first, keep the old one a
 `python -m bot rotate-key` (every stored text is re-encrypted with the new key), then drop the
 old key. A value written without a key stays readable after a key is set, and rotate-key
 encrypts it too. Generate a key with `python -m bot new-key`.
+
+Stored forms: `enc1:<Fernet token>` (encrypted), `txt1:<text>` (a plain text that itself begins
+with a marker), anything else is plain text as written. So whatever a partner writes reads back
+exactly. A value that cannot be decrypted reads as `UNREADABLE` (JSON as None) and is logged
+without its contents: it costs only itself, never the query it came in. `python -m bot` refuses
+to start when the keys given cannot read what is stored (`maintenance.unreadable_store`).
 """
 
 from __future__ import annotations

@@ -71,6 +71,11 @@ class Outbox:
             for delivery, member in rows:
                 assert delivery.id is not None
                 assert member.id is not None
+                if delivery.payload is None:  # cannot be read (see bot/crypto.py): only it fails
+                    delivery.status = "failed"
+                    delivery.payload = SENT
+                    log.error("delivery cannot be read, not sent", extra={"delivery": delivery.id})
+                    continue
                 delivery.attempts += 1
                 delivery.next_attempt_at = now + LEASE
                 to = Recipient(member_id=member.id, channel=member.channel, chat_id=member.chat_id)

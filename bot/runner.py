@@ -106,7 +106,11 @@ async def run(
     except BaseException:
         await db.dispose()
         raise
-    service = await build(settings, clock, channels, db=db)
+    try:
+        service = await build(settings, clock, channels, db=db)
+    except BaseException:
+        await db.dispose()
+        raise
     worker = OutboxWorker(service.outbox, rate=settings.send_rate_per_second)
     runners = make_runners(service, worker.wake)
 
