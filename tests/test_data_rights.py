@@ -1,0 +1,131 @@
+"""Issue #11, "Trust, round two": /export holds everything a person wrote, from every pairing,
+and nothing their partners wrote; /deletemydata leaves no trace in the database files."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import col, select
+
+from bot.core.events import ButtonPress, Media, MediaRef
+from bot.core.models import Answer, Member
+from tests.conftest import Harness, sender
+
+GOALS_SUNDAY = datetime(2026, 12, 13, 10, 0, tzinfo=UTC)  # ISO week 50: a goals evening
+
+ALEX = {
+    "goals answer": "a small garden with tomatoes and quiet mornings",
+    "late answer": "and a hammock, I forgot the hammock",
+    "first appreciation": "how you carried the groceries in the rain",
+    "first goal": "walk the whole coast path together",
+    "first win": "we talked instead of scrolling tonight",
+    "caption": "this photo of the harbour reminded me of us",
+    "second appreciation": "your patience with my terrible jokes",
+    "second goal": "cook a new recipe every month",
+    "second win": "we finished the puzzle at last",
+}
+SAM = {
+    "goals answer": "a year of saying yes to small adventures",
+    "appreciation": "the note you hid in my coat pocket",
+    "goal": "learn to sail before we turn forty",
+    "win": "Sam's win about the repaired fence",
+}
+CHRIS = {
+    "answer": "Chris's evening answer about the long drive",
+    "appreciation": "Chris thanks you for the birthday cake",
+    "goal": "Chris's goal of visiting Lisbon",
+    "win": "Chris's win about the tidy attic",
+}
+
+
+async def press(bot: Harness, who: str, data: str) -> str:
+    replies = await bot.send(ButtonPress(sender=sender(who, bot.names[who]), data=data))
+    return "\n".join(out.text for out in replies)
+
+
+async def answer_id(bot: Harness, user: str) -> int:
+    async with bot.service.db.session() as session:
+        member = (await session.exec(select(Member).where(Member.user_id == user))).one()
+        found = (
+            await session.exec(
+                select(Answer.id)
+                .where(Answer.member_id == member.id, col(Answer.late).is_(False))
+                .order_by(col(Answer.id).desc())
+            )
+        ).first()
+    assert found is not None
+    return found
+
+
+async def two_pairings(bot: Harness) -> None:
+    """Alex writes everything there is to write with Sam, unpairs, and again with Chris."""
+    bot.clock.set(GOALS_SUNDAY)
+    for who in ("a", "b", "c"):
+        await bot.say(who, "/timezone Europe/Berlin")
+    await bot.pair("a", "b")
+    await bot.say("a", "/checkin")
+    await bot.say("a", ALEX["goals answer"])
+    await bot.say("b", SAM["goals answer"])
+    # Each saves the other's revealed answer as a goal: the words stay their author's.
+    assert "Saved" in await press(bot, "b", f"save:{await answer_id(bot, 'a')}")
+    assert "Saved" in await press(bot, "a", f"save:{await answer_id(bot, 'b')}")
+    await bot.say("a", ALEX["late answer"])
+    await bot.say("a", f"/appreciate {ALEX['first appreciation']}")
+    await bot.say("a", f"/goal {ALEX['first goal']}")
+    await bot.say("a", f"/win {ALEX['first win']}")
+    await bot.say("b", f"/appreciate {SAM['appreciation']}")
+    await bot.say("b", f"/goal {SAM['goal']}")
+    await bot.say("b", f"/win {SAM['win']}")
+    [ask] = await bot.say("a", "/unpair")
+    assert "unpaired" in await press(bot, "a", ask.buttons[0][0].data)
+
+    bot.clock.advance(timedelta(days=1))
+    await bot.pair("a", "c")
+    await bot.say("a", "/checkin")
+    await bot.send(
+        Media(
+            sender=sender("a", "Alex"),
+            media=MediaRef(channel="test", kind="photo", ref="photo-1", caption=ALEX["caption"]),
+        )
+    )
+    await bot.say("c", CHRIS["answer"])
+    await bot.say("a", f"/appreciate {ALEX['second appreciation']}")
+    await bot.say("a", f"/goal {ALEX['second goal']}")
+    await bot.say("a", f"/win {ALEX['second win']}")
+    await bot.say("c", f"/appreciate {CHRIS['appreciation']}")
+    await bot.say("c", f"/goal {CHRIS['goal']}")
+    await bot.say("c", f"/win {CHRIS['win']}")
+
+
+async def test_export_holds_all_i_wrote_in_every_pairing_and_none_of_my_partners_words(
+    bot: Harness,
+) -> None:
+    await two_pairings(bot)
+    [export] = [o for o in await bot.say("a", "/export") if o.attachment]
+    assert export.attachment is not None
+    raw = export.attachment.data.decode()
+    data = json.loads(raw)
+    for what, words in ALEX.items():
+        assert words in raw, what
+    for words in [*SAM.values(), *CHRIS.values()]:
+        assert words not in raw
+    assert [a["answer"] for a in data["answers"]] == [
+        ALEX["goals answer"],
+        ALEX["late answer"],
+        ALEX["caption"],
+    ]
+    assert [a["late"] for a in data["answers"]] == [False, True, False]
+    assert data["answers"][2]["media"] == "photo"
+    assert data["answers"][2]["caption"] == ALEX["caption"]
+    assert all(a["question"] for a in data["answers"])  # context: the prompt each answered
+    assert [a["words"] for a in data["appreciations_sent"]] == [
+        ALEX["first appreciation"],
+        ALEX["second appreciation"],
+    ]
+    assert len(data["appreciations_received"]) == 2  # that they came, not the partner's words
+    assert sorted(g["goal"] for g in data["goals"]) == sorted(
+        [ALEX["goals answer"], ALEX["first goal"], ALEX["second goal"]]
+    )
+    assert [w["win"] for w in data["wins"]] == [ALEX["first win"], ALEX["second win"]]
+    assert data["profile"]["paired_with"] == "Chris"
