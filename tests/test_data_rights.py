@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import col, select
 
-from bot.core.events import ButtonPress, Media, MediaRef
-from bot.core.models import Answer, Member
+from bot.channels.base import PermanentSendError, RejectedSendError, TemporarySendError
+from bot.core.events import ButtonPress, Command, Media, MediaRef, Outgoing
+from bot.core.models import Answer, Delivery, Member
+from bot.outbox import MAX_ATTEMPTS, MAX_BACKOFF, Outbox
 from tests.conftest import Harness, sender
 
 GOALS_SUNDAY = datetime(2026, 12, 13, 10, 0, tzinfo=UTC)  # ISO week 50: a goals evening
@@ -129,3 +132,39 @@ async def test_export_holds_all_i_wrote_in_every_pairing_and_none_of_my_partners
     )
     assert [w["win"] for w in data["wins"]] == [ALEX["first win"], ALEX["second win"]]
     assert data["profile"]["paired_with"] == "Chris"
+
+
+class FailingChannel:
+    name = "test"
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    async def send(self, out: Outgoing) -> str:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    "error",
+    [RejectedSendError("400 message too long"), PermanentSendError(), TemporarySendError("5xx")],
+    ids=["rejected", "unreachable", "given-up"],
+)
+async def test_a_delivery_that_can_no_longer_be_sent_keeps_no_words(
+    bot: Harness, error: Exception
+) -> None:
+    await bot.pair("a", "b")
+    await bot.service.outbox.deliver_due()
+    words = "the words that never arrived"
+    await bot.service.handle(Command(sender=sender("a", "Alex"), name="appreciate", args=words))
+    outbox = Outbox(bot.service.db, bot.clock, {"test": FailingChannel(error)})
+    for _ in range(MAX_ATTEMPTS):
+        await outbox.deliver_due()
+        bot.clock.advance(MAX_BACKOFF)
+    async with bot.service.db.session() as session:
+        deliveries = (await session.exec(select(Delivery))).all()
+    ended = [d for d in deliveries if d.kind == "appreciation"]
+    assert [d.status for d in ended] == ["failed"]
+    for delivery in deliveries:
+        if delivery.status != "pending":
+            assert delivery.payload["text"] == ""
+            assert words not in json.dumps(delivery.payload)
