@@ -4,14 +4,17 @@ and nothing their partners wrote; /deletemydata leaves no trace in the database 
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
 
 from bot.channels.base import PermanentSendError, RejectedSendError, TemporarySendError
 from bot.core.events import ButtonPress, Command, Media, MediaRef, Outgoing
-from bot.core.models import Answer, Delivery, Member
+from bot.core.models import Answer, Delivery, Goal, Member
 from bot.outbox import MAX_ATTEMPTS, MAX_BACKOFF, Outbox
 from tests.conftest import Harness, sender
 
@@ -132,6 +135,73 @@ async def test_export_holds_all_i_wrote_in_every_pairing_and_none_of_my_partners
     )
     assert [w["win"] for w in data["wins"]] == [ALEX["first win"], ALEX["second win"]]
     assert data["profile"]["paired_with"] == "Chris"
+
+
+async def erase(bot: Harness, who: str) -> str:
+    [ask] = await bot.say(who, "/deletemydata")
+    return await press(bot, who, ask.buttons[0][0].data)
+
+
+def file_bytes(database_url: str) -> dict[str, bytes]:
+    """The raw bytes of the SQLite database and its WAL, read while the bot has them open."""
+    base = Path(database_url.split("///", 1)[1])
+    return {
+        name: path.read_bytes()
+        for name in ("db", "db-wal")
+        if (path := base.with_name(base.name.removesuffix(".db") + "." + name)).exists()
+    }
+
+
+async def test_erased_words_leave_the_database_files_while_the_bot_runs(
+    bot: Harness, database_url: str
+) -> None:
+    await two_pairings(bot)
+    async with bot.service.db.session() as session:
+        saved = await session.exec(select(Goal).where(col(Goal.source_answer_id).is_not(None)))
+        assert [g.text for g in saved.all()].count(ALEX["goals answer"]) == 1
+    if database_url.startswith("sqlite"):
+        raw = file_bytes(database_url)
+        assert set(raw) == {"db", "db-wal"}
+        assert all(any(w.encode() in b for b in raw.values()) for w in ALEX.values())
+    assert "erased" in await erase(bot, "a")
+    async with bot.service.db.session() as session:
+        goals = [g.text for g in (await session.exec(select(Goal))).all()]
+    # The goal Sam saved from Alex's answer went with it; the one Alex saved from Sam's stays.
+    assert ALEX["goals answer"] not in goals
+    assert SAM["goals answer"] in goals
+    if not database_url.startswith("sqlite"):
+        return
+    # Still running: Chris writes on, and the outbox keeps sending.
+    await bot.say("c", "/win Chris carries on after the erase")
+    for name, content in file_bytes(database_url).items():
+        for what, words in ALEX.items():
+            assert words.encode() not in content, (name, what)
+
+
+async def test_an_erase_while_a_reader_holds_the_wal_finishes_and_scrubs_later(
+    bot: Harness, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write-ahead log")
+    await two_pairings(bot)
+    reader = sqlite3.connect(database_url.split("///", 1)[1], isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM answer").fetchone()  # holds an older snapshot
+        with caplog.at_level(logging.WARNING):
+            assert "erased" in await erase(bot, "a")
+        warnings = [r for r in caplog.records if "checkpoint" in r.getMessage()]
+        assert warnings
+        for record in warnings:
+            assert isinstance(record.__dict__.get("member"), int)
+            for words in ALEX.values():
+                assert words not in str(record.__dict__)
+    finally:
+        reader.close()
+    await bot.service.run_due()  # the next beat tries again
+    for name, content in file_bytes(database_url).items():
+        for what, words in ALEX.items():
+            assert words.encode() not in content, (name, what)
 
 
 class FailingChannel:

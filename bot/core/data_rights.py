@@ -184,9 +184,21 @@ async def answer_delete(ctx: Ctx, choice: str, member_id: str) -> None:
             .values(couple_id=None, current_conversation_id=None)
         )
     mine = member.id
+    my_answers = select(Answer.id).where(col(Answer.member_id) == mine)
+    # Goals in my words: those I added, and those saved from my answers by either of us (the
+    # foreign key cascades too; this does not rely on it). A goal I saved from my partner's
+    # answer holds their words, and stays theirs.
+    await session.exec(
+        delete(Goal).where(
+            or_(
+                col(Goal.source_answer_id).in_(my_answers),
+                and_(col(Goal.created_by) == mine, col(Goal.source_answer_id).is_(None)),
+            )
+        )
+    )
+    await session.exec(update(Goal).where(col(Goal.created_by) == mine).values(created_by=None))
     await session.exec(delete(Answer).where(col(Answer.member_id) == mine))
     await session.exec(delete(Appreciation).where(col(Appreciation.sender_id) == mine))
-    await session.exec(delete(Goal).where(col(Goal.created_by) == mine))
     await session.exec(delete(Win).where(col(Win.member_id) == mine))
     await session.exec(delete(Delivery).where(col(Delivery.author_id) == mine))
     await session.exec(delete(Invite).where(col(Invite.used_by_member_id) == mine))
@@ -195,6 +207,7 @@ async def answer_delete(ctx: Ctx, choice: str, member_id: str) -> None:
     name = member.display_name
     ctx.reply(texts.DELETE_DONE)  # addressed now, while the member row still exists
     await session.exec(delete(Member).where(col(Member.id) == mine))
+    ctx.scrub = True  # once committed, the database files must not keep older copies either
     if partner is not None:
         await session.refresh(partner)
         ctx.push(partner, texts.DELETE_TOLD.format(partner=name), kind="unpaired")
