@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# How long a scrub after an erase waits for readers of older snapshots before it leaves the
+# rest to the next scheduler beat.
+SCRUB_WAIT_SECONDS = 1.0
 _MIGRATION_LOCK_ID = 0x7265_6B69  # "reki": serialises migrations of processes starting together
 # Alembic's own bookkeeping table, exactly as Alembic creates it.
 _ALEMBIC_VERSION = Table(
@@ -81,6 +84,7 @@ class Database:
         )
         self._file = _sqlite_file(url) if self.dialect == "sqlite" else None
         self._direct: sqlite3.Connection | None = None
+        self._scrub_pending = False
 
     @property
     def is_postgres(self) -> bool:
@@ -196,9 +200,46 @@ class Database:
         # WAL mode (the engine's connections set it, and migrations ran before anything else).
         connection = sqlite3.connect(file, isolation_level=None, timeout=0)
         connection.execute("PRAGMA foreign_keys=ON")
+        connection.execute("PRAGMA secure_delete=ON")
         connection.execute("PRAGMA synchronous=NORMAL")
         self._direct = connection
         return connection
+
+    async def scrub(self, **ids: int | None) -> bool:
+        """After an erase is committed: leave no older copy of the erased words in the files.
+
+        SQLite zeroes deleted content (`secure_delete`, set on every connection), but the
+        write-ahead log still holds the pages as they were before; a checkpoint that truncates
+        it moves the zeroed pages into the database file and empties the log. A reader of an
+        older snapshot keeps the log from being emptied: then what can be copied is, it is
+        logged (by ids only), and the next scheduler beat (`scrub_pending`) tries again.
+        PostgreSQL reclaims the space of deleted rows with (auto)vacuum (see the README).
+        Returns True when the files are clean."""
+        if self._file is None:
+            return True
+        self._scrub_pending = True
+        return await self.scrub_pending(**ids)
+
+    async def scrub_pending(self, **ids: int | None) -> bool:
+        """Finish a scrub an earlier erase could not: a no-op when none is pending."""
+        if not self._scrub_pending or self._file is None:
+            return True
+        file = self._file
+        try:
+            busy = await asyncio.to_thread(_checkpoint_truncate, file)
+        except sqlite3.Error as error:
+            busy, reason = True, type(error).__name__
+        else:
+            reason = "a reader holds an older snapshot" if busy else ""
+        if busy:
+            log.warning(
+                "WAL checkpoint after an erase could not finish; trying again on the next beat",
+                extra={**ids, "reason": reason},
+            )
+            return False
+        self._scrub_pending = False
+        log.info("WAL checkpoint after an erase finished", extra=ids)
+        return True
 
     async def dispose(self) -> None:
         if self._direct is not None:
@@ -260,8 +301,21 @@ def _upgrade(connection: Connection, revision: str = "head") -> None:
     command.upgrade(cfg, revision)
 
 
+def _checkpoint_truncate(file: str) -> bool:
+    """Copy the write-ahead log into the database file and truncate it; True if a reader or
+    writer kept it from finishing within SCRUB_WAIT_SECONDS (it copies what it can anyway)."""
+    connection = sqlite3.connect(file, isolation_level=None, timeout=SCRUB_WAIT_SECONDS)
+    try:
+        connection.execute("PRAGMA secure_delete=ON")
+        row = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        connection.close()
+    return row is None or row[0] != 0
+
+
 def _tune_sqlite(engine: AsyncEngine) -> None:
-    """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for every transaction."""
+    """WAL, foreign keys, secure delete, a busy timeout, and BEGIN IMMEDIATE for every
+    transaction."""
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -270,6 +324,9 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Deleted and overwritten content is zeroed, so erased words leave the file (with the
+        # checkpoint in `Database.scrub` for the write-ahead log).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.channels.base import Channel, PermanentSendError, RejectedSendError, TemporarySendError
 from bot.clock import Clock
@@ -27,9 +28,26 @@ from bot.db import Database
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
+# What a delivery's payload becomes once it can no longer be sent (sent, or failed for good):
+# sent, the message lives in the chat; failed, it never will. Either way the outbox keeps no
+# copy of its words.
 SENT: dict[str, object] = {"text": "", "buttons": [], "media": None, "sent": True}
+ENDED: dict[str, object] = {"text": "", "buttons": [], "media": None, "sent": False}
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(minutes=30)
+
+
+async def end_delivery(
+    session: AsyncSession, delivery_id: int, status: str, **values: object
+) -> None:
+    """Mark a delivery that will never be sent again (`sent` or `failed`), its words cleared.
+    Every path that ends a delivery goes through here."""
+    payload = SENT if status == "sent" else ENDED
+    await session.exec(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id)
+        .values(status=status, payload=payload, **values)
+    )
 
 
 def backoff(attempts: int) -> timedelta:
@@ -136,7 +154,7 @@ class Outbox:
             )
             return False
         except RejectedSendError as error:
-            await self._mark(item.delivery_id, status="failed")
+            await self._end(item.delivery_id, "failed")
             log.error(
                 "message rejected by the channel",
                 extra={
@@ -151,15 +169,13 @@ class Outbox:
             log.warning("member unreachable", extra={"member": item.out.to.member_id})
             return False
         # Once sent, the message lives in the chat; the outbox keeps no second copy of its words.
-        await self._mark(
-            item.delivery_id, status="sent", sent_at=self.clock.now(), message_ref=ref, payload=SENT
-        )
+        await self._end(item.delivery_id, "sent", sent_at=self.clock.now(), message_ref=ref)
         return True
 
     async def _retry_later(self, item: Claimed, retry_after: float | None) -> None:
         now = self.clock.now()
         if item.attempts >= MAX_ATTEMPTS:
-            await self._mark(item.delivery_id, status="failed")
+            await self._end(item.delivery_id, "failed")
             return
         wait = backoff(item.attempts)
         if retry_after is not None:
@@ -168,12 +184,16 @@ class Outbox:
 
     async def _give_up(self, item: Claimed, now: datetime) -> None:
         async with self.db.session() as session:
-            await session.exec(
-                update(Delivery).where(col(Delivery.id) == item.delivery_id).values(status="failed")
-            )
+            await end_delivery(session, item.delivery_id, "failed")
             await mark_unreachable(session, item.out.to.member_id, now)
 
+    async def _end(self, delivery_id: int, status: str, **values: object) -> None:
+        async with self.db.session() as session:
+            await end_delivery(session, delivery_id, status, **values)
+
     async def _mark(self, delivery_id: int, **values: object) -> None:
+        """Change a delivery that stays pending (a retry's time); `_end` ends one."""
+        assert "status" not in values, "a delivery is ended by end_delivery, its words cleared"
         async with self.db.session() as session:
             await session.exec(
                 update(Delivery).where(col(Delivery.id) == delivery_id).values(**values)

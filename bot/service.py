@@ -68,6 +68,9 @@ class Rekindle:
             async with self.db.session() as session:
                 member = await member_for(session, event.sender, now)
                 return [Outgoing(to=recipient(member), text=race.message)]
+        if ctx.scrub:
+            log.info("member data erased", extra={"member": member.id})
+            await self.db.scrub(member=member.id)
         log.debug("handled event", extra={"member": member.id, "event": type(event).__name__})
         return ctx.replies
 
@@ -83,6 +86,7 @@ class Rekindle:
                 break
         if recorded:
             log.info("tick recorded deliveries", extra={"count": recorded})
+        await self.db.scrub_pending()  # an erase whose scrub a reader held up
         return recorded
 
     async def run_due(self) -> None:

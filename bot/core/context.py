@@ -63,6 +63,9 @@ class Ctx:
     content: Library
     replies: list[Outgoing] = field(default_factory=list)
     pushed: list[Delivery] = field(default_factory=list)
+    # Someone's words were erased: once this unit of work commits, the database must scrub
+    # older copies of them from its files too (`Database.scrub`).
+    scrub: bool = False
 
     def reply(
         self,

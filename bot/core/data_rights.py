@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import and_, delete, or_, update
 from sqlmodel import col, select
 
 from bot.core import texts
@@ -32,8 +32,10 @@ def _when(moment: datetime | None) -> str | None:
 
 
 async def export(ctx: Ctx, _args: str = "") -> None:
-    """`/export`: my profile, my answers, appreciations both ways, our goals, wins and dates."""
+    """`/export`: everything the member wrote, from every pairing (what `/deletemydata` would
+    erase), with the prompts as context, and none of a partner's words."""
     member = ctx.member
+    mine = member.id
     session = ctx.session
     partner = await partner_of(session, member)
     couple = await couple_of(session, member)
@@ -41,7 +43,7 @@ async def export(ctx: Ctx, _args: str = "") -> None:
         await session.exec(
             select(Answer, Conversation)
             .join(Conversation, col(Conversation.id) == Answer.conversation_id)
-            .where(Answer.member_id == member.id)
+            .where(Answer.member_id == mine)
             .order_by(col(Answer.id))
         )
     ).all()
@@ -50,18 +52,42 @@ async def export(ctx: Ctx, _args: str = "") -> None:
             select(Appreciation)
             .where(
                 or_(
-                    col(Appreciation.sender_id) == member.id,
-                    col(Appreciation.receiver_id) == member.id,
+                    col(Appreciation.sender_id) == mine,
+                    col(Appreciation.receiver_id) == mine,
                 )
             )
             .order_by(col(Appreciation.id))
         )
     ).all()
-    couple_ids = [c for c in {member.couple_id} if c is not None]
-    goals = (await session.exec(select(Goal).where(col(Goal.couple_id).in_(couple_ids)))).all()
-    wins = (await session.exec(select(Win).where(col(Win.couple_id).in_(couple_ids)))).all()
+    # Goals in my words: those I added, and those saved from my answers (by either of us); a
+    # goal I saved from my partner's answer holds their words, and stays theirs.
+    goals = (
+        await session.exec(
+            select(Goal)
+            .outerjoin(Answer, col(Answer.id) == Goal.source_answer_id)
+            .where(
+                or_(
+                    col(Answer.member_id) == mine,
+                    and_(col(Goal.created_by) == mine, col(Goal.source_answer_id).is_(None)),
+                )
+            )
+            .order_by(col(Goal.id))
+        )
+    ).all()
+    wins = (
+        await session.exec(select(Win).where(col(Win.member_id) == mine).order_by(col(Win.id)))
+    ).all()
     dates = (
-        await session.exec(select(DatePlan).where(col(DatePlan.couple_id).in_(couple_ids)))
+        await session.exec(
+            select(DatePlan)
+            .where(
+                or_(
+                    col(DatePlan.created_by) == mine,
+                    col(DatePlan.couple_id) == member.couple_id,
+                )
+            )
+            .order_by(col(DatePlan.id))
+        )
     ).all()
     data: dict[str, Any] = {
         "exported_at": _when(ctx.now),
@@ -81,6 +107,7 @@ async def export(ctx: Ctx, _args: str = "") -> None:
                 "question": (p.text if (p := ctx.content.get(conversation.prompt_id)) else None),
                 "answer": answer.text,
                 "media": (answer.media or {}).get("kind"),
+                "caption": (answer.media or {}).get("caption"),
                 "late": answer.late,
                 "written": _when(answer.created_at),
             }
@@ -91,13 +118,19 @@ async def export(ctx: Ctx, _args: str = "") -> None:
             for a in appreciations
             if a.sender_id == member.id
         ],
+        # Received ones are the partner's words: only that they came, and the thanks.
         "appreciations_received": [
-            {"words": a.text, "received": _when(a.created_at), "thanked": _when(a.thanked_at)}
+            {"received": _when(a.created_at), "thanked": _when(a.thanked_at)}
             for a in appreciations
             if a.receiver_id == member.id
         ],
         "goals": [
-            {"goal": g.text, "added": _when(g.created_at), "reached": _when(g.reached_at)}
+            {
+                "goal": g.text,
+                "added": _when(g.created_at),
+                "reached": _when(g.reached_at),
+                "from_my_answer": g.source_answer_id is not None,
+            }
             for g in goals
         ],
         "wins": [{"win": w.text, "logged": _when(w.created_at)} for w in wins],
@@ -151,9 +184,21 @@ async def answer_delete(ctx: Ctx, choice: str, member_id: str) -> None:
             .values(couple_id=None, current_conversation_id=None)
         )
     mine = member.id
+    my_answers = select(Answer.id).where(col(Answer.member_id) == mine)
+    # Goals in my words: those I added, and those saved from my answers by either of us (the
+    # foreign key cascades too; this does not rely on it). A goal I saved from my partner's
+    # answer holds their words, and stays theirs.
+    await session.exec(
+        delete(Goal).where(
+            or_(
+                col(Goal.source_answer_id).in_(my_answers),
+                and_(col(Goal.created_by) == mine, col(Goal.source_answer_id).is_(None)),
+            )
+        )
+    )
+    await session.exec(update(Goal).where(col(Goal.created_by) == mine).values(created_by=None))
     await session.exec(delete(Answer).where(col(Answer.member_id) == mine))
     await session.exec(delete(Appreciation).where(col(Appreciation.sender_id) == mine))
-    await session.exec(delete(Goal).where(col(Goal.created_by) == mine))
     await session.exec(delete(Win).where(col(Win.member_id) == mine))
     await session.exec(delete(Delivery).where(col(Delivery.author_id) == mine))
     await session.exec(delete(Invite).where(col(Invite.used_by_member_id) == mine))
@@ -162,6 +207,7 @@ async def answer_delete(ctx: Ctx, choice: str, member_id: str) -> None:
     name = member.display_name
     ctx.reply(texts.DELETE_DONE)  # addressed now, while the member row still exists
     await session.exec(delete(Member).where(col(Member.id) == mine))
+    ctx.scrub = True  # once committed, the database files must not keep older copies either
     if partner is not None:
         await session.refresh(partner)
         ctx.push(partner, texts.DELETE_TOLD.format(partner=name), kind="unpaired")

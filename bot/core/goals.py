@@ -11,9 +11,10 @@ from bot.core.events import keyboard
 from bot.core.members import partner_of
 from bot.core.models import Answer, Conversation, Goal
 from bot.core.shared import note_for_both
-from bot.core.sql import row_id
+from bot.core.sql import insert, row_id
 
 MAX_GOAL = 200
+GOALS_EVENING = "goals"  # the kind of evening conversation the goals rhythm opens
 LABEL = 40
 
 
@@ -88,24 +89,45 @@ async def reach(ctx: Ctx, goal_id: str) -> None:
 
 
 async def save_answer(ctx: Ctx, answer_id: str) -> None:
-    """ "Save as a shared goal" under a goals-and-values reveal."""
+    """ "Save as a shared goal" under a goals-and-values reveal. Button data can be forged, so
+    the answer must be an on-time answer to a revealed goals evening of the presser's own
+    couple; each answer becomes at most one goal, however many presses (and processes)."""
     key = row_id(answer_id)
     answer = await ctx.session.get(Answer, key) if key is not None else None
     conversation = await ctx.session.get(Conversation, answer.conversation_id) if answer else None
     if (
         answer is None
+        or answer.id is None
         or conversation is None
+        or ctx.member.couple_id is None
         or conversation.couple_id != ctx.member.couple_id
+        or conversation.kind != GOALS_EVENING
+        or conversation.revealed_at is None
+        or answer.late
         or not answer.text
     ):
         ctx.reply(texts.STALE_BUTTON)
         return
-    ctx.session.add(
-        Goal(
+    saved = (
+        await ctx.session.exec(select(Goal.id).where(Goal.source_answer_id == answer.id))
+    ).first()
+    if saved is not None:
+        ctx.reply(texts.GOAL_ALREADY_SAVED)
+        return
+    # A press racing this one (another process, PostgreSQL) waits on the unique constraint and
+    # then inserts nothing.
+    inserted = await ctx.session.exec(
+        insert(ctx.session, Goal)
+        .values(
             couple_id=conversation.couple_id,
             created_by=ctx.member.id,
             text=" ".join(answer.text.split())[:MAX_GOAL],
+            source_answer_id=answer.id,
             created_at=ctx.now,
         )
+        .on_conflict_do_nothing(index_elements=["source_answer_id"])
     )
+    if inserted.rowcount != 1:
+        ctx.reply(texts.GOAL_ALREADY_SAVED)
+        return
     ctx.reply(texts.GOAL_SAVED)
