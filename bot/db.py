@@ -63,6 +63,11 @@ def alembic_config(url: str | None = None) -> Any:
     return cfg
 
 
+# A failing statement's error (and so its logged traceback) would carry its parameters:
+# partners' words, before encryption when there is no key. Every engine leaves them out.
+ENGINE_DEFAULTS: dict[str, Any] = {"hide_parameters": True}
+
+
 class Database:
     """One engine and the sessions made from it."""
 
@@ -73,7 +78,7 @@ class Database:
             engine_options.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         else:
             engine_options.setdefault("pool_pre_ping", True)
-        self.engine: AsyncEngine = create_async_engine(url, **engine_options)
+        self.engine: AsyncEngine = create_async_engine(url, **{**engine_options, **ENGINE_DEFAULTS})
         if self.dialect == "sqlite":
             _tune_sqlite(self.engine)
         self._sessions = async_sessionmaker(
