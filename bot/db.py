@@ -38,6 +38,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.files import private_sqlite
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -85,6 +87,8 @@ class Database:
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
         self._file = _sqlite_file(url) if self.dialect == "sqlite" else None
+        if self._file is not None:
+            private_sqlite(Path(self._file))
         self._direct: sqlite3.Connection | None = None
 
     @property
