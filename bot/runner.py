@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import Protocol
 
+from bot import pairing_secret
 from bot.app import build
 from bot.channels.base import Channel
 from bot.clock import Clock, SystemClock
@@ -64,6 +65,9 @@ def check_settings(settings: Settings) -> str | None:
             f"WEBHOOK_SECRET may be at most {WEBHOOK_SECRET_MAX} characters long "
             "(Telegram's limit)."
         )
+    pairing_problem = pairing_secret.problem(settings)
+    if pairing_problem:
+        return pairing_problem
     if (
         settings.webhook_url
         and not settings.webhook_url.startswith("https://")
