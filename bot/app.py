@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
 from bot.outbox import Outbox
+from bot.pairing_secret import pairing_keys
 from bot.service import Rekindle
 
 log = logging.getLogger(__name__)
@@ -45,4 +46,10 @@ async def build(
             await db.dispose()
         raise crypto.KeyError_(problem)
     library = content.load(Path(settings.content_dir) if settings.content_dir else None)
-    return Rekindle(db=db, clock=clock, content=library, outbox=Outbox(db, clock, channels))
+    return Rekindle(
+        db=db,
+        clock=clock,
+        content=library,
+        outbox=Outbox(db, clock, channels),
+        pairing_keys=pairing_keys(settings, db.url),
+    )

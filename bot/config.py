@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = None
     database_url: str = DEFAULT_DATABASE_URL
     encryption_key: SecretStr | None = None
+    pairing_secret: SecretStr | None = None
     log_level: str = "INFO"
     log_format: str = Field(default="plain", pattern="^(plain|json)$")
     content_dir: str | None = None
@@ -39,6 +40,7 @@ class Settings(BaseSettings):
             self.discord_token,
             self.webhook_secret,
             self.encryption_key,
+            self.pairing_secret,
         ):
             if secret is not None and secret.get_secret_value():
                 value = secret.get_secret_value()

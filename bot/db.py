@@ -38,6 +38,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.files import private_sqlite
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -66,6 +68,11 @@ def alembic_config(url: str | None = None) -> Any:
     return cfg
 
 
+# A failing statement's error (and so its logged traceback) would carry its parameters:
+# partners' words, before encryption when there is no key. Every engine leaves them out.
+ENGINE_DEFAULTS: dict[str, Any] = {"hide_parameters": True}
+
+
 class Database:
     """One engine and the sessions made from it."""
 
@@ -76,13 +83,15 @@ class Database:
             engine_options.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         else:
             engine_options.setdefault("pool_pre_ping", True)
-        self.engine: AsyncEngine = create_async_engine(url, **engine_options)
+        self.engine: AsyncEngine = create_async_engine(url, **{**engine_options, **ENGINE_DEFAULTS})
         if self.dialect == "sqlite":
             _tune_sqlite(self.engine)
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
         self._file = _sqlite_file(url) if self.dialect == "sqlite" else None
+        if self._file is not None:
+            private_sqlite(Path(self._file))
         self._direct: sqlite3.Connection | None = None
         self._scrub_pending = False
 

@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from bot import crypto
 from bot.db import Database
+from bot.files import private_sqlite
 
 # Every column that holds a partner's words (see bot/crypto.py).
 SECRET_COLUMNS = (
@@ -48,6 +49,7 @@ def backup(url: str, target: Path) -> str:
     if not source.exists():
         raise ValueError(f"there is no database at {source}")
     target.parent.mkdir(parents=True, exist_ok=True)
+    private_sqlite(target)  # the copy holds everything the database does: owner only
     reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     writer = sqlite3.connect(target)
     try:

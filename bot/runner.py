@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import signal
 import sys
 from collections.abc import Callable
 from typing import Protocol
 
+from bot import pairing_secret
 from bot.app import build
 from bot.channels.base import Channel
 from bot.clock import Clock, SystemClock
@@ -31,13 +33,41 @@ class Runner(Protocol):
     async def stop(self) -> None: ...
 
 
+# Telegram's secret_token: 1-256 characters, only A-Z, a-z, 0-9, _ and -. We ask for 24 or more
+# so that it cannot be guessed (`python -c "import secrets; print(secrets.token_urlsafe(32))"`).
+WEBHOOK_SECRET_MIN = 24
+WEBHOOK_SECRET_MAX = 256
+_WEBHOOK_SECRET_CHARACTERS = re.compile(r"[A-Za-z0-9_-]*")
+_HOW_TO_MAKE_ONE = 'make one with: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+
+
 def check_settings(settings: Settings) -> str | None:
-    """A sentence saying what is wrong with the settings, or None."""
+    """A sentence saying what is wrong with the settings, or None. (It never repeats a
+    secret.)"""
     if settings.webhook_url and not settings.webhook_secret:
         return (
             "WEBHOOK_URL is set but WEBHOOK_SECRET is not: "
             "set a secret so that only Telegram can post updates."
         )
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if secret and not _WEBHOOK_SECRET_CHARACTERS.fullmatch(secret):
+        return (
+            "WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (Telegram refuses any other "
+            f"character); {_HOW_TO_MAKE_ONE}"
+        )
+    if secret and len(secret) < WEBHOOK_SECRET_MIN:
+        return (
+            f"WEBHOOK_SECRET is {len(secret)} characters long; it must be at least "
+            f"{WEBHOOK_SECRET_MIN} so that it cannot be guessed; {_HOW_TO_MAKE_ONE}"
+        )
+    if len(secret) > WEBHOOK_SECRET_MAX:
+        return (
+            f"WEBHOOK_SECRET may be at most {WEBHOOK_SECRET_MAX} characters long "
+            "(Telegram's limit)."
+        )
+    pairing_problem = pairing_secret.problem(settings)
+    if pairing_problem:
+        return pairing_problem
     if (
         settings.webhook_url
         and not settings.webhook_url.startswith("https://")

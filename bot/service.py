@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import secrets
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func
@@ -27,8 +29,21 @@ log = logging.getLogger(__name__)
 class Rekindle:
     """The core, a database and an outbox, wired together. Channels call `handle`."""
 
-    def __init__(self, *, db: Database, clock: Clock, content: Library, outbox: Outbox) -> None:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        clock: Clock,
+        content: Library,
+        outbox: Outbox,
+        pairing_keys: Sequence[bytes] = (),
+    ) -> None:
+        """`pairing_keys`: the server secrets invite codes are hashed with, the first for new
+        codes (`bot.app.build` passes the configured ones, see bot/pairing_secret.py). Without
+        them, a random key that lives as long as this object: enough for tests, never for a
+        bot that restarts."""
         self.db = db
+        self.pairing_keys = tuple(pairing_keys) or (secrets.token_bytes(32),)
         self.clock = clock
         self.content = content
         self.outbox = outbox
@@ -61,6 +76,7 @@ class Rekindle:
                     member=member,
                     sender=event.sender,
                     content=self.content,
+                    pairing_keys=self.pairing_keys,
                 )
                 await handle(ctx, event)
         except PairingRace as race:

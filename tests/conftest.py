@@ -20,6 +20,7 @@ from bot.outbox import Outbox
 from bot.service import Rekindle
 
 START = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)  # a Tuesday
+PAIRING_KEY = b"k" * 32  # the server secret invite codes are hashed with, in tests
 LIBRARY = content.load()
 
 
@@ -180,7 +181,11 @@ def channel() -> RecordingChannel:
 @pytest.fixture
 def service(db: Database, clock: MovableClock, channel: RecordingChannel) -> Rekindle:
     return Rekindle(
-        db=db, clock=clock, content=LIBRARY, outbox=Outbox(db, clock, {"test": channel})
+        db=db,
+        clock=clock,
+        content=LIBRARY,
+        outbox=Outbox(db, clock, {"test": channel}),
+        pairing_keys=(PAIRING_KEY,),
     )
 
 

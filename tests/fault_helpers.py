@@ -38,6 +38,7 @@ _CLEARED = {
     "WEBHOOK_LISTEN",
     "WEBHOOK_PORT",
     "ENCRYPTION_KEY",
+    "PAIRING_SECRET",
     "CONTENT_DIR",
     "LOG_FORMAT",
 }
@@ -65,6 +66,9 @@ def bot_env(api: FakeBotApi, database_url: str, **extra: str) -> dict[str, str]:
             "SEND_RATE_PER_SECOND": "30",
             "LOG_LEVEL": "WARNING",
             "PTB_TIMEDELTA": "true",
+            # Every process on one database shares the invite codes' secret (PostgreSQL needs
+            # it set; SQLite would keep one beside the file).
+            "PAIRING_SECRET": "fault-tests-pairing-secret-shared",
         }
     )
     env.update(extra)

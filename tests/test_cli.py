@@ -8,6 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from pydantic import SecretStr
+
+from bot import __main__ as bot_main
+from bot.config import Settings
+from bot.runner import check_settings
+
 
 def run_bot(
     *args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path | None = None
@@ -127,3 +134,69 @@ def test_console_appreciation_win_and_progress_picture(tmp_path: Path) -> None:
 
     with Image.open(path) as image:
         assert image.format == "PNG"
+
+
+GOOD_SECRET = "aB3_-" * 5  # 25 characters, all of them allowed
+
+
+def webhook_settings(secret: str | None) -> Settings:
+    return Settings(
+        _env_file=None,
+        bot_token=SecretStr("123:abc"),
+        webhook_url="https://bot.example.org/telegram",
+        webhook_secret=SecretStr(secret) if secret is not None else None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("secret", "why"),
+    [
+        ("short-but-fine_123", "at least 24"),  # 18 characters
+        ("x" * 23, "at least 24"),
+        ("this secret has spaces in it!", "only A-Z"),
+        ("päßwörter-are-not-allowed-here", "only A-Z"),
+        ("a" * 30 + "/+=", "only A-Z"),
+        ("a" * 257, "at most 256"),
+    ],
+)
+def test_a_weak_or_malformed_webhook_secret_is_refused(secret: str, why: str) -> None:
+    problem = check_settings(webhook_settings(secret))
+    assert problem is not None
+    assert "WEBHOOK_SECRET" in problem
+    assert why in problem
+    assert secret not in problem  # the message never repeats the secret
+
+
+def test_a_long_webhook_secret_of_allowed_characters_is_accepted() -> None:
+    assert check_settings(webhook_settings(GOOD_SECRET)) is None
+    assert check_settings(webhook_settings("a" * 24)) is None
+    assert check_settings(webhook_settings("Z9_-" * 64)) is None  # 256, Telegram's longest
+
+
+def test_python_m_bot_refuses_a_short_webhook_secret_with_status_2(tmp_path: Path) -> None:
+    result = run_bot(
+        cwd=tmp_path,
+        env={
+            "BOT_TOKEN": "123:abc",
+            "WEBHOOK_URL": "https://bot.example.org/telegram",
+            "WEBHOOK_SECRET": "hunter2-hunter2",
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        },
+    )
+    assert result.returncode == 2
+    assert "WEBHOOK_SECRET" in result.stderr
+    assert "at least 24" in result.stderr
+    assert "hunter2-hunter2" not in result.stderr + result.stdout
+    assert not (tmp_path / "bot.db").exists()  # refused before anything was opened
+
+
+def test_main_refuses_a_secret_with_characters_telegram_rejects(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/telegram")
+    monkeypatch.setenv("WEBHOOK_SECRET", "a long secret, but with spaces and commas")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    assert bot_main.main([]) == 2
+    assert "only A-Z, a-z, 0-9, _ and -" in capsys.readouterr().err

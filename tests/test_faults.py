@@ -591,7 +591,7 @@ async def test_a_locked_sqlite_file_makes_events_and_the_tick_wait_not_fail(
 # --------------------------------------------------------------------------------------------
 # (d) Two webhook processes, one PostgreSQL database
 
-SECRET = "fault-test-secret"
+SECRET = "fault-test-secret-long-enough"
 SCALE_COUPLES = 100
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 import subprocess
 import sys
@@ -11,12 +12,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from bot import crypto, maintenance
 from bot.core.events import ButtonPress, Command
-from bot.core.models import Delivery, Member
-from tests.conftest import Harness, sender
+from bot.core.models import Delivery, Goal, Member
+from bot.db import Database
+from tests.conftest import START, Harness, sender
 
 WORDS = {
     "answer": "the lighthouse we never visited",
@@ -227,3 +230,20 @@ async def test_erasing_removes_my_words_still_waiting_in_the_outbox(bot: Harness
     assert all("queued words" not in json.dumps(d.payload) for d in waiting)
     await bot.pair("a", "b")
     assert "Sent to Sam" in (await bot.say("a", "/appreciate after starting again"))[0].text
+
+
+async def test_a_failing_write_logs_none_of_the_partners_words(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SQLAlchemy puts a statement's parameters into its errors (`[parameters: (...)]`), and an
+    error's traceback goes to the log: the engine must leave them out."""
+    words = "my very private words about the lake"
+    log = logging.getLogger("tests.failing_write")
+    with pytest.raises(IntegrityError) as caught:
+        async with db.session() as session:
+            session.add(Goal(couple_id=999_999, text=words, created_at=START))  # no such couple
+    log.exception("unit of work failed", exc_info=caught.value)
+    assert words not in str(caught.value)
+    assert words not in repr(caught.value)
+    assert words not in caplog.text
+    assert "unit of work failed" in caplog.text  # the traceback was logged, without the words

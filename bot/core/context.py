@@ -61,6 +61,8 @@ class Ctx:
     member: Member
     sender: Sender
     content: Library
+    # Server secrets invite codes are hashed with: the first for new codes, all for redeeming.
+    pairing_keys: tuple[bytes, ...]
     replies: list[Outgoing] = field(default_factory=list)
     pushed: list[Delivery] = field(default_factory=list)
     # Someone's words were erased: once this unit of work commits, the database must scrub

@@ -1,8 +1,9 @@
 """Pairing two members into a couple: invite codes, redeeming them, unpairing.
 
 Codes are 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L): 31**10, about
-2**49.5 possibilities. Only a SHA-256 of each code is stored. With 5 wrong tries an hour per
-member, guessing one live code (24 h valid) takes on the order of 10**14 hours.
+2**49.5 possibilities. Only an HMAC-SHA256 of each code, under a server secret, is stored.
+With 5 wrong tries an hour per member, guessing one live code (24 h valid) takes on the order
+of 10**14 hours.
 """
 
 from __future__ import annotations
@@ -50,8 +51,17 @@ def normalize_code(raw: str) -> str | None:
     return code
 
 
-def code_hash(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
+def code_hash(code: str, key: bytes) -> str:
+    """What is stored of a code: HMAC-SHA256 under a server secret, so a copy of the database
+    alone cannot be used to try codes against it."""
+    return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()
+
+
+def _hashes_to_accept(code: str, keys: tuple[bytes, ...]) -> list[str]:
+    """The code's hash under every current key (a rotated key's codes still redeem) and,
+    TRANSITIONAL (remove in the release after 0005), the plain SHA-256 that invites made before
+    the upgrade were stored as: they expire within 24 hours of it."""
+    return [code_hash(code, key) for key in keys] + [hashlib.sha256(code.encode()).hexdigest()]
 
 
 async def create_invite(ctx: Ctx) -> None:
@@ -64,7 +74,7 @@ async def create_invite(ctx: Ctx) -> None:
     code = new_code()
     ctx.session.add(
         Invite(
-            code_hash=code_hash(code),
+            code_hash=code_hash(code, ctx.pairing_keys[0]),
             member_id=ctx.member.id,
             created_at=ctx.now,
             expires_at=ctx.now + CODE_TTL,
@@ -120,9 +130,11 @@ async def redeem(ctx: Ctx, raw_code: str) -> None:
     if code is None:
         ctx.reply(texts.PAIR_BAD_FORMAT)
         return
-    wanted = code_hash(code)
-    invite = (await ctx.session.exec(select(Invite).where(Invite.code_hash == wanted))).first()
-    if invite is None or not hmac.compare_digest(invite.code_hash, wanted):
+    wanted = _hashes_to_accept(code, ctx.pairing_keys)
+    invite = (
+        await ctx.session.exec(select(Invite).where(col(Invite.code_hash).in_(wanted)))
+    ).first()
+    if invite is None or not any(hmac.compare_digest(invite.code_hash, w) for w in wanted):
         await _refuse(ctx, texts.PAIR_UNKNOWN)
         return
     if invite.member_id == member.id:

@@ -26,7 +26,9 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_with_url(url: str) -> None:
-    engine = create_async_engine(url)
+    from bot.db import ENGINE_DEFAULTS
+
+    engine = create_async_engine(url, **ENGINE_DEFAULTS)
     async with engine.begin() as connection:
         await connection.run_sync(_run)
     await engine.dispose()

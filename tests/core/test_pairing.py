@@ -12,7 +12,7 @@ from sqlmodel import col, func, select
 from bot.core import pairing
 from bot.core.events import ButtonPress, Command
 from bot.core.models import Couple, Member
-from tests.conftest import Harness, sender
+from tests.conftest import PAIRING_KEY, Harness, sender
 
 
 def texts_of(replies) -> str:
@@ -148,7 +148,8 @@ async def test_codes_are_compared_in_constant_time(bot: Harness, monkeypatch) ->
     monkeypatch.setattr(hmac, "compare_digest", spy)
     code = await make_code(bot, "a")
     await bot.say("b", f"/pair {code}")
-    assert calls == [(pairing.code_hash(code), pairing.code_hash(code))]
+    stored = pairing.code_hash(code, PAIRING_KEY)
+    assert calls == [(stored, stored)]
 
 
 async def test_unpair_asks_first_then_tells_the_partner_kindly(bot: Harness) -> None:

@@ -7,25 +7,31 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import discord
 import pytest
 from pydantic import SecretStr
+from sqlmodel import select
 
-from bot import app
+from bot import app, lease
 from bot import runner as runner_module
 from bot.channels.base import Channel
 from bot.channels.discord import DiscordChannel, RekindleClient
+from bot.channels.discord import app as discord_app
 from bot.clock import MovableClock
 from bot.config import Settings
 from bot.core.handle import DESCRIPTIONS
+from bot.core.models import Lease
+from bot.db import Database
 from bot.service import Rekindle
 from tests.conftest import START
 from tests.telegram.fake_bot_api import FakeBotApi
 
 TOKEN = "123:abc"
 DISCORD_TOKEN = "discord-token-for-tests"
+TTL60 = timedelta(seconds=60)
 
 
 @dataclass
@@ -163,3 +169,71 @@ async def test_a_wrong_discord_token_stops_the_start_cleanly(
         await runner_module.run(settings, clock=MovableClock(START), handle_signals=False)
     [client] = offline.clients
     assert client.is_closed()
+
+
+async def test_a_second_process_stands_by_while_another_holds_the_token(
+    offline: Offline, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """Discord sends every event to every connection of a token: only the lease holder
+    connects. The other logs in (it can still send), waits, and takes over on expiry."""
+    monkeypatch.setattr(discord_app, "LEASE_RENEW_SECONDS", 0.05)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    db = Database(url)
+    await db.migrate()
+    name = discord_app.lease_name(DISCORD_TOKEN)
+    assert DISCORD_TOKEN not in name
+    other = "another-host:4242:abcd"
+    assert await lease.take(db, name, other, START, timedelta(seconds=60))
+    settings = Settings(
+        _env_file=None,
+        bot_token=None,
+        discord_token=SecretStr(DISCORD_TOKEN),
+        database_url=url,
+        tick_seconds=0.1,
+    )
+    stop, task = await run_until(settings, lambda: offline.logins and offline.services)
+    try:
+        await asyncio.sleep(0.5)  # ten lease attempts
+        assert not offline.connected.is_set()
+        assert offline.logins == [DISCORD_TOKEN]  # logged in for sending, not connected
+        [service] = offline.services
+        assert isinstance(service.clock, MovableClock)
+        service.clock.advance(timedelta(seconds=61))  # the other process died: its lease ran out
+        await asyncio.wait_for(offline.connected.wait(), 10)
+        async with db.session() as session:
+            [held] = (await session.exec(select(Lease))).all()
+        assert held.holder != other
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(task, 30) == 0
+    async with db.session() as session:
+        assert (await session.exec(select(Lease))).all() == []  # released on a clean stop
+    await db.dispose()
+
+
+async def test_a_lease_taken_over_disconnects_from_the_gateway(
+    offline: Offline, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setattr(discord_app, "LEASE_RENEW_SECONDS", 0.05)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    settings = Settings(
+        _env_file=None,
+        bot_token=None,
+        discord_token=SecretStr(DISCORD_TOKEN),
+        database_url=url,
+        tick_seconds=0.1,
+    )
+    stop, task = await run_until(settings, offline.connected.is_set)
+    db = Database(url)
+    try:
+        [service] = offline.services
+        name = discord_app.lease_name(DISCORD_TOKEN)
+        # This process was frozen past its lease, and another took it over.
+        service.clock.advance(timedelta(seconds=61))  # type: ignore[attr-defined]
+        assert await lease.take(db, name, "thawed-elsewhere:1:0", service.clock.now(), TTL60)
+        await asyncio.wait_for(offline.closed.wait(), 10)  # the gateway was closed
+        assert len(offline.logins) == 2  # logged in again over HTTP, for sending
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(task, 30) == 0
+        await db.dispose()

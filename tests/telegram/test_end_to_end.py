@@ -179,7 +179,7 @@ async def test_webhook_mode_checks_the_secret(api: FakeBotApi, tmp_path: Any) ->
         api,
         tmp_path,
         webhook_url=url,
-        webhook_secret=SecretStr("s3cret-token"),
+        webhook_secret=SecretStr("s3cret-token-of-24-chars"),
         webhook_listen="127.0.0.1",
         webhook_port=port,
     )
@@ -191,7 +191,7 @@ async def test_webhook_mode_checks_the_secret(api: FakeBotApi, tmp_path: Any) ->
         assert await api.post_update_to(url, update, secret_token="wrong") == 403
         assert await api.post_update_to(url, update) == 403
         assert api.texts(ALEX) == []
-        assert await api.post_update_to(url, update, secret_token="s3cret-token") == 200
+        assert await api.post_update_to(url, update, secret_token="s3cret-token-of-24-chars") == 200
         await running.until(lambda: any("Here's what I can do" in t for t in running.texts(ALEX)))
     finally:
         running.stop.set()

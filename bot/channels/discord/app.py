@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import discord
 from discord import app_commands
 
+from bot import lease
 from bot.channels.discord.channel import DirectMessages, DiscordChannel
 from bot.channels.discord.handlers import Handlers
 from bot.channels.discord.render import NO_MENTIONS
@@ -24,6 +27,9 @@ log = logging.getLogger(__name__)
 DESCRIPTION_LIMIT = 100
 RATE_LIMIT_WAIT = 60.0  # longer rate limits raise, so the outbox reschedules instead of waiting
 STOP_GRACE = 10.0
+# One process per token holds the gateway connection (see DiscordRunner.start).
+LEASE_SECONDS = 60.0
+LEASE_RENEW_SECONDS = 20.0
 
 # Where the commands work: the bot's DMs, and (through a user install) any DM, where answers are
 # shown only to the person who asked. Not in server channels: partners' words stay private.
@@ -148,6 +154,11 @@ def slash_command(
     )
 
 
+def lease_name(token: str) -> str:
+    """The lease for one token's gateway connection, named by a hash (never the token)."""
+    return "discord:" + hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
 def build_client() -> RekindleClient:
     """The Discord client, not yet logged in: what the outbox sends with."""
     return RekindleClient()
@@ -165,21 +176,90 @@ class DiscordRunner:
     ) -> None:
         self.settings = settings
         self.client = client
+        self.service = service
         self._gateway: asyncio.Task[None] | None = None
+        self._holding: asyncio.Task[None] | None = None
+        assert settings.discord_token is not None
+        self.lease = lease_name(settings.discord_token.get_secret_value())
+        self.holder = lease.holder_id()
         self.handlers = Handlers(service, DiscordChannel(client), on_pushed)
         client.attach(self.handlers)
 
     async def start(self) -> None:
-        """Log in (a wrong token fails here), sync the slash commands, then keep the gateway
-        connected in the background (discord.py reconnects by itself)."""
+        """Log in (a wrong token fails here) and sync the slash commands; then, in the
+        background, hold this token's lease and keep the gateway connected while we hold it.
+
+        Discord sends every event to every gateway connection of a token, so only one process
+        may connect: the one holding the lease. Any other process stands by (it still sends
+        over HTTP, for the outbox) and connects when the lease expires."""
         assert self.settings.discord_token is not None
         try:
             await self.client.login(self.settings.discord_token.get_secret_value())
         except BaseException:
             await self.client.close()
             raise
-        self._gateway = asyncio.create_task(self._connect(), name="discord-gateway")
+        self._holding = asyncio.create_task(self._hold(), name="discord-lease")
         log.info("discord client started")
+
+    async def _hold(self) -> None:
+        """Stand by until the lease is ours, connect, renew; on losing it, disconnect and stand
+        by again."""
+        while True:
+            await self._wait_for_lease()
+            log.info("discord lease taken: connecting to the gateway", extra={"lease": self.lease})
+            self._gateway = asyncio.create_task(self._connect(), name="discord-gateway")
+            while True:
+                await asyncio.sleep(LEASE_RENEW_SECONDS)
+                if not await self._renew():
+                    break
+            log.error(
+                "discord lease taken over by another process: disconnecting from the gateway",
+                extra={"lease": self.lease},
+            )
+            await self._disconnect()
+
+    async def _wait_for_lease(self) -> None:
+        told = False
+        while not await self._renew():
+            if not told:
+                log.warning(
+                    "another process holds the Discord connection for this token: standing by "
+                    "(sending still works) and taking over if its lease expires",
+                    extra={"lease": self.lease},
+                )
+                told = True
+            await asyncio.sleep(LEASE_RENEW_SECONDS)
+
+    async def _renew(self) -> bool:
+        """Take or renew the lease; True if it is ours. A database that fails for a moment
+        does not drop the connection: the next try tells whether someone took over."""
+        try:
+            return await lease.take(
+                self.service.db,
+                self.lease,
+                self.holder,
+                self.service.clock.now(),
+                timedelta(seconds=LEASE_SECONDS),
+            )
+        except Exception as error:
+            log.warning("could not renew the discord lease", extra={"reason": type(error).__name__})
+            return self._gateway is not None
+
+    async def _disconnect(self) -> None:
+        """Close the gateway connection, then log in again over HTTP for sending."""
+        await self.client.close()
+        await self._wait_for_gateway()
+        self._gateway = None
+        self.client.clear()
+        assert self.settings.discord_token is not None
+        await self.client.login(self.settings.discord_token.get_secret_value())
+
+    async def _wait_for_gateway(self) -> None:
+        if self._gateway is not None:
+            try:
+                await asyncio.wait_for(self._gateway, STOP_GRACE)
+            except TimeoutError:
+                log.warning("discord gateway did not close in time")
 
     async def _connect(self) -> None:
         try:
@@ -194,10 +274,12 @@ class DiscordRunner:
         """Stop taking events, let those already taken run to their end (up to STOP_GRACE
         seconds), then close the gateway and the HTTP session."""
         self.handlers.stopping = True
+        if self._holding is not None:
+            self._holding.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._holding
         await self.handlers.drain(STOP_GRACE)
         await self.client.close()
-        if self._gateway is not None:
-            try:
-                await asyncio.wait_for(self._gateway, STOP_GRACE)
-            except TimeoutError:
-                log.warning("discord gateway did not close in time")
+        await self._wait_for_gateway()
+        with contextlib.suppress(Exception):  # not released: it simply expires
+            await lease.release(self.service.db, self.lease, self.holder)
