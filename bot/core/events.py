@@ -8,13 +8,19 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Sender:
-    """Who wrote: a (channel, user id) pair, the chat to answer in, and what the channel knows."""
+    """Who wrote: a (channel, user id) pair, the chat to answer in, and what the channel knows.
+
+    `display_name` is whatever the person chose to be called; `handle` is what the platform
+    itself vouches for, unique and ready to show (a Telegram "@username", a Discord user name),
+    or None when there is none.
+    """
 
     channel: str
     user_id: str
     chat_id: str
     display_name: str
     language: str | None = None
+    handle: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

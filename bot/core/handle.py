@@ -123,6 +123,8 @@ async def _button(ctx: Ctx, data: str) -> None:
             await profile.set_zone(ctx, rest)
         case "unpair", [choice, couple_id]:
             await pairing.answer_unpair(ctx, choice, couple_id)
+        case "notme", [couple_id]:
+            await pairing.not_my_partner(ctx, couple_id)
         case "skip", [conversation_id]:
             await conversations.swap(ctx, conversation_id, lighter=False)
         case "deep", [conversation_id]:

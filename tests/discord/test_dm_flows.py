@@ -15,8 +15,9 @@ from discord.ext.test import backend, factories
 from sqlmodel import select
 
 from bot.channels.discord.flow import ChatLocks
-from bot.channels.discord.handlers import PRIVATE_ONLY
+from bot.channels.discord.handlers import PRIVATE_ONLY, sender_of
 from bot.core import texts
+from bot.core.events import Outgoing
 from bot.core.models import Member
 from tests.discord.conftest import Dc, message_payload, user_payload
 
@@ -189,3 +190,35 @@ async def test_one_persons_messages_are_handled_in_order() -> None:
     assert seen.index("first ends") < seen.index("second starts")
     assert seen.index("other ends") < seen.index("first ends")  # other chats don't wait
     assert len(locks) == 0
+
+
+async def test_the_inviter_sees_the_joiners_user_name_and_can_undo_the_pairing(
+    dc: Dc, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outs: list[Outgoing] = []
+    send = dc.channel.send
+
+    async def spy(out: Outgoing) -> str | None:
+        outs.append(out)
+        return await send(out)
+
+    monkeypatch.setattr(dc.channel, "send", spy)
+    await pair(dc)
+    [paired] = [t for t in dc.texts_to(dc.alex) if "paired with Sam" in t]
+    assert f"paired with Sam ({dc.sam})" in paired  # the unique user name, not a chosen name
+    [[button]] = next(out.buttons for out in outs if "paired with Sam" in out.text)
+    assert button.label == "That's not my partner"
+    await dc.press(dc.alex, button.data)
+    assert "undone by the person who made the invite" in dc.texts_to(dc.sam)[-1]
+    async with dc.service.db.session() as session:
+        members = (await session.exec(select(Member))).all()
+    assert [m.couple_id for m in members] == [None, None]
+
+
+def test_a_discord_handle_is_the_unique_user_name() -> None:
+    def user(name: str, discriminator: str) -> discord.User:
+        data = {"id": "7", "username": name, "discriminator": discriminator, "avatar": None}
+        return discord.User(state=backend.get_state(), data=data)  # type: ignore[arg-type]
+
+    assert sender_of(user("sam_t", "0")).handle == "@sam_t"
+    assert sender_of(user("Sam", "0002")).handle == "Sam#0002"

@@ -21,7 +21,7 @@ from bot.db import Database
 from bot.outbox import Outbox
 from bot.service import Rekindle
 from tests.conftest import LIBRARY, START
-from tests.telegram.offline import OfflineRequest, callback_update, feed, message_update
+from tests.telegram.offline import OfflineRequest, callback_update, feed, message_update, user
 
 ALEX, SAM = 101, 202
 
@@ -277,3 +277,21 @@ async def test_a_press_counts_even_when_telegram_refuses_the_acknowledgement(tg:
     await tg.send(callback_update(ALEX, "Alex", data, message_id=77))
     assert any("ended your pairing" in t for t in tg.texts_to(SAM))
     assert not any("went wrong" in t for t in tg.texts_to(ALEX))
+
+
+async def test_the_inviter_sees_the_joiners_username_and_can_undo_the_pairing(tg: Tg) -> None:
+    await tg.say(ALEX, "/pair")
+    link = next(t for t in tg.texts_to(ALEX) if "?start=" in t)
+    code = link.rsplit("?start=", 1)[1].strip()
+    joiner = {**user(SAM, "Sam"), "username": "sam_for_real"}
+    await tg.send(message_update(SAM, "Sam", text=f"/start {code}", **{"from": joiner}))
+    [paired] = [p for p in tg.request.sent() if "paired with Sam" in p["text"]]
+    assert int(paired["chat_id"]) == ALEX
+    assert "paired with Sam (@sam_for_real)" in paired["text"]
+    [[button]] = paired["reply_markup"]["inline_keyboard"]
+    assert button["text"] == "That's not my partner"
+    await tg.send(callback_update(ALEX, "Alex", button["callback_data"]))
+    assert any("undone by the person who made the invite" in t for t in tg.texts_to(SAM))
+    async with tg.service.db.session() as session:
+        members = (await session.exec(select(Member))).all()
+    assert [m.couple_id for m in members] == [None, None]

@@ -58,7 +58,16 @@ def sender_of(user: discord.User | discord.Member, locale: discord.Locale | None
         chat_id=str(user.id),  # the outbox finds the user's DMs by user id
         display_name=name,
         language=locale.value if locale is not None else None,
+        handle=handle_of(user),
     )
+
+
+def handle_of(user: discord.User | discord.Member) -> str | None:
+    """The user's unique Discord user name, as people write it: "@name" (or "name#1234" for an
+    account from before unique user names)."""
+    if not user.name:
+        return None
+    return f"@{user.name}" if user.discriminator in ("0", "") else str(user)
 
 
 def media_kind(attachment: discord.Attachment) -> str:

@@ -65,6 +65,7 @@ def sender_of(update: Update) -> Sender | None:
         chat_id=str(chat.id),
         display_name=name,
         language=user.language_code,
+        handle=f"@{user.username}" if user.username else None,
     )
 
 
