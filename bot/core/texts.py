@@ -157,6 +157,18 @@ SKIP_BUTTON = "Skip"
 TOO_DEEP_BUTTON = "Too deep for now"
 SEALED = "Thank you 💌 Your answer stays sealed until {partner} answers too."
 REPLACED = "Updated. {partner} will see this answer instead."
+EDIT_AFTER_REVEAL = (
+    "Edits after the reveal don't change what your partner saw. Send a new message if you'd "
+    "like to add something."
+)
+EDIT_AFTER_CLOSE = (
+    "That question has closed, so your answer stays as you first sent it. Send a new message "
+    "if you'd like to add something."
+)
+EDIT_COMMAND = (
+    "I don't act on edited commands, so nothing changed. Send it again as a new message if "
+    "you'd like."
+)
 REVEAL = "💬 {partner}'s answer to “{prompt}”:\n{answer}"
 REVEAL_MEDIA = "💬 {partner} answered “{prompt}” with a {media}."
 TOGETHER = "You've both answered 💞 Maybe take ten minutes together tonight to talk about it?"
