@@ -33,9 +33,10 @@ from bot.core.models import Member
 from bot.core.zones import zone_info
 from bot.service import Rekindle
 
+# Made-up handles, standing in for what a chat app would vouch for.
 PARTNERS = {
-    "a": Sender(channel="console", user_id="a", chat_id="a", display_name="Alex", language="en"),
-    "b": Sender(channel="console", user_id="b", chat_id="b", display_name="Sam", language="en"),
+    "a": Sender("console", "a", "a", display_name="Alex", language="en", handle="@alex"),
+    "b": Sender("console", "b", "b", display_name="Sam", language="en", handle="@sam"),
 }
 _DURATION = re.compile(r"(\d+)\s*([smhdw])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}

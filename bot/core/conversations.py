@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.content import Library
 from bot.core import milestones, texts
 from bot.core.context import Ctx
-from bot.core.events import Button, MediaRef, keyboard, media_name
+from bot.core.events import Button, MediaRef, keyboard, media_name, parse_command
 from bot.core.members import partner_of
 from bot.core.models import Answer, Conversation, Couple, Delivery, Member
 from bot.core.prompts import choose, prompt_for_day, record_use
@@ -135,8 +135,16 @@ def _media_json(media: MediaRef | None) -> dict[str, Any] | None:
     }
 
 
-async def answer(ctx: Ctx, text: str | None, media: MediaRef | None, reply_to: str | None) -> bool:
-    """Take a message as an answer if there is a conversation for it; False if there is none."""
+async def answer(
+    ctx: Ctx,
+    text: str | None,
+    media: MediaRef | None,
+    reply_to: str | None,
+    message_ref: str | None = None,
+) -> bool:
+    """Take a message as an answer if there is a conversation for it; False if there is none.
+    The answer keeps `message_ref`, the message it was given in, so an edit of that message
+    (and only that one) can change it."""
     target = await _target(ctx, reply_to)
     if target is None:
         return False
@@ -155,6 +163,7 @@ async def answer(ctx: Ctx, text: str | None, media: MediaRef | None, reply_to: s
                 text=text,
                 media=_media_json(media),
                 late=True,
+                message_ref=message_ref,
                 created_at=ctx.now,
                 updated_at=ctx.now,
             )
@@ -180,6 +189,7 @@ async def answer(ctx: Ctx, text: str | None, media: MediaRef | None, reply_to: s
             member_id=ctx.member.id,
             text=text,
             media=_media_json(media),
+            message_ref=message_ref,
             created_at=ctx.now,
             updated_at=ctx.now,
         )
@@ -187,6 +197,7 @@ async def answer(ctx: Ctx, text: str | None, media: MediaRef | None, reply_to: s
         replaced = False
     else:
         mine.text, mine.media, mine.updated_at = text, _media_json(media), ctx.now
+        mine.message_ref = message_ref
         replaced = True
     if partner is None or theirs is None:
         template = texts.REPLACED if replaced else texts.SEALED
@@ -194,6 +205,43 @@ async def answer(ctx: Ctx, text: str | None, media: MediaRef | None, reply_to: s
         return True
     await _reveal(ctx, couple, conversation, partner, mine, theirs)
     return True
+
+
+async def edit(ctx: Ctx, message_ref: str, text: str | None, media: MediaRef | None) -> None:
+    """An edited message. It changes an answer only if it is the very message the member's
+    on-time answer was given in, and only while that conversation is sealed (neither revealed
+    nor closed). After that, a kind note; an edited command gets a short note; any other edit
+    (a message that was no answer, an answer to a question swapped since) changes nothing."""
+    if text is None and media is None:
+        return  # nothing readable left (a live location moving, a caption removed...)
+    found = (
+        await ctx.session.exec(
+            select(Answer.id, Answer.conversation_id)
+            .where(Answer.member_id == ctx.member.id, Answer.message_ref == message_ref)
+            .order_by(col(Answer.id).desc())
+        )
+    ).first()
+    if found is None:
+        if media is None and text is not None and parse_command(text) is not None:
+            ctx.reply(texts.EDIT_COMMAND)
+        return
+    answer_id, conversation_id = found
+    # Locked as an answer locks it, so an edit and the partner's answer (the reveal) queue.
+    conversation = await ctx.session.get(Conversation, conversation_id, with_for_update=True)
+    if conversation is None or conversation.couple_id != ctx.member.couple_id:
+        return
+    if conversation.revealed_at is not None:
+        ctx.reply(texts.EDIT_AFTER_REVEAL)
+        return
+    if conversation.closed_at is not None:
+        ctx.reply(texts.EDIT_AFTER_CLOSE)
+        return
+    mine = await ctx.session.get(Answer, answer_id, populate_existing=True)
+    if mine is None or mine.late:
+        return
+    mine.text, mine.media, mine.updated_at = text, _media_json(media), ctx.now
+    partner = await partner_of(ctx.session, ctx.member)
+    ctx.reply(texts.REPLACED.format(partner=partner.display_name if partner else "your partner"))
 
 
 def _reveal_message(

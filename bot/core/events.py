@@ -8,13 +8,19 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Sender:
-    """Who wrote: a (channel, user id) pair, the chat to answer in, and what the channel knows."""
+    """Who wrote: a (channel, user id) pair, the chat to answer in, and what the channel knows.
+
+    `display_name` is whatever the person chose to be called; `handle` is what the platform
+    itself vouches for, unique and ready to show (a Telegram "@username", a Discord user name),
+    or None when there is none.
+    """
 
     channel: str
     user_id: str
     chat_id: str
     display_name: str
     language: str | None = None
+    handle: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +34,13 @@ class Command:
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """A plain message. `reply_to` is the channel's id of the message it replies to, if any."""
+    """A plain message. `reply_to` is the channel's id of the message it replies to, if any;
+    `message_ref` the channel's id of this message (what an edit of it will name)."""
 
     sender: Sender
     text: str
     reply_to: str | None = None
+    message_ref: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +69,18 @@ class Media:
     sender: Sender
     media: MediaRef
     reply_to: str | None = None
+    message_ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """A message the person changed after sending it: `message_ref` is the channel's id of that
+    message; `text` and `media` are what it says now. Never a new message, never a command."""
+
+    sender: Sender
+    message_ref: str
+    text: str | None = None
+    media: MediaRef | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +91,7 @@ class Unsupported:
     what: str
 
 
-Event = Command | Text | ButtonPress | Media | Unsupported
+Event = Command | Text | ButtonPress | Media | Edit | Unsupported
 
 
 @dataclass(frozen=True, slots=True)

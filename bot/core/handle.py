@@ -19,7 +19,7 @@ from bot.core import (
     wins,
 )
 from bot.core.context import Ctx
-from bot.core.events import ButtonPress, Command, Event, Media, MediaRef, Text, Unsupported
+from bot.core.events import ButtonPress, Command, Edit, Event, Media, MediaRef, Text, Unsupported
 from bot.core.members import couple_of
 from bot.core.schedule import parse_hhmm, tonight_or_tomorrow
 from bot.core.zones import parse_zone, zone_info
@@ -105,10 +105,12 @@ async def handle(ctx: Ctx, event: Event) -> None:
                 await command(ctx, args)
         case ButtonPress(data=data):
             await _button(ctx, data)
-        case Text(text=text, reply_to=reply_to):
-            await _message(ctx, text, None, reply_to)
-        case Media(media=media, reply_to=reply_to):
-            await _message(ctx, media.caption, media, reply_to)
+        case Text(text=text, reply_to=reply_to, message_ref=ref):
+            await _message(ctx, text, None, reply_to, ref)
+        case Media(media=media, reply_to=reply_to, message_ref=ref):
+            await _message(ctx, media.caption, media, reply_to, ref)
+        case Edit(message_ref=ref, text=text, media=media):
+            await conversations.edit(ctx, ref, media.caption if media else text, media)
         case Unsupported(what=what):
             ctx.reply(texts.UNSUPPORTED.format(what=what))
 
@@ -123,6 +125,8 @@ async def _button(ctx: Ctx, data: str) -> None:
             await profile.set_zone(ctx, rest)
         case "unpair", [choice, couple_id]:
             await pairing.answer_unpair(ctx, choice, couple_id)
+        case "notme", [couple_id]:
+            await pairing.not_my_partner(ctx, couple_id)
         case "skip", [conversation_id]:
             await conversations.swap(ctx, conversation_id, lighter=False)
         case "deep", [conversation_id]:
@@ -150,7 +154,11 @@ async def _button(ctx: Ctx, data: str) -> None:
 
 
 async def _message(
-    ctx: Ctx, text: str | None, media: MediaRef | None, reply_to: str | None
+    ctx: Ctx,
+    text: str | None,
+    media: MediaRef | None,
+    reply_to: str | None,
+    message_ref: str | None,
 ) -> None:
     """A message: an answer if a conversation is waiting for one, else a typed setting, else a
     kind word about what comes next."""
@@ -170,7 +178,9 @@ async def _message(
         if dates.parse_when(typed, today) is not None:
             await dates.plan(ctx, typed)
             return
-    if member.couple_id is not None and await conversations.answer(ctx, text, media, reply_to):
+    if member.couple_id is not None and await conversations.answer(
+        ctx, text, media, reply_to, message_ref
+    ):
         return
     # Not a setting we understood and nothing to answer: help with the setting that was asked.
     if typed and member.awaiting == profile.AWAITING_ZONE:

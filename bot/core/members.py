@@ -22,6 +22,14 @@ def clean_name(name: str) -> str:
     return printable[:MAX_NAME] or "your partner"
 
 
+def clean_handle(handle: str | None) -> str | None:
+    """A platform handle safe to show (printable, trimmed, bounded), or None if there is none."""
+    if handle is None:
+        return None
+    printable = "".join(ch for ch in handle if ch.isprintable()).strip()
+    return printable[:MAX_NAME] or None
+
+
 async def member_for(session: AsyncSession, sender: Sender, now: datetime) -> Member:
     """The sender's member row, created on first contact and refreshed from what the channel
     says (name, chat, language). Safe when two first messages race."""

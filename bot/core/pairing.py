@@ -13,14 +13,14 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 
 from bot.core import texts
 from bot.core.context import Ctx
 from bot.core.events import keyboard
-from bot.core.members import couple_of, partner_of
-from bot.core.models import Conversation, Couple, Invite, Member, PairFailure
+from bot.core.members import clean_handle, couple_of, partner_of
+from bot.core.models import Conversation, Couple, Delivery, Invite, Member, PairFailure
 from bot.core.rhythm import plan, unplan
 from bot.core.schedule import parse_hhmm, tonight_or_tomorrow
 
@@ -29,6 +29,7 @@ CODE_LENGTH = 10
 CODE_TTL = timedelta(hours=24)
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(hours=1)
+UNDO_WINDOW = timedelta(hours=24)  # how long the inviter can say "That's not my partner"
 
 
 class PairingRace(Exception):
@@ -202,11 +203,19 @@ async def _join(ctx: Ctx, invite: Invite, inviter: Member) -> None:
             partner=inviter.display_name, first=first_checkin(ctx, member, couple)
         )
     )
+    # The inviter is shown what the platform vouches for, not only the name the joiner chose,
+    # and can undo the pairing if someone else used the invite.
+    handle = clean_handle(ctx.sender.handle)
+    joiner = (
+        texts.PAIR_HANDLE.format(partner=member.display_name, handle=handle)
+        if handle
+        else member.display_name
+    )
     ctx.push(
         inviter,
-        texts.PAIR_DONE.format(
-            partner=member.display_name, first=first_checkin(ctx, inviter, couple)
-        ),
+        texts.PAIR_DONE.format(partner=joiner, first=first_checkin(ctx, inviter, couple))
+        + f"\n\n{texts.PAIR_CHECK}",
+        keyboard([(texts.NOT_MY_PARTNER_BUTTON, f"notme:{couple.id}")]),
         kind="paired",
     )
 
@@ -276,3 +285,59 @@ async def answer_unpair(ctx: Ctx, choice: str, couple_id: str) -> None:
         ctx.push(
             partner, texts.UNPAIR_TOLD.format(partner=ctx.member.display_name), kind="unpaired"
         )
+
+
+async def not_my_partner(ctx: Ctx, couple_id: str) -> None:
+    """ "That's not my partner", under the inviter's "You're now paired": within a day of
+    pairing, undo it and keep nothing of the couple (it is hours old at most). Only the inviter
+    of the named couple, and only while that couple is still theirs and active."""
+    member = ctx.member
+    couple = await couple_of(ctx.session, member)
+    if (
+        couple is None
+        or str(couple.id) != couple_id
+        or couple.ended_at is not None
+        or couple.member_a_id != member.id
+    ):
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    if ctx.now - couple.created_at > UNDO_WINDOW:
+        ctx.reply(texts.NOT_MY_PARTNER_TOO_LATE)
+        return
+    joiner = await partner_of(ctx.session, member)
+    # Conditional, so the same press handled twice undoes the pairing, and tells the joiner, once.
+    ended = await ctx.session.exec(
+        update(Couple)
+        .where(col(Couple.id) == couple.id, col(Couple.ended_at).is_(None))
+        .values(ended_at=ctx.now)
+    )
+    if ended.rowcount != 1:
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    people = [m.id for m in (member, joiner) if m is not None and m.id is not None]
+    await unplan(ctx.session, people)
+    await ctx.session.exec(
+        update(Member)
+        .where(col(Member.couple_id) == couple.id)
+        .values(couple_id=None, current_conversation_id=None)
+    )
+    # Everything sent to either since they paired (prompts, reveals, appreciations, pending or
+    # not), the invite that joined them, then the couple: its conversations, answers,
+    # appreciations, goals, wins, dates and moments go with it (ON DELETE CASCADE).
+    await ctx.session.exec(
+        delete(Delivery).where(
+            col(Delivery.member_id).in_(people), col(Delivery.created_at) >= couple.created_at
+        )
+    )
+    if joiner is not None:
+        await ctx.session.exec(
+            delete(Invite).where(
+                col(Invite.member_id) == member.id, col(Invite.used_by_member_id) == joiner.id
+            )
+        )
+    await ctx.session.exec(delete(Couple).where(col(Couple.id) == couple.id))
+    await ctx.session.refresh(member)
+    ctx.reply(texts.NOT_MY_PARTNER_DONE)
+    if joiner is not None:
+        await ctx.session.refresh(joiner)
+        ctx.push(joiner, texts.NOT_MY_PARTNER_TOLD, kind="unpaired")

@@ -41,10 +41,11 @@ SELECT m.id, m.chat_id, m.display_name, m.language, m.awaiting, m.unreachable_at
   JOIN member AS p ON p.couple_id = m.couple_id AND p.id != m.id
  WHERE m.channel = ? AND m.user_id = ?
 """
-_REPLACE = "UPDATE answer SET text = ?, media = NULL, updated_at = ? WHERE id = ?"
+_REPLACE = "UPDATE answer SET text = ?, media = NULL, message_ref = ?, updated_at = ? WHERE id = ?"
 _ADD = (
-    "INSERT INTO answer (conversation_id, member_id, text, media, late, created_at, updated_at)"
-    " VALUES (?, ?, ?, NULL, ?, ?, ?)"
+    "INSERT INTO answer"
+    " (conversation_id, member_id, text, media, late, message_ref, created_at, updated_at)"
+    " VALUES (?, ?, ?, NULL, ?, ?, ?, ?)"
 )
 
 
@@ -102,11 +103,20 @@ class SealedAnswers:
         when = self._when(now)
         if mine is None:
             connection.execute(
-                _ADD, (conversation_id, member_id, self._text(event.text), self._false, when, when)
+                _ADD,
+                (
+                    conversation_id,
+                    member_id,
+                    self._text(event.text),
+                    self._false,
+                    event.message_ref,
+                    when,
+                    when,
+                ),
             )
             template = texts.SEALED
         else:
-            connection.execute(_REPLACE, (self._text(event.text), when, mine))
+            connection.execute(_REPLACE, (self._text(event.text), event.message_ref, when, mine))
             template = texts.REPLACED
         return Outgoing(
             to=Recipient(member_id=member_id, channel=sender.channel, chat_id=chat_id),

@@ -37,6 +37,24 @@ PAIR_CODE = (
 )
 PAIR_ALREADY = "You're already paired with {partner}. If that needs to change, /unpair first."
 PAIR_DONE = "You're now paired with {partner} 💞 {first}"
+PAIR_HANDLE = "{partner} ({handle})"
+PAIR_CHECK = (
+    "Anyone who sees an invite can use it. If this isn't your partner, tap the button below "
+    "within 24 hours and I'll undo the pairing."
+)
+NOT_MY_PARTNER_BUTTON = "That's not my partner"
+NOT_MY_PARTNER_DONE = (
+    "Done: the pairing is undone and nothing from it was kept. Send /pair for a new invite, "
+    "and share it only with your partner."
+)
+NOT_MY_PARTNER_TOLD = (
+    "This pairing was undone by the person who made the invite. If that's a mistake, ask them "
+    "for a new invite."
+)
+NOT_MY_PARTNER_TOO_LATE = (
+    "It's been more than 24 hours since you paired, so this button can't undo it any more. "
+    "If you'd like to end the pairing, send /unpair."
+)
 PAIR_FIRST_CHECKIN = "Your first evening check-in comes {when} at {time} your time."
 PAIR_NO_ZONE = " Tell me your time zone with /timezone so it arrives in your evening."
 PAIR_BAD_FORMAT = (
@@ -139,6 +157,18 @@ SKIP_BUTTON = "Skip"
 TOO_DEEP_BUTTON = "Too deep for now"
 SEALED = "Thank you 💌 Your answer stays sealed until {partner} answers too."
 REPLACED = "Updated. {partner} will see this answer instead."
+EDIT_AFTER_REVEAL = (
+    "Edits after the reveal don't change what your partner saw. Send a new message if you'd "
+    "like to add something."
+)
+EDIT_AFTER_CLOSE = (
+    "That question has closed, so your answer stays as you first sent it. Send a new message "
+    "if you'd like to add something."
+)
+EDIT_COMMAND = (
+    "I don't act on edited commands, so nothing changed. Send it again as a new message if "
+    "you'd like."
+)
 REVEAL = "💬 {partner}'s answer to “{prompt}”:\n{answer}"
 REVEAL_MEDIA = "💬 {partner} answered “{prompt}” with a {media}."
 TOGETHER = "You've both answered 💞 Maybe take ten minutes together tonight to talk about it?"

@@ -10,8 +10,20 @@ from datetime import timedelta
 from sqlmodel import col, func, select
 
 from bot.core import pairing
-from bot.core.events import ButtonPress, Command
-from bot.core.models import Couple, Member
+from bot.core.events import ButtonPress, Command, Sender
+from bot.core.models import (
+    Answer,
+    Appreciation,
+    Conversation,
+    Couple,
+    Delivery,
+    Goal,
+    Invite,
+    Member,
+    PromptUse,
+    Schedule,
+    Win,
+)
 from tests.conftest import PAIRING_KEY, Harness, sender
 
 
@@ -246,3 +258,121 @@ async def test_one_person_redeemed_through_two_codes_at_once_joins_one_couple(bo
         ).all()
         assert len(paired) == 2
         assert len({m.couple_id for m in paired}) == 1
+
+
+# "That's not my partner" ----------------------------------------------------------------
+
+
+def not_my_partner_button(bot: Harness, who: str = "a") -> str:
+    """The data of the undo button under the inviter's "You're now paired" message."""
+    [data] = [
+        button.data
+        for out in bot.channel.sent
+        if out.to.chat_id == who and "You're now paired" in out.text
+        for row in out.buttons
+        for button in row
+        if button.label == "That's not my partner"
+    ]
+    return data
+
+
+async def test_the_inviter_is_shown_the_joiners_handle_and_an_undo_button(bot: Harness) -> None:
+    code = await make_code(bot, "a")
+    joiner = Sender(
+        channel="test", user_id="b", chat_id="b", display_name="Sam", handle="@sam_for_real"
+    )
+    [reply] = await bot.send(Command(sender=joiner, name="pair", args=code))
+    assert "paired with Alex" in reply.text
+    assert not reply.buttons  # the joiner has nothing to undo
+    [told] = [out for out in bot.channel.sent if out.to.chat_id == "a" and "paired" in out.text]
+    assert "paired with Sam (@sam_for_real)" in told.text
+    assert not_my_partner_button(bot).startswith("notme:")
+
+
+async def test_without_a_handle_the_inviter_still_gets_the_undo_button(bot: Harness) -> None:
+    await bot.pair()
+    [told] = [out for out in bot.channel.sent if out.to.chat_id == "a" and "paired" in out.text]
+    assert "paired with Sam 💞" in told.text
+    assert not_my_partner_button(bot)
+
+
+async def test_not_my_partner_undoes_a_fresh_pairing_and_keeps_nothing_of_it(
+    bot: Harness,
+) -> None:
+    await bot.say("b", "/pair")  # an invite b made before joining: not the couple's
+    await bot.pair("a", "b")
+    data = not_my_partner_button(bot)
+    await bot.say("a", "/checkin")
+    await bot.say("a", "something only my partner may read")
+    await bot.say("b", "/appreciate you found me")
+    await bot.say("b", "/goal a walk on Sundays")
+    await bot.say("b", "/win we paired")
+    owned = (Couple, Conversation, Answer, Appreciation, Goal, Win, PromptUse, Schedule)
+    async with bot.service.db.session() as session:
+        for table in owned:  # there was something of the couple's to erase
+            assert (await session.exec(select(func.count()).select_from(table))).one() > 0, table
+    bot.channel.clear()
+    [done] = await bot.send(ButtonPress(sender=sender("a", "Alex"), data=data))
+    assert "undone" in done.text
+    assert "/pair" in done.text
+    [told] = bot.channel.to("b")
+    assert "undone by the person who made the invite" in told
+    assert "new invite" in told
+    async with bot.service.db.session() as session:
+        members = (await session.exec(select(Member))).all()
+        assert all(m.couple_id is None and m.current_conversation_id is None for m in members)
+        for table in owned:
+            assert (await session.exec(select(func.count()).select_from(table))).one() == 0, table
+        deliveries = (await session.exec(select(Delivery))).all()
+        assert [(d.member_id, d.kind) for d in deliveries] == [
+            (m.id, "unpaired") for m in members if m.user_id == "b"
+        ]
+        assert (await session.exec(select(func.count()).select_from(Invite))).one() == 1
+    # Both can start again: the inviter with a new invite, the joiner with someone else's.
+    await bot.pair("a", "c")
+    await bot.pair("d", "b")
+
+
+async def test_only_the_inviter_of_a_still_active_couple_can_undo_it(bot: Harness) -> None:
+    await bot.pair("a", "b")
+    data = not_my_partner_button(bot)
+    await bot.pair("c", "d")
+    for who in ("b", "c", "d"):  # the joiner, and strangers with a forged button
+        [reply] = await bot.send(ButtonPress(sender=sender(who), data=data))
+        assert "expired" in reply.text
+    [reply] = await bot.send(ButtonPress(sender=sender("a", "Alex"), data="notme:nonsense"))
+    assert "expired" in reply.text
+    async with bot.service.db.session() as session:
+        paired = await session.exec(select(func.count()).where(col(Member.couple_id).is_not(None)))
+        assert paired.one() == 4
+    # Once the pairing has ended another way, the button does nothing either.
+    [ask] = await bot.say("a", "/unpair")
+    await bot.send(ButtonPress(sender=sender("a", "Alex"), data=ask.buttons[0][0].data))
+    [reply] = await bot.send(ButtonPress(sender=sender("a", "Alex"), data=data))
+    assert "expired" in reply.text
+    async with bot.service.db.session() as session:
+        assert (await session.exec(select(func.count()).select_from(Couple))).one() == 2
+
+
+async def test_pressed_twice_the_undo_happens_once(bot: Harness) -> None:
+    await bot.pair("a", "b")
+    data = not_my_partner_button(bot)
+    bot.channel.clear()
+    press = ButtonPress(sender=sender("a", "Alex"), data=data)
+    await bot.send(press)
+    [again] = await bot.send(press)
+    assert "expired" in again.text
+    assert len(bot.channel.to("b")) == 1
+
+
+async def test_after_24_hours_the_button_points_to_unpair_instead(bot: Harness) -> None:
+    await bot.pair("a", "b")
+    data = not_my_partner_button(bot)
+    bot.clock.advance(timedelta(hours=24, seconds=1))
+    bot.channel.clear()
+    [reply] = await bot.send(ButtonPress(sender=sender("a", "Alex"), data=data))
+    assert "/unpair" in reply.text
+    assert bot.channel.to("b") == []
+    async with bot.service.db.session() as session:
+        paired = await session.exec(select(func.count()).where(col(Member.couple_id).is_not(None)))
+        assert paired.one() == 2

@@ -74,25 +74,32 @@ def rows(path: Path) -> list[tuple[Any, ...]]:
     """The answer table exactly as stored (ids, timestamps' text, flags)."""
     with sqlite3.connect(path) as connection:
         return connection.execute(
-            "SELECT id, conversation_id, member_id, text, media, late, created_at, updated_at"
-            " FROM answer ORDER BY id"
+            "SELECT id, conversation_id, member_id, text, media, late, message_ref, created_at,"
+            " updated_at FROM answer ORDER BY id"
         ).fetchall()
 
 
 async def replay(bot: Harness) -> list[list[str]]:
-    """Two evenings of answers, changes of mind, a reveal and a late answer; what each step
-    said to the sender, and what reached both chats."""
+    """Two evenings of answers, changes of mind, a reveal and a late answer, each in a message
+    of its own (the answer keeps the message it was given in); what each step said to the
+    sender, and what reached both chats."""
     said: list[list[str]] = []
+    refs = iter(range(500, 600))
+
+    async def write(who: str, words: str) -> None:
+        event = Text(sender=sender(who, bot.names[who]), text=words, message_ref=str(next(refs)))
+        said.append([out.text for out in await bot.send(event)])
+
     await evening(bot)
     for words in WORDS:
-        said.append([out.text for out in await bot.say("a", words)])
+        await write("a", words)
         bot.clock.advance(timedelta(minutes=1))
-    said.append([out.text for out in await bot.say("b", "Sam's own answer")])
-    said.append([out.text for out in await bot.say("a", "one more thing")])
+    await write("b", "Sam's own answer")
+    await write("a", "one more thing")
     await bot.advance(timedelta(days=1))
-    said.append([out.text for out in await bot.say("b", "Sam first tonight")])
-    said.append([out.text for out in await bot.say("b", "Sam, thinking again")])
-    said.append([out.text for out in await bot.say("a", "Alex second")])
+    await write("b", "Sam first tonight")
+    await write("b", "Sam, thinking again")
+    await write("a", "Alex second")
     said.append(bot.channel.to("a") + bot.channel.to("b"))
     return said
 
@@ -104,6 +111,9 @@ async def test_both_paths_store_the_same_rows_and_say_the_same_words(
     general_only(general)
     assert await replay(quick) == await replay(general)
     assert rows(tmp_path / "quick.db") == rows(tmp_path / "general.db")
+    # Each answer kept the message it was (last) given in: on the fast path too.
+    refs = [row[6] for row in rows(tmp_path / "quick.db")]
+    assert refs == ["503", "504", "505", "507", "508"]
     # The fast path really ran: the four answers and two changes of mind before each reveal.
     assert quick.service.quick_answers == 6
     assert general.service.quick_answers == 0

@@ -12,12 +12,13 @@ import discord
 import discord.ext.test as dpytest
 import pytest
 from discord.ext.test import backend, factories
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.channels.discord.flow import ChatLocks
-from bot.channels.discord.handlers import PRIVATE_ONLY
+from bot.channels.discord.handlers import PRIVATE_ONLY, sender_of
 from bot.core import texts
-from bot.core.models import Member
+from bot.core.events import Outgoing
+from bot.core.models import Answer, Member
 from tests.discord.conftest import Dc, message_payload, user_payload
 
 CODE = re.compile(r"invite for your partner: (\w+)")
@@ -189,3 +190,99 @@ async def test_one_persons_messages_are_handled_in_order() -> None:
     assert seen.index("first ends") < seen.index("second starts")
     assert seen.index("other ends") < seen.index("first ends")  # other chats don't wait
     assert len(locks) == 0
+
+
+async def test_the_inviter_sees_the_joiners_user_name_and_can_undo_the_pairing(
+    dc: Dc, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outs: list[Outgoing] = []
+    send = dc.channel.send
+
+    async def spy(out: Outgoing) -> str | None:
+        outs.append(out)
+        return await send(out)
+
+    monkeypatch.setattr(dc.channel, "send", spy)
+    await pair(dc)
+    [paired] = [t for t in dc.texts_to(dc.alex) if "paired with Sam" in t]
+    assert f"paired with Sam ({dc.sam})" in paired  # the unique user name, not a chosen name
+    [[button]] = next(out.buttons for out in outs if "paired with Sam" in out.text)
+    assert button.label == "That's not my partner"
+    await dc.press(dc.alex, button.data)
+    assert "undone by the person who made the invite" in dc.texts_to(dc.sam)[-1]
+    async with dc.service.db.session() as session:
+        members = (await session.exec(select(Member))).all()
+    assert [m.couple_id for m in members] == [None, None]
+
+
+def test_a_discord_handle_is_the_unique_user_name() -> None:
+    def user(name: str, discriminator: str) -> discord.User:
+        data = {"id": "7", "username": name, "discriminator": discriminator, "avatar": None}
+        return discord.User(state=backend.get_state(), data=data)  # type: ignore[arg-type]
+
+    assert sender_of(user("sam_t", "0")).handle == "@sam_t"
+    assert sender_of(user("Sam", "0002")).handle == "Sam#0002"
+
+
+async def write(dc: Dc, user: discord.User, text: str) -> int:
+    """A DM, as in `Dc.say`; returns its message id."""
+    message = await dpytest.message(text, channel=dc.dms[user.id], member=user)
+    await dc.service.outbox.deliver_due()
+    return message.id
+
+
+async def edit(
+    dc: Dc, user: discord.User, message_id: int, text: str, *, edited: bool = True
+) -> None:
+    """Discord's MESSAGE_UPDATE for a DM (`edited=False`: an update that is no edit, such as a
+    link preview unfolding)."""
+    data = message_payload(dc.dms[user.id].id, user_payload(user))
+    when = datetime(2026, 12, 1, 20, tzinfo=UTC).isoformat()
+    data.update(id=str(message_id), content=text, edited_timestamp=when if edited else None)
+    backend.get_state().parse_message_update(data)  # type: ignore[arg-type]
+    await dpytest.run_all_events()
+    await dc.service.outbox.deliver_due()
+
+
+async def stored_answers(dc: Dc) -> list[str | None]:
+    async with dc.service.db.session() as session:
+        return list((await session.exec(select(Answer.text).order_by(col(Answer.id)))).all())
+
+
+async def test_an_edited_dm_changes_the_answer_only_while_sealed(dc: Dc) -> None:
+    await pair(dc)
+    await dc.say(dc.alex, "/checkin")
+    first = await write(dc, dc.alex, "first")
+    await edit(dc, dc.alex, first, "first, better put")
+    assert dc.texts_to(dc.alex)[-1] == "Updated. Sam will see this answer instead."
+    assert await stored_answers(dc) == ["first, better put"]
+
+    # Not in discord.py's message cache (sent before a restart): still an edit.
+    dc.client._connection._messages.clear()  # type: ignore[union-attr]
+    await edit(dc, dc.alex, first, "first, put best")
+    assert await stored_answers(dc) == ["first, put best"]
+
+    # An update that is no edit (a link preview unfolding) changes nothing and says nothing.
+    said = len(dc.texts_to(dc.alex))
+    await edit(dc, dc.alex, first, "first, put best https://example.org", edited=False)
+    assert len(dc.texts_to(dc.alex)) == said
+    assert await stored_answers(dc) == ["first, put best"]
+
+    await dc.say(dc.sam, "mine")
+    [reveal] = [t for t in dc.texts_to(dc.sam) if "Alex's answer" in t]
+    assert "first, put best" in reveal
+    await edit(dc, dc.alex, first, "after the reveal")
+    assert dc.texts_to(dc.alex)[-1].startswith("Edits after the reveal don't change")
+    assert await stored_answers(dc) == ["first, put best", "mine"]
+
+
+async def test_an_edited_dm_command_or_older_message_changes_no_answer(dc: Dc) -> None:
+    await pair(dc)
+    await dc.say(dc.alex, "/checkin")
+    older = await write(dc, dc.alex, "older")
+    await write(dc, dc.alex, "the answer")
+    thanks = await write(dc, dc.alex, "/appreciate you're patient")
+    await edit(dc, dc.alex, older, "older, edited")
+    await edit(dc, dc.alex, thanks, "/appreciate you're so patient")
+    assert "edited commands" in dc.texts_to(dc.alex)[-1]
+    assert await stored_answers(dc) == ["the answer"]

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from pydantic import SecretStr
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.channels.base import PermanentSendError, RejectedSendError, TemporarySendError
 from bot.channels.telegram import TelegramChannel, TelegramRunner, build_application
@@ -16,12 +16,19 @@ from bot.channels.telegram.handlers import PRIVATE_ONLY
 from bot.clock import MovableClock
 from bot.config import Settings
 from bot.core.events import Outgoing, Recipient, keyboard
-from bot.core.models import Member
+from bot.core.models import Answer, Member
 from bot.db import Database
 from bot.outbox import Outbox
 from bot.service import Rekindle
 from tests.conftest import LIBRARY, START
-from tests.telegram.offline import OfflineRequest, callback_update, feed, message_update
+from tests.telegram.offline import (
+    DATE,
+    OfflineRequest,
+    callback_update,
+    feed,
+    message_update,
+    user,
+)
 
 ALEX, SAM = 101, 202
 
@@ -247,18 +254,68 @@ async def test_send_errors_are_sorted_for_the_outbox(
         assert caught.value.retry_after == 7  # type: ignore[attr-defined]
 
 
+def edited(user_id: int, name: str, message_id: int, text: str) -> dict[str, object]:
+    """Telegram's update for an edit of the message `message_id` (its new text)."""
+    update = message_update(user_id, name, text=text, message_id=message_id, edit_date=DATE + 60)
+    update["edited_message"] = update.pop("message")
+    return update
+
+
+async def stored_answers(tg: Tg) -> list[str | None]:
+    async with tg.service.db.session() as session:
+        return list((await session.exec(select(Answer.text).order_by(col(Answer.id)))).all())
+
+
 async def test_an_edited_answer_replaces_the_sealed_one(tg: Tg) -> None:
     await tg.pair()
     await tg.say(ALEX, "/checkin")
-    await tg.say(ALEX, "first")
-    edited = message_update(ALEX, "Alex", text="second thoughts")
-    edited["edited_message"] = edited.pop("message")
-    edited["edited_message"]["edit_date"] = 2
-    await tg.send(edited)
+    await tg.say(ALEX, "first", message_id=501)
+    await tg.send(edited(ALEX, "Alex", 501, "second thoughts"))
+    assert tg.texts_to(ALEX)[-1] == "Updated. Sam will see this answer instead."
     await tg.say(SAM, "mine")
     [reveal] = [t for t in tg.texts_to(SAM) if "Alex's answer" in t]
     assert "second thoughts" in reveal
     tg.clock.advance(timedelta(seconds=1))
+
+
+async def test_an_edited_appreciate_command_does_not_replace_the_answer(tg: Tg) -> None:
+    await tg.pair()
+    await tg.say(ALEX, "/checkin")
+    await tg.say(ALEX, "my real answer", message_id=601)
+    await tg.say(ALEX, "/appreciate you make me laugh", message_id=602)
+    await tg.send(edited(ALEX, "Alex", 602, "/appreciate you make me laugh every day"))
+    assert "edited commands" in tg.texts_to(ALEX)[-1]
+    assert await stored_answers(tg) == ["my real answer"]
+    await tg.say(SAM, "mine")
+    [reveal] = [t for t in tg.texts_to(SAM) if "Alex's answer" in t]
+    assert "my real answer" in reveal
+    assert not any("every day" in t for t in tg.texts_to(SAM))
+
+
+async def test_editing_an_older_message_does_not_replace_the_answer(tg: Tg) -> None:
+    await tg.pair()
+    await tg.say(ALEX, "/checkin")
+    await tg.say(ALEX, "first try", message_id=701)
+    await tg.say(ALEX, "what I mean", message_id=702)
+    before = len(tg.texts_to(ALEX))
+    await tg.send(edited(ALEX, "Alex", 701, "first try, edited"))
+    assert len(tg.texts_to(ALEX)) == before  # nothing to say: that message is no answer now
+    assert await stored_answers(tg) == ["what I mean"]
+    await tg.say(SAM, "mine")
+    [reveal] = [t for t in tg.texts_to(SAM) if "Alex's answer" in t]
+    assert "what I mean" in reveal
+
+
+async def test_an_edit_after_the_reveal_gets_a_kind_note_and_changes_nothing(tg: Tg) -> None:
+    await tg.pair()
+    await tg.say(ALEX, "/checkin")
+    await tg.say(ALEX, "as it was", message_id=801)
+    await tg.say(SAM, "mine")
+    to_sam = len(tg.texts_to(SAM))
+    await tg.send(edited(ALEX, "Alex", 801, "as I wish it had been"))
+    assert tg.texts_to(ALEX)[-1].startswith("Edits after the reveal don't change")
+    assert await stored_answers(tg) == ["as it was", "mine"]
+    assert len(tg.texts_to(SAM)) == to_sam
 
 
 async def test_progress_is_sent_as_a_photo(tg: Tg) -> None:
@@ -277,3 +334,21 @@ async def test_a_press_counts_even_when_telegram_refuses_the_acknowledgement(tg:
     await tg.send(callback_update(ALEX, "Alex", data, message_id=77))
     assert any("ended your pairing" in t for t in tg.texts_to(SAM))
     assert not any("went wrong" in t for t in tg.texts_to(ALEX))
+
+
+async def test_the_inviter_sees_the_joiners_username_and_can_undo_the_pairing(tg: Tg) -> None:
+    await tg.say(ALEX, "/pair")
+    link = next(t for t in tg.texts_to(ALEX) if "?start=" in t)
+    code = link.rsplit("?start=", 1)[1].strip()
+    joiner = {**user(SAM, "Sam"), "username": "sam_for_real"}
+    await tg.send(message_update(SAM, "Sam", text=f"/start {code}", **{"from": joiner}))
+    [paired] = [p for p in tg.request.sent() if "paired with Sam" in p["text"]]
+    assert int(paired["chat_id"]) == ALEX
+    assert "paired with Sam (@sam_for_real)" in paired["text"]
+    [[button]] = paired["reply_markup"]["inline_keyboard"]
+    assert button["text"] == "That's not my partner"
+    await tg.send(callback_update(ALEX, "Alex", button["callback_data"]))
+    assert any("undone by the person who made the invite" in t for t in tg.texts_to(SAM))
+    async with tg.service.db.session() as session:
+        members = (await session.exec(select(Member))).all()
+    assert [m.couple_id for m in members] == [None, None]

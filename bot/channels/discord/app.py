@@ -115,9 +115,9 @@ class RekindleClient(discord.Client):
         if self.handlers is not None:
             await self.handlers.on_message(message)
 
-    async def on_message_edit(self, before: discord.Message, after: discord.Message) -> None:
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         if self.handlers is not None:
-            await self.handlers.on_message_edit(before, after)
+            await self.handlers.on_raw_message_edit(payload)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if self.handlers is not None:

@@ -29,8 +29,10 @@ from bot.core import texts
 from bot.core.events import (
     ButtonPress,
     Command,
+    Edit,
     Event,
     Media,
+    MediaRef,
     Outgoing,
     Recipient,
     Sender,
@@ -58,7 +60,16 @@ def sender_of(user: discord.User | discord.Member, locale: discord.Locale | None
         chat_id=str(user.id),  # the outbox finds the user's DMs by user id
         display_name=name,
         language=locale.value if locale is not None else None,
+        handle=handle_of(user),
     )
+
+
+def handle_of(user: discord.User | discord.Member) -> str | None:
+    """The user's unique Discord user name, as people write it: "@name" (or "name#1234" for an
+    account from before unique user names)."""
+    if not user.name:
+        return None
+    return f"@{user.name}" if user.discriminator in ("0", "") else str(user)
 
 
 def media_kind(attachment: discord.Attachment) -> str:
@@ -69,24 +80,30 @@ def media_kind(attachment: discord.Attachment) -> str:
     return {"audio": "voice", "image": "photo", "video": "video"}.get(major, "document")
 
 
-def event_of(message: discord.Message, *, edited: bool = False) -> Event:
-    """The core event a DM means. An edited message is never a command (as on Telegram)."""
-    sender = sender_of(message.author)
-    reference = message.reference
-    reply_to = str(reference.message_id) if reference and reference.message_id else None
+def _media_of(message: discord.Message) -> MediaRef | None:
     caption = message.content or None
     if message.attachments:
         attachment = message.attachments[0]
-        media = media_ref(media_kind(attachment), attachment.url, caption)
-        return Media(sender=sender, media=media, reply_to=reply_to)
+        return media_ref(media_kind(attachment), attachment.url, caption)
     if message.stickers:
-        media = media_ref("sticker", message.stickers[0].url, None)
-        return Media(sender=sender, media=media, reply_to=reply_to)
+        return media_ref("sticker", message.stickers[0].url, None)
+    return None
+
+
+def event_of(message: discord.Message) -> Event:
+    """The core event a new DM means."""
+    sender = sender_of(message.author)
+    reference = message.reference
+    reply_to = str(reference.message_id) if reference and reference.message_id else None
+    ref = str(message.id)
+    media = _media_of(message)
+    if media is not None:
+        return Media(sender=sender, media=media, reply_to=reply_to, message_ref=ref)
     if message.content:
-        parsed = None if edited else parse_command(message.content)
+        parsed = parse_command(message.content)
         if parsed is not None:
             return Command(sender=sender, name=parsed[0], args=parsed[1])
-        return Text(sender=sender, text=message.content, reply_to=reply_to)
+        return Text(sender=sender, text=message.content, reply_to=reply_to, message_ref=ref)
     if message.poll is not None:
         what = "a poll"
     elif message.message_snapshots:
@@ -94,6 +111,20 @@ def event_of(message: discord.Message, *, edited: bool = False) -> Event:
     else:
         what = "that kind of message"
     return Unsupported(sender=sender, what=what)
+
+
+def edit_of(message: discord.Message) -> Edit | None:
+    """The core event an edited DM means: never a new message or a command (as on Telegram);
+    None when nothing readable is left."""
+    media = _media_of(message)
+    if media is None and not message.content:
+        return None
+    return Edit(
+        sender=sender_of(message.author),
+        message_ref=str(message.id),
+        text=message.content or None,
+        media=media,
+    )
 
 
 def _elsewhere(interaction: discord.Interaction) -> bool:
@@ -176,13 +207,21 @@ class Handlers:
         self.channel.dms.remember(message.author.id, message.channel)
         await self._run(event_of(message), self.channel.send)
 
-    async def on_message_edit(self, before: discord.Message, after: discord.Message) -> None:
-        """An edited DM (edits of cached messages only): an edited answer replaces it."""
-        if after.author.bot or after.guild is not None or before.content == after.content:
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """An edited DM, cached or not (the core decides what an edit changes: only a still
+        sealed answer given in that very message). Updates that are no edit by the person (a
+        link preview unfolding, a pin) leave the content as it was, or carry no edit time."""
+        after = payload.message
+        if self.stopping or after.author.bot or after.type not in MESSAGE_KINDS:
             return
-        if not isinstance(after.channel, discord.DMChannel) or after.type not in MESSAGE_KINDS:
+        if after.guild is not None or not isinstance(after.channel, discord.DMChannel):
             return
-        await self._run(event_of(after, edited=True), self.channel.send)
+        before = payload.cached_message
+        if after.edited_at is None or (before is not None and before.content == after.content):
+            return
+        event = edit_of(after)
+        if event is not None:
+            await self._run(event, self.channel.send)
 
     async def _not_private(self, message: discord.Message) -> None:
         """In a server: answer a mention once in a while; never read anything there."""

@@ -25,6 +25,7 @@ from bot.core import texts
 from bot.core.events import (
     ButtonPress,
     Command,
+    Edit,
     Event,
     Media,
     Sender,
@@ -65,6 +66,7 @@ def sender_of(update: Update) -> Sender | None:
         chat_id=str(chat.id),
         display_name=name,
         language=user.language_code,
+        handle=f"@{user.username}" if user.username else None,
     )
 
 
@@ -80,16 +82,29 @@ def event_of(update: Update) -> Event | None:
     message = update.effective_message
     if message is None:
         return None
+    ref = str(message.message_id)
+    media = next(
+        (
+            media_ref(message.chat_id, message.message_id, kind, message.caption)
+            for kind in MEDIA_KINDS
+            if getattr(message, kind, None)
+        ),
+        None,
+    )
+    if update.edited_message is not None:
+        # An edit of an earlier message (edited_message): never a new message or a command;
+        # the core decides whether it changes anything.
+        if message.text is None and media is None:
+            return None  # a live location moving, and the like
+        return Edit(sender=sender, message_ref=ref, text=message.text, media=media)
     reply_to = str(message.reply_to_message.message_id) if message.reply_to_message else None
     if message.text is not None:
         parsed = parse_command(message.text) if update.message is not None else None
         if parsed is not None:
             return Command(sender=sender, name=parsed[0], args=parsed[1])
-        return Text(sender=sender, text=message.text, reply_to=reply_to)
-    for kind in MEDIA_KINDS:
-        if getattr(message, kind, None):
-            media = media_ref(message.chat_id, message.message_id, kind, message.caption)
-            return Media(sender=sender, media=media, reply_to=reply_to)
+        return Text(sender=sender, text=message.text, reply_to=reply_to, message_ref=ref)
+    if media is not None:
+        return Media(sender=sender, media=media, reply_to=reply_to, message_ref=ref)
     what = next(
         (label for attr, label in UNSUPPORTED_KINDS.items() if getattr(message, attr, None)),
         "that kind of message",
@@ -139,7 +154,8 @@ class Handlers:
                 )
 
     async def message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Any message in a private chat (edits included: an edited answer replaces it)."""
+        """Any message in a private chat, edits included (the core decides what an edit changes:
+        only a still sealed answer given in that very message)."""
         await self._run(update, context)
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
