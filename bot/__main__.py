@@ -150,24 +150,26 @@ def main(argv: list[str] | None = None) -> int:
 
         with tempfile.TemporaryDirectory(prefix="rekindle-console-") as tmp:
             url = args.db or f"sqlite+aiosqlite:///{Path(tmp) / 'console.db'}"
-            return _refusing_unreadable_store(lambda: run_console(settings, url, start))
+            return _start_unless_keys_are_wrong(lambda: run_console(settings, url, start))
     logs.configure(settings.log_level, settings.log_format, settings.secrets)
     if not settings.channels:
         print(NO_CHANNEL_HELP, file=sys.stderr)
         return 2
     from bot.runner import run
 
-    return _refusing_unreadable_store(lambda: run(settings))
+    return _start_unless_keys_are_wrong(lambda: run(settings))
 
 
-def _refusing_unreadable_store(start: Callable[[], Coroutine[Any, Any, int]]) -> int:
+def _start_unless_keys_are_wrong(start: Callable[[], Coroutine[Any, Any, int]]) -> int:
     """Run the bot, or exit 2 with a sentence when ENCRYPTION_KEY is malformed or cannot read
-    the stored words (new words would otherwise be stored in the clear, or not be readable)."""
+    the stored words (new words would otherwise be stored in the clear, or not be readable),
+    or when there is no secret to hash pairing codes with."""
     from bot import crypto
+    from bot.pairing_secret import PairingSecretError
 
     try:
         return asyncio.run(start())
-    except crypto.KeyError_ as error:
+    except (crypto.KeyError_, PairingSecretError) as error:
         print(f"python -m bot: {error}", file=sys.stderr)
         return 2
 

@@ -28,7 +28,8 @@ async def build(
 ) -> Rekindle:
     """The service on a migrated database: `db` if given (the caller migrated it), else one
     opened from `database_url` or the settings and migrated here. Raises `crypto.KeyError_`
-    when ENCRYPTION_KEY is malformed or cannot read what is stored."""
+    when ENCRYPTION_KEY is malformed or cannot read what is stored, `PairingSecretError` when
+    there is no secret to hash pairing codes with."""
     key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
     crypto.use(key)
     if key is None:
@@ -36,9 +37,11 @@ async def build(
             "ENCRYPTION_KEY is not set: partners' words are stored unencrypted. "
             "Make a key with `python -m bot new-key` and set it (see README, Privacy)."
         )
+    url = db.url if db is not None else database_url or settings.database_url
+    keys = pairing_keys(settings, url)  # before the database is touched: it may refuse
     opened = db is None
     if db is None:
-        db = Database(database_url or settings.database_url)
+        db = Database(url)
         await db.migrate()
     problem = await maintenance.unreadable_store(db)
     if problem is not None:
@@ -51,5 +54,5 @@ async def build(
         clock=clock,
         content=library,
         outbox=Outbox(db, clock, channels),
-        pairing_keys=pairing_keys(settings, db.url),
+        pairing_keys=keys,
     )

@@ -90,8 +90,7 @@ class Outbox:
                 assert delivery.id is not None
                 assert member.id is not None
                 if delivery.payload is None:  # cannot be read (see bot/crypto.py): only it fails
-                    delivery.status = "failed"
-                    delivery.payload = SENT
+                    await end_delivery(session, delivery.id, "failed")
                     log.error("delivery cannot be read, not sent", extra={"delivery": delivery.id})
                     continue
                 delivery.attempts += 1
