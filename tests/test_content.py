@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot import content
 
@@ -200,3 +201,21 @@ def test_a_wrong_where_names_file_and_line(
     first = result.stderr.splitlines()[0]
     assert first.startswith(f"{tmp_path / name}:{line}: ")
     assert problem in first
+
+
+def test_the_shipped_library_has_enough_ideas_for_a_distance() -> None:
+    library = content.load()
+    for kind, enough in (("affection", 40), ("date", 25)):
+        usable = [p for p in library.of(kind) if p.where in {"apart", "either"}]
+        assert len(usable) >= enough, kind
+
+
+def test_every_shipped_affection_and_date_idea_states_where() -> None:
+    seen = 0
+    for path in sorted(content.DEFAULT_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for item in data["prompts"]:
+            if item.get("kind", data["kind"]) in content.PLACED_KINDS:
+                seen += 1
+                assert "where" in item, f"{path.name}: {item['id']} does not say where"
+    assert seen == len([p for kind in content.PLACED_KINDS for p in content.load().of(kind)])
