@@ -8,6 +8,14 @@ A file holds prompts of one kind:
         depth: 1
         text: "What's a smell that takes you back to being a kid?"
 
+Affection and date ideas also say where they work, so `/apart` can pick ones that fit:
+
+    kind: affection
+    prompts:
+      - id: affection-sky-photo
+        where: either   # together (needs one place), apart (only at a distance), either
+        text: "Take a photo of the sky above you today and send it."
+
 `python -m bot content check` runs `check()` and prints its summary or its problems.
 """
 
@@ -17,7 +25,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -32,6 +40,12 @@ OCCASIONS = (
     "recap",
     "win",
 )
+# Where an idea works: `together` needs the two in one place, `apart` only makes sense at a
+# distance, `either` works both ways. Only affection and date ideas say; every other prompt
+# is `either`.
+Where = Literal["together", "apart", "either"]
+WHERES: tuple[str, ...] = get_args(Where)
+PLACED_KINDS = ("affection", "date")
 MAX_TEXT = 200
 NEAR_DUPLICATE = 85  # rapidfuzz ratio on folded text at or above which two prompts are one
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -49,6 +63,7 @@ class Prompt(BaseModel):
     text: str
     depth: int | None = Field(default=None, ge=1, le=3)
     occasion: Literal[OCCASIONS] | None = None  # type: ignore[valid-type]
+    where: Where = "either"
 
     @field_validator("text")
     @classmethod
@@ -70,6 +85,8 @@ class Prompt(BaseModel):
             raise ValueError(f"a celebration needs an occasion: {', '.join(OCCASIONS)}")
         if self.kind != "celebration" and self.occasion is not None:
             raise ValueError(f"only celebrations have an occasion, not {self.kind}")
+        if self.kind not in PLACED_KINDS and "where" in self.model_fields_set:
+            raise ValueError(f"only affection and date prompts have a where, not {self.kind}")
         return self
 
 
@@ -168,6 +185,8 @@ def _problem_text(error: ValidationError) -> str:
     where = ".".join(str(part) for part in first["loc"])
     if first["type"] == "literal_error" and where == "kind":
         return f"unknown kind {first['input']!r} (known: {', '.join(KINDS)})"
+    if first["type"] == "literal_error" and where == "where":
+        return f"where must be {', '.join(WHERES[:-1])} or {WHERES[-1]}, not {first['input']!r}"
     message = first["msg"].removeprefix("Value error, ")
     return f"{where}: {message}" if where else message
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot import content
 
@@ -130,3 +131,91 @@ def test_duplicates_across_files_are_found(tmp_path: Path) -> None:
     write(tmp_path, "b.yaml", GOOD.replace("curiosity-smell", "curiosity-smell-2"))
     _, problems = content.check(tmp_path)
     assert any("b.yaml" in str(p.path) and "duplicate" in p.message for p in problems)
+
+
+PLACED = """\
+kind: affection
+prompts:
+  - id: affection-hug
+    where: together
+    text: "A 20-second hug before one of you heads out the door today."
+  - id: affection-sky
+    where: apart
+    text: "Take a photo of the sky above you today and send it."
+  - id: affection-voice
+    text: "Send a short voice note today, just your voice saying hello."
+"""
+
+CHECK_IN = """\
+kind: check-in
+prompts:
+  - id: check-in-high-low
+    text: "One high and one low from your day?"
+"""
+
+
+def test_where_is_read_and_defaults_to_either(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", PLACED)
+    write(tmp_path, "c.yaml", CHECK_IN)
+    library, problems = content.check(tmp_path)
+    assert problems == []
+    assert [p.where for p in library.of("affection")] == ["together", "apart", "either"]
+    assert library.prompts["check-in-high-low"].where == "either"
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "line", "problem"),
+    [
+        (
+            "c.yaml",
+            CHECK_IN + '  - id: check-in-closest\n    where: apart\n    text: "Closest today?"\n',
+            5,
+            "only affection and date prompts have a where, not check-in",
+        ),
+        (
+            "c.yaml",
+            CHECK_IN + '  - id: check-in-either\n    where: either\n    text: "Closest today?"\n',
+            5,
+            "only affection and date prompts have a where, not check-in",
+        ),
+        (
+            "a.yaml",
+            PLACED + '  - id: affection-far\n    where: far\n    text: "Send a postcard."\n',
+            11,
+            "where must be together, apart or either, not 'far'",
+        ),
+        (
+            "a.yaml",
+            PLACED + '  - id: affection-blank\n    where:\n    text: "Send a postcard."\n',
+            11,
+            "where must be together, apart or either",
+        ),
+    ],
+)
+def test_a_wrong_where_names_file_and_line(
+    tmp_path: Path, name: str, body: str, line: int, problem: str
+) -> None:
+    write(tmp_path, name, body)
+    result = run_check(tmp_path)
+    assert result.returncode == 1
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"{tmp_path / name}:{line}: ")
+    assert problem in first
+
+
+def test_the_shipped_library_has_enough_ideas_for_a_distance() -> None:
+    library = content.load()
+    for kind, enough in (("affection", 40), ("date", 25)):
+        usable = [p for p in library.of(kind) if p.where in {"apart", "either"}]
+        assert len(usable) >= enough, kind
+
+
+def test_every_shipped_affection_and_date_idea_states_where() -> None:
+    seen = 0
+    for path in sorted(content.DEFAULT_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for item in data["prompts"]:
+            if item.get("kind", data["kind"]) in content.PLACED_KINDS:
+                seen += 1
+                assert "where" in item, f"{path.name}: {item['id']} does not say where"
+    assert seen == len([p for kind in content.PLACED_KINDS for p in content.load().of(kind)])
