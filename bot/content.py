@@ -114,9 +114,14 @@ class Library:
             if prompt.occasion is not None:
                 self._by_occasion[prompt.occasion].append(prompt)
 
-    def of(self, kind: str, depth: int | None = None) -> list[Prompt]:
-        """Prompts of a kind (and depth, for curiosity), in file order."""
-        return self._by_group.get((kind, depth), [])
+    def of(self, kind: str, depth: int | None = None, *, apart: bool | None = None) -> list[Prompt]:
+        """Prompts of a kind (and depth, for curiosity), in file order; with `apart`, only those
+        that work for a couple apart (True) or together (False)."""
+        prompts = self._by_group.get((kind, depth), [])
+        if apart is None:
+            return prompts
+        unfit = "together" if apart else "apart"
+        return [prompt for prompt in prompts if prompt.where != unfit]
 
     def for_occasion(self, occasion: str) -> list[Prompt]:
         return self._by_occasion.get(occasion, [])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -23,6 +23,7 @@ from bot.clock import Clock
 from bot.core.events import Outgoing, Recipient
 from bot.core.members import mark_unreachable
 from bot.core.models import Delivery, Member
+from bot.core.rhythm import in_quiet_hours
 from bot.db import Database
 
 log = logging.getLogger(__name__)
@@ -96,13 +97,11 @@ class Outbox:
                 delivery.attempts += 1
                 delivery.next_attempt_at = now + LEASE
                 to = Recipient(member_id=member.id, channel=member.channel, chat_id=member.chat_id)
+                out = Outgoing.from_payload(to, delivery.payload)
+                if in_quiet_hours(now, member.timezone):  # a reveal at 3 a.m. makes no sound
+                    out = replace(out, silent=True)
                 claimed.append(
-                    Claimed(
-                        delivery.id,
-                        delivery.attempts,
-                        Outgoing.from_payload(to, delivery.payload),
-                        delivery.next_attempt_at,
-                    )
+                    Claimed(delivery.id, delivery.attempts, out, delivery.next_attempt_at)
                 )
         return claimed
 

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlmodel import select
-
-from bot.core import texts
-from bot.core.context import Ctx, recipient
+from bot.core import apart, evening, texts
+from bot.core.context import Ctx
 from bot.core.conversations import (
     conversation_for_day,
     do_swap,
     evening_kind,
-    prompt_buttons,
-    prompt_text,
 )
-from bot.core.events import Outgoing, keyboard
+from bot.core.events import keyboard
 from bot.core.members import couple_members, couple_of, partner_of
 from bot.core.models import Conversation, Couple, Member
-from bot.core.rhythm import plan, record
-from bot.core.schedule import local_date, parse_hhmm, tonight_or_tomorrow
+from bot.core.rhythm import plan
+from bot.core.schedule import parse_hhmm, tonight_or_tomorrow
 from bot.core.sql import small_number
 from bot.core.zones import zone_info
 
@@ -128,7 +124,8 @@ async def skip(ctx: Ctx, _args: str) -> None:
 
 
 async def checkin_now(ctx: Ctx, args: str, *, kind: str | None = None) -> None:
-    """`/checkin` or `/ask`: today's evening prompt now, to both, if it was not sent yet."""
+    """`/checkin` or `/ask`: today's evening question now. If the partner already has it (their
+    evening came first), the same question; otherwise a new one, to both."""
     paired = await _paired(ctx)
     if paired is None:
         return
@@ -136,39 +133,18 @@ async def checkin_now(ctx: Ctx, args: str, *, kind: str | None = None) -> None:
     if couple.paused_until is not None and couple.paused_until > ctx.now:
         ctx.reply(texts.CHECKIN_PAUSED.format(until=_until_words(ctx, couple, ctx.member)))
         return
-    day = local_date(ctx.now, ctx.member.timezone)
-    assert couple.id is not None
-    existing = (
-        await ctx.session.exec(
-            select(Conversation).where(
-                Conversation.couple_id == couple.id, Conversation.day == day.isoformat()
-            )
-        )
-    ).first()
+    day = evening.todays_couple_day(ctx, couple, partner)
+    existing = await evening.conversation_of_day(ctx, couple, day)
     if existing is not None:
-        ctx.reply(texts.CHECKIN_SENT)
+        if not await evening.send_prompt(ctx, couple, ctx.member, partner, existing):
+            ctx.reply(texts.CHECKIN_SENT)
         return
     chosen = kind or evening_kind(couple, day) or "check-in"
     conversation = await conversation_for_day(
         ctx.session, ctx.content, couple, day, chosen, ctx.now
     )
     for member, other in ((ctx.member, partner), (partner, ctx.member)):
-        out = Outgoing(
-            to=recipient(member),
-            text=prompt_text(ctx.content, conversation, other.display_name),
-            buttons=prompt_buttons(conversation),
-        )
-        member_day = local_date(ctx.now, member.timezone).isoformat()
-        if await record(
-            ctx.session,
-            member,
-            out,
-            kind="evening",
-            day=member_day,
-            now=ctx.now,
-            conversation_id=conversation.id,
-        ):
-            member.current_conversation_id = conversation.id
+        await evening.send_prompt(ctx, couple, member, other, conversation)
     await ctx.session.flush()
 
 
@@ -176,7 +152,7 @@ async def ask(ctx: Ctx, args: str) -> None:
     await checkin_now(ctx, args, kind="curiosity")
 
 
-def _settings_keyboard(couple: Couple) -> tuple[tuple[object, ...], ...]:
+def _settings_keyboard(couple: Couple, now: datetime) -> tuple[tuple[object, ...], ...]:
     rows = [
         [("🕗 Evening time", f"set:time:{couple.id}"), ("🌍 Time zone", f"set:zone:{couple.id}")]
     ]
@@ -190,6 +166,8 @@ def _settings_keyboard(couple: Couple) -> tuple[tuple[object, ...], ...]:
             for d in texts.DAY_NAMES
         ]
     )
+    on = apart.is_apart(couple, now)
+    rows.append([(f"{'✅' if on else '⬜'} {texts.APART_BUTTON}", f"set:apart:{couple.id}")])
     return keyboard(*rows)
 
 
@@ -200,11 +178,17 @@ async def show_settings(ctx: Ctx, _args: str = "") -> None:
         return
     couple, _ = paired
     days = ", ".join(d.title() for d in couple.curiosity_days.split(",") if d) or "no days"
+    if apart.is_apart(couple, ctx.now):
+        words = apart.until_words(couple, ctx.member)
+        until = texts.APART_UNTIL.format(day=words) if words else ""
+        place = texts.SETTINGS_APART.format(until=until)
+    else:
+        place = texts.SETTINGS_TOGETHER
     ctx.reply(
         texts.SETTINGS.format(
-            time=couple.evening_time, zone=ctx.member.timezone or "UTC", days=days
+            time=couple.evening_time, zone=ctx.member.timezone or "UTC", days=days, place=place
         ),
-        _settings_keyboard(couple),  # type: ignore[arg-type]
+        _settings_keyboard(couple, ctx.now),  # type: ignore[arg-type]
     )
 
 
@@ -224,6 +208,9 @@ async def settings_button(ctx: Ctx, parts: list[str]) -> None:
         case ["toggle", rhythm] if rhythm in texts.RHYTHM_LABELS:
             column = f"{rhythm}_on"
             setattr(couple, column, not getattr(couple, column))
+            await show_settings(ctx)
+        case ["apart"]:
+            await apart.toggle(ctx)
             await show_settings(ctx)
         case ["day", day] if day in texts.DAY_NAMES:
             days = [d for d in couple.curiosity_days.split(",") if d]

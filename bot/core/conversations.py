@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import update
@@ -20,6 +20,7 @@ from bot.core.prompts import choose, prompt_for_day, record_use
 from bot.core.schedule import local_date, parse_hhmm, tonight_or_tomorrow
 from bot.core.sql import insert, row_id
 
+DEFAULT_EVENING = time(20, 30)
 DEPTH_STEP = 5  # conversations both answered at a depth before the next depth opens
 
 
@@ -33,6 +34,11 @@ def evening_kind(couple: Couple, day: date) -> str | None:
     if couple.checkin_on:
         return "check-in"
     return None
+
+
+def evening_at(couple: Couple) -> time:
+    """The couple's evening time (each partner's own clock)."""
+    return parse_hhmm(couple.evening_time) or DEFAULT_EVENING
 
 
 def prompt_buttons(conversation: Conversation) -> tuple[tuple[Button, ...], ...]:

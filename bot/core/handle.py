@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.core import (
+    apart,
     appreciation,
     controls,
     conversations,
     data_rights,
     dates,
+    evening,
     goals,
     moments,
     pairing,
@@ -56,6 +58,8 @@ COMMANDS: dict[str, CommandHandler] = {
     "checkin": controls.checkin_now,
     "ask": controls.ask,
     "settings": controls.show_settings,
+    "apart": apart.apart,
+    "together": apart.together,
     "appreciate": appreciation.appreciate,
     "goal": goals.add,
     "goals": goals.show,
@@ -78,6 +82,8 @@ DESCRIPTIONS: dict[str, str] = {
     "time": "When the evening question comes",
     "timezone": "Set your time zone",
     "settings": "Time, time zone and which nudges you get",
+    "apart": "Apart for a while: ideas for a distance",
+    "together": "Together again after being apart",
     "appreciate": "Tell your partner what you appreciate",
     "goal": "Add a shared goal",
     "goals": "Your shared goals",
@@ -178,8 +184,9 @@ async def _message(
         if dates.parse_when(typed, today) is not None:
             await dates.plan(ctx, typed)
             return
-    if member.couple_id is not None and await conversations.answer(
-        ctx, text, media, reply_to, message_ref
+    if member.couple_id is not None and (
+        await evening.answer_before_prompt(ctx, text, media, reply_to, message_ref)
+        or await conversations.answer(ctx, text, media, reply_to, message_ref)
     ):
         return
     # Not a setting we understood and nothing to answer: help with the setting that was asked.

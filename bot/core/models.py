@@ -63,6 +63,9 @@ class Couple(SQLModel, table=True):
     # Conversations both answered at the current depth.
     depth_answered: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     skipped_on: str | None = Field(default=None, max_length=10)  # local date of the last skip
+    # Apart for now (/apart): since when, and until when if they said (the date ends it).
+    apart_since: datetime | None = None
+    apart_until: datetime | None = None
     created_at: datetime
     ended_at: datetime | None = None
 

@@ -43,6 +43,7 @@ NUDGES = {
 }
 RECAP = Weekly(frozenset({6}), time(19, 0), "")  # Sunday evening, only if they shared anything
 RHYTHMS = ("evening", *NUDGES, "recap")
+SHOWN: dict[str, object] = {"text": "", "buttons": [], "media": None, "sent": True}
 ONE_SHOT = ("reminder", "date-morning", "date-ask")  # set by an event, fire once, then go
 
 
@@ -88,11 +89,16 @@ async def unplan(session: AsyncSession, member_ids: list[int]) -> None:
     await session.exec(delete(Schedule).where(col(Schedule.member_id).in_(member_ids)))
 
 
-def is_quiet(moment: datetime, zone: str | None, couple: Couple, rhythm: str) -> bool:
-    """Between 22:30 and 07:30 local nothing is sent, unless the couple chose that evening time."""
+def in_quiet_hours(moment: datetime, zone: str | None) -> bool:
+    """Whether it is between 22:30 and 07:30 on the zone's clock."""
     local = moment.astimezone(zone_info(zone)).time()
-    quiet = local >= QUIET_FROM or local < QUIET_UNTIL
-    return quiet and rhythm != "evening"
+    return local >= QUIET_FROM or local < QUIET_UNTIL
+
+
+def is_quiet(moment: datetime, zone: str | None, couple: Couple, rhythm: str) -> bool:
+    """Between 22:30 and 07:30 local no nudge is sent; the evening question comes at the time
+    the couple chose, even a late one (the outbox then sends it silently)."""
+    return in_quiet_hours(moment, zone) and rhythm != "evening"
 
 
 async def _sent_today(session: AsyncSession, member_id: int, day: str) -> int:
@@ -114,8 +120,10 @@ async def record(
     day: str,
     now: datetime,
     conversation_id: int | None = None,
+    sent: bool = False,
 ) -> bool:
-    """Record a proactive delivery under its unique key; False if it was already there."""
+    """Record a proactive delivery under its unique key; False if it was already there. `sent`
+    records one whose words went out another way (in a reply): it holds the key, and no words."""
     assert member.id is not None
     result = await session.exec(
         insert(session, Delivery)
@@ -123,7 +131,9 @@ async def record(
             key=f"{kind}:{member.id}:{day}",
             member_id=member.id,
             kind=kind,
-            payload=out.to_payload(),
+            payload=SHOWN if sent else out.to_payload(),
+            status="sent" if sent else "pending",
+            sent_at=now if sent else None,
             next_attempt_at=now,
             created_at=now,
             day=day,

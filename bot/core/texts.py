@@ -92,6 +92,7 @@ HELP = (
     "/timezone – set your time zone\n"
     "/settings – time, zone and which nudges you get\n"
     "/pause 7 – a break for some days · /resume – start again\n"
+    "/apart – apart for a while: ideas for a distance · /together – back in one place\n"
     "/appreciate – tell your partner what you appreciate\n"
     "/goal, /goals – shared goals · /win – log a shared win\n"
     "/date – plan a date night · /progress – your shared moments\n"
@@ -203,6 +204,7 @@ PARTNER_UNREACHABLE = (
 )
 
 CHECKIN_SENT = "Today's question is already out. Just reply to it to answer."
+ANSWERED_BEFORE_PROMPT = "I took this as your answer to today's question:\n“{prompt}”"
 CHECKIN_NOT_PAIRED = (
     "Once you're paired, I'll send you both a question each evening. /pair to begin."
 )
@@ -221,8 +223,31 @@ SETTINGS = (
     "Your settings:\n"
     "• Evening question at {time} (your time zone: {zone})\n"
     "• Curiosity questions on {days}\n"
+    "• {place}\n"
     "Tap to change:"
 )
+SETTINGS_TOGETHER = "Together: affection and date ideas for one place (/apart when you're apart)"
+SETTINGS_APART = "Apart for now{until}: ideas that work at a distance (/together when you meet)"
+APART_BUTTON = "Apart for now"
+APART_UNTIL = " until {day}"
+APART_DONE = (
+    "Noted: you two are apart for now{until} 🌍 Affection and date ideas will be ones that "
+    "work at a distance. /together when you're in one place again."
+)
+APART_TOLD = (
+    "{partner} let me know you two are apart for now{until} 🌍 Affection and date ideas will "
+    "be ones that work at a distance. /together when you're in one place again."
+)
+APART_BAD = (
+    "Apart until when? Try /apart on its own, /apart until 2027-01-15 (the day you're "
+    "together again), or /apart 14 for two weeks."
+)
+TOGETHER_DONE = "Together again 🏡 Affection and date ideas are for one place from now on."
+TOGETHER_TOLD = (
+    "{partner} let me know you two are together again 🏡 Affection and date ideas are for one "
+    "place from now on."
+)
+TOGETHER_ALREADY = "You're set as together already. /apart if you're apart for a while."
 SETTINGS_CHANGED = "Saved. {what}"
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RHYTHM_LABELS = {

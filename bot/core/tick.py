@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -25,7 +26,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.content import Library
 from bot.core import texts
-from bot.core.conversations import evening_kind, prompt_buttons, prompt_text
+from bot.core.apart import is_apart
+from bot.core.conversations import evening_at, evening_kind, prompt_buttons, prompt_text
+from bot.core.coupleday import couple_day
 from bot.core.events import Outgoing, Recipient, keyboard
 from bot.core.milestones import line as celebration_line
 from bot.core.models import Answer, Conversation, Couple, DatePlan, Delivery, PromptUse, Schedule
@@ -59,10 +62,17 @@ class Row:
     couple: Couple
     partner_id: int | None = None
     partner_name: str = "your partner"
+    partner_zone: str | None = None
 
     @property
     def day(self) -> date:
+        """The member's local date of the slot: what a delivery's key names."""
         return local_date(self.slot, self.zone)
+
+    @property
+    def couple_day(self) -> date:
+        """The couple-day an evening slot belongs to: what the conversation's key names."""
+        return couple_day(self.slot, evening_at(self.couple), (self.zone, self.partner_zone))
 
     def recipient(self) -> Recipient:
         return Recipient(member_id=self.member_id, channel=self.channel, chat_id=self.chat_id)
@@ -106,17 +116,17 @@ async def _claim(session: AsyncSession, now: datetime, limit: int) -> list[Row]:
     ]
     if couples:
         people = await connection.execute(
-            sa_select(member.c.id, member.c.couple_id, member.c.display_name).where(
-                member.c.couple_id.in_(list(couples))
-            )
+            sa_select(
+                member.c.id, member.c.couple_id, member.c.display_name, member.c.timezone
+            ).where(member.c.couple_id.in_(list(couples)))
         )
-        by_couple: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for member_id, couple_id, name in people.all():
-            by_couple[couple_id].append((member_id, name))
+        by_couple: dict[int, list[tuple[int, str, str | None]]] = defaultdict(list)
+        for member_id, couple_id, name, zone in people.all():
+            by_couple[couple_id].append((member_id, name, zone))
         for row in rows:
-            for member_id, name in by_couple.get(row.couple.id or 0, []):
+            for member_id, name, zone in by_couple.get(row.couple.id or 0, []):
                 if member_id != row.member_id:
-                    row.partner_id, row.partner_name = member_id, name
+                    row.partner_id, row.partner_name, row.partner_zone = member_id, name, zone
     return rows
 
 
@@ -130,7 +140,7 @@ async def tick(
         return 0, 0
     firing = [row for row in rows if _may_fire(row, now)]
     evenings = await _evening_conversations(session, library, firing, now)
-    nudges = await _nudge_prompts(session, library, firing)
+    nudges = await _nudge_prompts(session, library, firing, now)
     waiting = await _waiting_partners(session, [r for r in firing if r.rhythm == "reminder"])
     extras = await _dates_and_recaps(session, library, firing, now)
     sent_today = await _sent_today(session, firing)
@@ -183,10 +193,12 @@ async def _sent_today(session: AsyncSession, rows: list[Row]) -> Counter[tuple[i
 
 
 async def _choose_many(
-    session: AsyncSession, library: Library, wanted: dict[tuple[int, str, str], int | None]
+    session: AsyncSession,
+    library: Library,
+    wanted: Mapping[tuple[int, str, str], tuple[int | None, bool | None]],
 ) -> dict[tuple[int, str, str], str]:
-    """For each (couple, kind, day) with its depth: the least used prompt, as `prompts.choose`
-    picks one, with one counting query per kind."""
+    """For each (couple, kind, day) with its depth and whether the couple is apart: the least
+    used prompt, as `prompts.choose` picks one, with one counting query per kind."""
     chosen: dict[tuple[int, str, str], str] = {}
     by_kind: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     for key in wanted:
@@ -205,7 +217,8 @@ async def _choose_many(
             used[(couple_id, prompt_id)] = number
         for key in keys:
             couple_id, _, day = key
-            pool = library.of(kind, wanted[key])
+            depth, apart = wanted[key]
+            pool = library.of(kind, depth, apart=apart)
             if not pool:
                 continue
             fewest = min(used[(couple_id, p.id)] for p in pool)
@@ -230,8 +243,8 @@ async def _evening_conversations(
     the couple's earlier open ones)."""
     wanted: dict[tuple[int, str], Row] = {}
     for row in rows:
-        if row.rhythm == "evening" and evening_kind(row.couple, row.day) is not None:
-            wanted.setdefault((row.couple.id or 0, row.day.isoformat()), row)
+        if row.rhythm == "evening" and evening_kind(row.couple, row.couple_day) is not None:
+            wanted.setdefault((row.couple.id or 0, row.couple_day.isoformat()), row)
     if not wanted:
         return {}
     found = await _load_conversations(session, list(wanted))
@@ -240,12 +253,12 @@ async def _evening_conversations(
         requests: dict[tuple[int, str, str], int | None] = {}
         kinds: dict[tuple[int, str], str] = {}
         for (couple_id, day), row in missing.items():
-            kind = evening_kind(row.couple, row.day)
+            kind = evening_kind(row.couple, row.couple_day)
             assert kind is not None
             kinds[(couple_id, day)] = kind
             requests[(couple_id, kind, day)] = row.couple.depth if kind == "curiosity" else None
         existing = await _existing_uses(session, list(requests))
-        fresh = {key: depth for key, depth in requests.items() if key not in existing}
+        fresh = {key: (depth, None) for key, depth in requests.items() if key not in existing}
         existing.update(await _choose_many(session, library, fresh))
         values = [
             {
@@ -308,15 +321,15 @@ async def _existing_uses(
 
 
 async def _nudge_prompts(
-    session: AsyncSession, library: Library, rows: list[Row]
+    session: AsyncSession, library: Library, rows: list[Row], now: datetime
 ) -> dict[tuple[int, str, str], str]:
     keys = {
-        (row.couple.id or 0, row.rhythm, row.day.isoformat())
+        (row.couple.id or 0, row.rhythm, row.day.isoformat()): is_apart(row.couple, now)
         for row in rows
         if row.rhythm in NUDGES
     }
     existing = await _existing_uses(session, list(keys))
-    fresh: dict[tuple[int, str, str], int | None] = {k: None for k in keys if k not in existing}
+    fresh = {key: (None, apart) for key, apart in keys.items() if key not in existing}
     existing.update(await _choose_many(session, library, fresh))
     return existing
 
@@ -429,7 +442,7 @@ def _delivery_for(
     couple_id, day = row.couple.id or 0, row.day.isoformat()
     to = row.recipient()
     if row.rhythm == "evening":
-        conversation = evenings.get((couple_id, day))
+        conversation = evenings.get((couple_id, row.couple_day.isoformat()))
         if conversation is None:
             return None
         text = prompt_text(library, conversation, row.partner_name)

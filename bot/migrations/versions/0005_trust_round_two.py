@@ -1,4 +1,4 @@
-"""answer message refs, goals saved from answers, leases; plain texts escaped
+"""answer message refs, goals saved from answers, leases, couples apart; plain texts escaped
 
 Revision ID: 0005
 Revises: 0004
@@ -71,6 +71,14 @@ def upgrade() -> None:
             "fk_goal_source_answer", "answer", ["source_answer_id"], ["id"], ondelete="CASCADE"
         )
 
+    with op.batch_alter_table("couple", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("apart_since", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column("apart_until", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+        )
+
     op.create_table(
         "lease",
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -84,6 +92,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("lease")
+
+    with op.batch_alter_table("couple", schema=None) as batch_op:
+        batch_op.drop_column("apart_until")
+        batch_op.drop_column("apart_since")
 
     with op.batch_alter_table("goal", schema=None) as batch_op:
         batch_op.drop_constraint("fk_goal_source_answer", type_="foreignkey")

@@ -1,0 +1,108 @@
+"""Apart and together: `/apart [until DATE]` and `/together`. While a couple is apart, affection
+and date ideas are ones that work at a distance (a prompt's `where`, see bot/content.py)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from bot.core import texts
+from bot.core.context import Ctx
+from bot.core.members import couple_of, partner_of
+from bot.core.models import Couple, Member
+from bot.core.schedule import local_date, local_moment
+from bot.core.sql import small_number
+from bot.core.zones import zone_info
+
+MAX_DAYS = 366
+
+
+def is_apart(couple: Couple, now: datetime) -> bool:
+    """Whether the couple said they are apart, and the date they gave has not come yet."""
+    return couple.apart_since is not None and (
+        couple.apart_until is None or couple.apart_until > now
+    )
+
+
+def until_words(couple: Couple, member: Member) -> str:
+    """When being apart ends, in the member's own calendar ("" when they gave no date)."""
+    if couple.apart_until is None:
+        return ""
+    return f"{couple.apart_until.astimezone(zone_info(member.timezone)):%a %d %b}"
+
+
+def _end(args: str, today: date) -> date | str | None:
+    """The day they are together again: a date (`until 2027-01-15`, `2027-01-15`, or a number
+    of days), None for no date, or "bad"."""
+    words = args.strip().lower().removeprefix("until").strip()
+    if not words:
+        return None
+    days = small_number(words.removesuffix("days").removesuffix("day").strip())
+    if days is not None:
+        return today + timedelta(days=days) if 1 <= days <= MAX_DAYS else "bad"
+    try:
+        day = date.fromisoformat(words)
+    except ValueError:
+        return "bad"
+    return day if today < day <= today + timedelta(days=MAX_DAYS) else "bad"
+
+
+async def _paired(ctx: Ctx) -> tuple[Couple, Member] | None:
+    couple = await couple_of(ctx.session, ctx.member)
+    partner = await partner_of(ctx.session, ctx.member)
+    if couple is None or partner is None:
+        ctx.reply(texts.CHECKIN_NOT_PAIRED)
+        return None
+    return couple, partner
+
+
+async def apart(ctx: Ctx, args: str) -> None:
+    """`/apart` or `/apart until 2027-01-15`: distance-friendly ideas for now; both told."""
+    paired = await _paired(ctx)
+    if paired is None:
+        return
+    couple, partner = paired
+    end = _end(args, local_date(ctx.now, ctx.member.timezone))
+    if end == "bad":
+        ctx.reply(texts.APART_BAD)
+        return
+    couple.apart_since = couple.apart_since if is_apart(couple, ctx.now) else ctx.now
+    # The day begins at different moments for the two: apart ends once it has begun for both,
+    # so each of them reads the same date.
+    zones = (ctx.member.timezone, partner.timezone)
+    couple.apart_until = (
+        max(local_moment(end, time(0, 0), zone) for zone in zones)
+        if isinstance(end, date)
+        else None
+    )
+    _tell_both(ctx, couple, partner, texts.APART_DONE, texts.APART_TOLD)
+
+
+async def together(ctx: Ctx, _args: str = "") -> None:
+    """`/together`: in one place again; both told."""
+    paired = await _paired(ctx)
+    if paired is None:
+        return
+    couple, partner = paired
+    if not is_apart(couple, ctx.now):
+        ctx.reply(texts.TOGETHER_ALREADY)
+        return
+    couple.apart_since = couple.apart_until = None
+    _tell_both(ctx, couple, partner, texts.TOGETHER_DONE, texts.TOGETHER_TOLD)
+
+
+def _tell_both(ctx: Ctx, couple: Couple, partner: Member, done: str, told: str) -> None:
+    def until(member: Member) -> str:
+        words = until_words(couple, member)
+        return texts.APART_UNTIL.format(day=words) if words else ""
+
+    ctx.reply(done.format(until=until(ctx.member)))
+    ctx.push(partner, told.format(partner=ctx.member.display_name, until=until(partner)))
+
+
+async def toggle(ctx: Ctx) -> None:
+    """The settings button: apart for now, or together again."""
+    couple = await couple_of(ctx.session, ctx.member)
+    if couple is not None and is_apart(couple, ctx.now):
+        await together(ctx)
+    else:
+        await apart(ctx, "")
