@@ -200,3 +200,22 @@ def test_main_refuses_a_secret_with_characters_telegram_rejects(
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
     assert bot_main.main([]) == 2
     assert "only A-Z, a-z, 0-9, _ and -" in capsys.readouterr().err
+
+
+def test_console_berlin_and_london_sam_gets_alexs_question_and_the_reveal() -> None:
+    """The script from issue #12, as a newcomer runs it."""
+    script = (
+        "a: /start\nb: /start\na: Berlin\nb: London\n:pair\n:advance 4h40m\n"
+        "b: /checkin\nb: my answer to tonight\na: and mine from Berlin\n"
+    )
+    result = run_bot("console", "--start", "2026-12-01T15:00:00+00:00", stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    after = out.split("(now 2026-12-01 19:40 UTC", 1)[1]
+    assert "[to b] 🌙" in after  # Sam gets tonight's question at 19:40 UTC
+    assert "already out" not in out
+    assert "no open question" not in out
+    assert "sealed until Alex answers" in after
+    assert "[to a] 💬 Sam's answer" in after
+    assert "my answer to tonight" in after.split("[to a] 💬 Sam's answer", 1)[1]
+    assert "[to b] 💬 Alex's answer" in after
