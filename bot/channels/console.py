@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from bot.clock import MovableClock
+from bot.core import texts, words
 from bot.core.events import (
     Attachment,
     Button,
@@ -30,7 +31,6 @@ from bot.core.events import (
     parse_command,
 )
 from bot.core.models import Member
-from bot.core.zones import zone_info
 from bot.service import Rekindle
 
 # Made-up handles, standing in for what a chat app would vouch for.
@@ -40,11 +40,7 @@ PARTNERS = {
 }
 _DURATION = re.compile(r"(\d+)\s*([smhdw])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-CONSOLE_HELP = (
-    "console: `a: <message>` or `b: <message>` writes as partner A (Alex) or B (Sam); "
-    "`a: !2` presses button 2 under A's latest message with buttons; "
-    "`:pair` pairs A and B; `:advance 30m` / `2h` / `1d` moves the clock; `:now` shows it."
-)
+CONSOLE_HELP = texts.CONSOLE_HELP
 
 
 def parse_duration(text: str) -> timedelta | None:
@@ -91,8 +87,9 @@ class ConsoleChannel:
             caption = f": {out.media.caption}" if out.media.caption else ""
             body = f"{body}\n({out.media.kind.replace('_', ' ')}{caption})".strip()
         if out.attachment is not None:
-            what = "picture" if out.attachment.kind == "photo" else "file"
-            body = f"{body}\n({what} saved: {self._save(out.attachment)})".strip()
+            what = texts.CONSOLE_PICTURE if out.attachment.kind == "photo" else texts.CONSOLE_FILE
+            saved = texts.CONSOLE_SAVED.format(what=what, path=self._save(out.attachment))
+            body = f"{body}\n{saved}".strip()
         lines = body.split("\n") or [""]
         rendered = [prefix + lines[0]] + [" " * len(prefix) + line for line in lines[1:]]
         flat = [button for row in out.buttons for button in row]
@@ -125,7 +122,7 @@ class ConsoleSession:
         text = raw.rstrip("\r\n")
         stripped = text.strip()
         if not stripped:
-            self.write("(empty line: write `a: <message>` or `b: <message>`; `:help` for more)")
+            self.write(texts.CONSOLE_EMPTY_LINE)
         elif stripped.startswith("#"):
             return
         elif stripped.startswith(":"):
@@ -133,7 +130,7 @@ class ConsoleSession:
         elif len(stripped) >= 2 and stripped[0].lower() in PARTNERS and stripped[1] == ":":
             await self._partner_line(stripped[0].lower(), text.split(":", 1)[1].strip())
         else:
-            self.write(f"(I read lines as `a: <message>` or `b: <message>`. {CONSOLE_HELP})")
+            self.write(texts.CONSOLE_UNREAD.format(help=CONSOLE_HELP))
 
     async def _partner_line(self, who: str, message: str) -> None:
         sender = PARTNERS[who]
@@ -142,7 +139,7 @@ class ConsoleSession:
             buttons = self.channel.buttons.get(who, [])
             index = int(message[1:])
             if not 1 <= index <= len(buttons):
-                self.write(f"({who} has no button {index} to press)")
+                self.write(texts.CONSOLE_NO_BUTTON.format(who=who, index=index))
                 return
             # Like a chat app that edits a pressed keyboard away, a choice is pressed once.
             data = buttons[index - 1].data
@@ -151,7 +148,7 @@ class ConsoleSession:
         elif (parsed := parse_command(message)) is not None:
             event = Command(sender=sender, name=parsed[0], args=parsed[1])
         elif not message:
-            self.write(f"({who} wrote nothing: try `{who}: hello` or `{who}: /help`)")
+            self.write(texts.CONSOLE_WROTE_NOTHING.format(who=who))
             return
         else:
             event = Text(sender=sender, text=message)
@@ -175,7 +172,7 @@ class ConsoleSession:
             case "advance":
                 delta = parse_duration(arg)
                 if delta is None or delta <= timedelta(0):
-                    self.write("(:advance takes a duration such as 30m, 2h, 1d or 1h30m)")
+                    self.write(texts.CONSOLE_ADVANCE_BAD)
                     return
                 await self._advance_by(delta)
             case "now":
@@ -183,7 +180,7 @@ class ConsoleSession:
             case "help":
                 self.write(f"({CONSOLE_HELP})")
             case _:
-                self.write(f"(unknown console command :{name[:20]}. {CONSOLE_HELP})")
+                self.write(texts.CONSOLE_UNKNOWN.format(name=name[:20], help=CONSOLE_HELP))
 
     async def _advance_by(self, delta: timedelta) -> None:
         result = self._advance(delta)
@@ -204,8 +201,8 @@ class ConsoleSession:
                     )
                 ).first()
                 if member is not None and member.timezone:
-                    local = now.astimezone(zone_info(member.timezone))
-                    parts.append(f"{who}: {local:%a %H:%M} {member.timezone}")
+                    local = words.when(now, member.timezone, "weekday_clock")
+                    parts.append(f"{who}: {local} {member.timezone}")
         self.write("(" + "; ".join(parts) + ")")
 
 
@@ -215,7 +212,7 @@ async def read_lines(session: ConsoleSession) -> None:
 
     interactive = sys.stdin.isatty()
     if interactive:
-        session.write(f"(Rekindle console. {CONSOLE_HELP} Ctrl-D to quit.)")
+        session.write(texts.CONSOLE_WELCOME.format(help=CONSOLE_HELP))
     while True:
         if interactive:
             print("> ", end="", flush=True)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from bot.core import texts
+from bot.core import texts, words
 from bot.core.context import Ctx
 from bot.core.members import couple_of, partner_of
 from bot.core.models import Couple, Member
 from bot.core.schedule import local_date, local_moment
 from bot.core.sql import small_number
-from bot.core.zones import zone_info
 
 MAX_DAYS = 366
 
@@ -27,20 +26,20 @@ def until_words(couple: Couple, member: Member) -> str:
     """When being apart ends, in the member's own calendar ("" when they gave no date)."""
     if couple.apart_until is None:
         return ""
-    return f"{couple.apart_until.astimezone(zone_info(member.timezone)):%a %d %b}"
+    return words.when(couple.apart_until, member.timezone, "day")
 
 
 def _end(args: str, today: date) -> date | str | None:
     """The day they are together again: a date (`until 2027-01-15`, `2027-01-15`, or a number
     of days), None for no date, or "bad"."""
-    words = args.strip().lower().removeprefix("until").strip()
-    if not words:
+    typed = args.strip().lower().removeprefix("until").strip()
+    if not typed:
         return None
-    days = small_number(words.removesuffix("days").removesuffix("day").strip())
+    days = small_number(typed.removesuffix("days").removesuffix("day").strip())
     if days is not None:
         return today + timedelta(days=days) if 1 <= days <= MAX_DAYS else "bad"
     try:
-        day = date.fromisoformat(words)
+        day = date.fromisoformat(typed)
     except ValueError:
         return "bad"
     return day if today < day <= today + timedelta(days=MAX_DAYS) else "bad"
@@ -92,8 +91,8 @@ async def together(ctx: Ctx, _args: str = "") -> None:
 
 def _tell_both(ctx: Ctx, couple: Couple, partner: Member, done: str, told: str) -> None:
     def until(member: Member) -> str:
-        words = until_words(couple, member)
-        return texts.APART_UNTIL.format(day=words) if words else ""
+        day = until_words(couple, member)
+        return texts.APART_UNTIL.format(day=day) if day else ""
 
     ctx.reply(done.format(until=until(ctx.member)))
     ctx.push(partner, told.format(partner=ctx.member.display_name, until=until(partner)))

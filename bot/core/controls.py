@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.core import apart, evening, texts
+from bot.core import apart, evening, texts, words
 from bot.core.context import Ctx
 from bot.core.conversations import (
     conversation_for_day,
@@ -17,7 +17,6 @@ from bot.core.models import Conversation, Couple, Member
 from bot.core.rhythm import plan
 from bot.core.schedule import parse_hhmm, tonight_or_tomorrow
 from bot.core.sql import small_number
-from bot.core.zones import zone_info
 
 MAX_PAUSE_DAYS = 60
 AWAITING_TIME = "time"
@@ -64,7 +63,7 @@ async def set_time(ctx: Ctx, args: str) -> None:
 
 def _until_words(ctx: Ctx, couple: Couple, member: Member) -> str:
     assert couple.paused_until is not None
-    return f"{couple.paused_until.astimezone(zone_info(member.timezone)):%a %d %b}"
+    return words.when(couple.paused_until, member.timezone, "day")
 
 
 async def pause(ctx: Ctx, args: str) -> None:
@@ -154,7 +153,10 @@ async def ask(ctx: Ctx, args: str) -> None:
 
 def _settings_keyboard(couple: Couple, now: datetime) -> tuple[tuple[object, ...], ...]:
     rows = [
-        [("🕗 Evening time", f"set:time:{couple.id}"), ("🌍 Time zone", f"set:zone:{couple.id}")]
+        [
+            (texts.SETTINGS_TIME_BUTTON, f"set:time:{couple.id}"),
+            (texts.SETTINGS_ZONE_BUTTON, f"set:zone:{couple.id}"),
+        ]
     ]
     for rhythm, label in texts.RHYTHM_LABELS.items():
         on = getattr(couple, f"{rhythm}_on")
@@ -162,8 +164,8 @@ def _settings_keyboard(couple: Couple, now: datetime) -> tuple[tuple[object, ...
     days = couple.curiosity_days.split(",")
     rows.append(
         [
-            (f"{'●' if d in days else '○'}{d[:2].title()}", f"set:day:{d}:{couple.id}")
-            for d in texts.DAY_NAMES
+            (f"{'●' if d in days else '○'}{words.weekday(i, 'short')}", f"set:day:{d}:{couple.id}")
+            for i, d in enumerate(texts.DAY_NAMES)
         ]
     )
     on = apart.is_apart(couple, now)
@@ -177,10 +179,12 @@ async def show_settings(ctx: Ctx, _args: str = "") -> None:
     if paired is None:
         return
     couple, _ = paired
-    days = ", ".join(d.title() for d in couple.curiosity_days.split(",") if d) or "no days"
+    chosen = [d for d in couple.curiosity_days.split(",") if d in texts.DAY_NAMES]
+    days = ", ".join(words.weekday(texts.DAY_NAMES.index(d), "abbreviated") for d in chosen)
+    days = days or texts.SETTINGS_NO_DAYS
     if apart.is_apart(couple, ctx.now):
-        words = apart.until_words(couple, ctx.member)
-        until = texts.APART_UNTIL.format(day=words) if words else ""
+        day = apart.until_words(couple, ctx.member)
+        until = texts.APART_UNTIL.format(day=day) if day else ""
         place = texts.SETTINGS_APART.format(until=until)
     else:
         place = texts.SETTINGS_TOGETHER

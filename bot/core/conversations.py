@@ -52,7 +52,7 @@ def prompt_buttons(conversation: Conversation) -> tuple[tuple[Button, ...], ...]
 
 def prompt_text(library: Library, conversation: Conversation, partner_name: str) -> str:
     prompt = library.get(conversation.prompt_id)
-    words = prompt.text if prompt else "What's on your mind tonight?"
+    words = prompt.text if prompt else texts.PROMPT_MISSING
     template = {
         "curiosity": texts.EVENING_CURIOSITY,
         "goals": texts.EVENING_GOALS,
@@ -160,7 +160,7 @@ async def answer(
     assert ctx.member.id is not None
     assert conversation.id is not None
     partner = await partner_of(ctx.session, ctx.member)
-    partner_name = partner.display_name if partner else "your partner"
+    partner_name = partner.display_name if partner else texts.YOUR_PARTNER
     if conversation.closed_at is not None or conversation.revealed_at is not None:
         ctx.session.add(
             Answer(
@@ -247,14 +247,16 @@ async def edit(ctx: Ctx, message_ref: str, text: str | None, media: MediaRef | N
         return
     mine.text, mine.media, mine.updated_at = text, _media_json(media), ctx.now
     partner = await partner_of(ctx.session, ctx.member)
-    ctx.reply(texts.REPLACED.format(partner=partner.display_name if partner else "your partner"))
+    ctx.reply(
+        texts.REPLACED.format(partner=partner.display_name if partner else texts.YOUR_PARTNER)
+    )
 
 
 def _reveal_message(
     library: Library, conversation: Conversation, author: Member, answer_row: Answer
 ) -> tuple[str, MediaRef | None]:
     prompt = library.get(conversation.prompt_id)
-    prompt_words = prompt.text if prompt else "tonight's question"
+    prompt_words = prompt.text if prompt else texts.TONIGHTS_QUESTION
     if answer_row.media:
         media = MediaRef(**answer_row.media)
         name = media_name(media.kind)
@@ -370,7 +372,7 @@ async def do_swap(ctx: Ctx, couple: Couple, conversation: Conversation, *, light
             .where(col(Answer.conversation_id) == conversation.id, col(Answer.member_id) == old)
             .values(late=True)
         )
-    partner_name = partner.display_name if partner else "your partner"
+    partner_name = partner.display_name if partner else texts.YOUR_PARTNER
     intro = texts.TOO_DEEP_DONE if lighter else texts.SKIPPED
     ctx.reply(
         f"{intro}\n{prompt_text(ctx.content, conversation, partner_name)}",

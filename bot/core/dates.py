@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import delete, update
 from sqlmodel import col, select
 
-from bot.core import milestones, texts
+from bot.core import milestones, texts, words
 from bot.core.context import Ctx
 from bot.core.events import keyboard
 from bot.core.members import couple_members, partner_of
@@ -44,16 +44,16 @@ DATE_RHYTHMS = ("date-morning", "date-ask")
 
 def parse_when(text: str, today: date) -> tuple[date, time] | None:
     """`fri 19:30`, `tomorrow`, `today 20:00`, `2026-12-24 19:00`: a local day and time."""
-    words = text.strip().lower().replace(",", " ").split()
-    if not words or len(words) > 2:
+    parts = text.strip().lower().replace(",", " ").split()
+    if not parts or len(parts) > 2:
         return None
     at = DEFAULT_TIME
-    if len(words) == 2:
-        parsed = parse_hhmm(words[1])
+    if len(parts) == 2:
+        parsed = parse_hhmm(parts[1])
         if parsed is None:
             return None
         at = parsed
-    head = words[0]
+    head = parts[0]
     if head == "today":
         return today, at
     if head == "tomorrow":
@@ -71,8 +71,7 @@ def parse_when(text: str, today: date) -> tuple[date, time] | None:
 
 
 def _words(moment: datetime, zone: str | None) -> str:
-    local = moment.astimezone(zone_info(zone))
-    return f"{local:%a %-d %b at %H:%M}"
+    return words.when(moment, zone, "day_time")
 
 
 async def _active(ctx: Ctx) -> DatePlan | None:
@@ -106,7 +105,10 @@ async def plan(ctx: Ctx, args: str) -> None:
             keyboard(
                 *[
                     [
-                        (f"{d:%a %-d}", f"dateday:{d.isoformat()}:{ctx.member.couple_id}")
+                        (
+                            words.when(d, None, "weekday_day"),
+                            f"dateday:{d.isoformat()}:{ctx.member.couple_id}",
+                        )
                         for d in row
                     ]
                     for row in rows
@@ -237,7 +239,7 @@ async def how_was_it(ctx: Ctx, answer: str, plan_id: str) -> None:
             Win(
                 couple_id=found.couple_id,
                 member_id=ctx.member.id,
-                text="Date night 🕯️",
+                text=texts.DATE_WIN,
                 created_at=ctx.now,
             )
         )

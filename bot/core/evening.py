@@ -116,7 +116,7 @@ async def answer_before_prompt(
     await conversations.answer(ctx, text, media, None, message_ref)
     prompt = ctx.content.get(conversation.prompt_id)
     preface = texts.ANSWERED_BEFORE_PROMPT.format(
-        prompt=prompt.text if prompt else "today's question"
+        prompt=prompt.text if prompt else texts.TODAYS_QUESTION
     )
     if len(ctx.replies) > before:
         first = ctx.replies[before]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core import texts
+
 
 @dataclass(frozen=True, slots=True)
 class Sender:
@@ -188,16 +190,7 @@ def parse_command(text: str) -> tuple[str, str] | None:
     return name, args.strip()
 
 
-MEDIA_NAMES = {
-    "voice": "voice note",
-    "photo": "photo",
-    "video_note": "video note",
-    "sticker": "sticker",
-    "video": "video",
-    "audio": "audio message",
-    "document": "file",
-    "animation": "GIF",
-}
+MEDIA_NAMES = texts.MEDIA_NAMES
 
 
 def media_name(kind: str) -> str:

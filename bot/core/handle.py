@@ -73,31 +73,7 @@ COMMANDS: dict[str, CommandHandler] = {
 
 # What each command does, in the words a chat app's command menu shows (Telegram's
 # setMyCommands, Discord's slash command descriptions).
-DESCRIPTIONS: dict[str, str] = {
-    "start": "Begin, or open your partner's invite",
-    "pair": "Invite your partner, or join with a code",
-    "checkin": "Today's evening question, now",
-    "ask": "A curiosity question, now",
-    "skip": "Swap today's question for another",
-    "time": "When the evening question comes",
-    "timezone": "Set your time zone",
-    "settings": "Time, time zone and which nudges you get",
-    "apart": "Apart for a while: ideas for a distance",
-    "together": "Together again after being apart",
-    "appreciate": "Tell your partner what you appreciate",
-    "goal": "Add a shared goal",
-    "goals": "Your shared goals",
-    "win": "Log a shared win",
-    "date": "Plan a date night",
-    "progress": "Your shared moments, with a picture",
-    "export": "Everything of yours, as a file",
-    "deletemydata": "Erase everything you wrote",
-    "pause": "Take a break for some days",
-    "resume": "Start again after a pause",
-    "unpair": "End the pairing",
-    "privacy": "Who sees what you write",
-    "help": "What I can do",
-}
+DESCRIPTIONS: dict[str, str] = texts.COMMAND_DESCRIPTIONS
 
 
 async def handle(ctx: Ctx, event: Event) -> None:

@@ -19,7 +19,7 @@ MAX_NAME = 64
 def clean_name(name: str) -> str:
     """A display name safe to show: printable, trimmed, never empty."""
     printable = "".join(ch for ch in name if ch.isprintable()).strip()
-    return printable[:MAX_NAME] or "your partner"
+    return printable[:MAX_NAME] or texts.YOUR_PARTNER
 
 
 def clean_handle(handle: str | None) -> str | None:

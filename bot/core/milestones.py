@@ -9,21 +9,23 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from bot.content import Library
+from bot.core import texts
 from bot.core.context import Ctx
 from bot.core.members import couple_members
 from bot.core.models import Appreciation, Conversation, Couple, Goal, Milestone
 from bot.core.sql import insert
 
-# name: (occasion of its celebration line, what it says, which line of that occasion)
-MILESTONES: dict[str, tuple[str, str, int]] = {
-    "first-reveal": ("first-reveal", "Your first conversation together.", 0),
-    "conversations-7": ("conversations", "7 conversations together.", 0),
-    "conversations-30": ("conversations", "30 conversations together.", 1),
-    "conversations-100": ("conversations", "100 conversations together.", 2),
-    "appreciations-10": ("appreciations", "10 appreciations between you.", 0),
-    "appreciations-50": ("appreciations", "50 appreciations between you.", 1),
-    "first-goal": ("goal-reached", "Your first shared goal reached.", 0),
-    "month": ("month", "A month since you paired.", 0),
+# name: (occasion of its celebration line, which line of that occasion); what each says is
+# texts.MILESTONES[name].
+MILESTONES: dict[str, tuple[str, int]] = {
+    "first-reveal": ("first-reveal", 0),
+    "conversations-7": ("conversations", 0),
+    "conversations-30": ("conversations", 1),
+    "conversations-100": ("conversations", 2),
+    "appreciations-10": ("appreciations", 0),
+    "appreciations-50": ("appreciations", 1),
+    "first-goal": ("goal-reached", 0),
+    "month": ("month", 0),
 }
 MONTH = timedelta(days=30)
 
@@ -90,8 +92,9 @@ async def celebrate(ctx: Ctx) -> None:
         )
         if not result.rowcount:
             continue
-        occasion, what, index = MILESTONES[name]
-        text = f"🎉 {what}\n{line(ctx.content, occasion, name, index)}".strip()
+        occasion, index = MILESTONES[name]
+        celebration = line(ctx.content, occasion, name, index)
+        text = texts.MILESTONE.format(what=texts.MILESTONES[name], line=celebration).strip()
         for member in await couple_members(ctx.session, couple.id):
             ctx.push(
                 member, text, kind="milestone", key=f"milestone:{couple.id}:{name}:{member.id}"

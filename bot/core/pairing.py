@@ -16,7 +16,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 
-from bot.core import texts
+from bot.core import texts, words
 from bot.core.context import Ctx
 from bot.core.events import keyboard
 from bot.core.members import clean_handle, couple_of, partner_of
@@ -125,7 +125,7 @@ async def redeem(ctx: Ctx, raw_code: str) -> None:
         return
     wait = await _wait_needed(ctx)
     if wait is not None:
-        ctx.reply(texts.PAIR_WAIT.format(wait=texts.duration(wait)))
+        ctx.reply(texts.PAIR_WAIT.format(wait=words.duration(wait)))
         return
     code = normalize_code(raw_code)
     if code is None:

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from PIL import Image, ImageDraw, ImageFont
 
+from bot.core import texts, words
 from bot.core.progress import CATEGORIES, WEEKS, Progress
 
 WIDTH, HEIGHT = 960, 480
@@ -19,15 +20,6 @@ EMPTY = (236, 228, 220)
 # From a hint of colour to a full, warm rose: 1, 2, 3, 4+ shared moments in a day.
 SHADES = ((246, 205, 196), (238, 160, 150), (222, 112, 106), (190, 70, 80))
 CELL, GAP = 44, 8
-SHORT = {
-    "checkins": ("evening", "evenings"),
-    "conversations": ("conversation", "conversations"),
-    "appreciations": ("appreciation", "appreciations"),
-    "goals": ("goal", "goals"),
-    "dates": ("date", "dates"),
-    "affection": ("hug", "hugs"),
-    "wins": ("win", "wins"),
-}
 
 
 @dataclass(frozen=True)
@@ -43,12 +35,13 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 def render(progress: Progress, names: str) -> Picture:
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    draw.text((40, 28), f"{names} · the last {WEEKS} weeks", fill=INK, font=_font(28))
+    title = texts.PICTURE_TITLE.format(names=names, weeks=WEEKS)
+    draw.text((40, 28), title, fill=INK, font=_font(28))
     first_monday = progress.week_start - timedelta(weeks=WEEKS - 1)
     left, top = 90, 90
-    for weekday, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
-        if name:
-            draw.text((40, top + weekday * (CELL + GAP) + 12), name, fill=SOFT, font=_font(16))
+    for weekday in range(0, 7, 2):  # Mon, Wed, Fri, Sun
+        name = words.weekday(weekday, "abbreviated")
+        draw.text((40, top + weekday * (CELL + GAP) + 12), name, fill=SOFT, font=_font(16))
     for week in range(WEEKS):
         for weekday in range(7):
             day = first_monday + timedelta(weeks=week, days=weekday)
@@ -59,9 +52,9 @@ def render(progress: Progress, names: str) -> Picture:
             shared = progress.daily[day]
             colour = EMPTY if shared == 0 else SHADES[min(shared, len(SHADES)) - 1]
             draw.rounded_rectangle((x, y, x + CELL, y + CELL), 8, fill=colour)
-    labels = tuple(f"{progress.total[c]} {SHORT[c][progress.total[c] != 1]}" for c in CATEGORIES)
+    labels = tuple(words.plural(f"PICTURE_COUNTS.{c}", progress.total[c]) for c in CATEGORIES)
     column = left + WEEKS * (CELL + GAP) + 20
-    draw.text((column, top - 4), "all time", fill=SOFT, font=_font(18))
+    draw.text((column, top - 4), texts.PICTURE_ALL_TIME, fill=SOFT, font=_font(18))
     for index, label in enumerate(labels):
         draw.text((column, top + 26 + index * 44), label, fill=INK, font=_font(22))
     buffer = io.BytesIO()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.core import texts
+from bot.core import texts, words
 from bot.core.context import Ctx
 from bot.core.events import keyboard
 from bot.core.members import couple_of, partner_of
 from bot.core.rhythm import plan
-from bot.core.zones import COMMON_ZONES, parse_zone, zone_info
+from bot.core.zones import COMMON_ZONES, parse_zone
 
 AWAITING_ZONE = "timezone"
 
@@ -54,7 +54,7 @@ async def set_zone(ctx: Ctx, typed: str) -> None:
     couple = await couple_of(ctx.session, ctx.member)
     if couple is not None:
         await plan(ctx.session, couple, [ctx.member], ctx.now)
-    local = ctx.now.astimezone(zone_info(zone)).strftime("%H:%M")
+    local = words.when(ctx.now, zone, "clock")
     message = texts.ZONE_SET.format(zone=zone, local=local)
     if first_time and ctx.member.couple_id is None:
         message += "\n" + texts.ZONE_NEXT_PAIR

@@ -14,20 +14,13 @@ from bot.core.context import Ctx
 from bot.core.events import Attachment
 from bot.core.members import couple_members
 from bot.core.models import Appreciation, Conversation, DatePlan, Goal, Moment, Win
+from bot.core.words import plural
 from bot.core.zones import zone_info
 
 WEEKS = 12
 RHYTHM_EVENINGS = 3  # a week "in rhythm" has at least this many shared evenings
 CATEGORIES = ("checkins", "conversations", "appreciations", "goals", "dates", "affection", "wins")
-LABELS = {
-    "checkins": "Evenings you both checked in",
-    "conversations": "Conversations completed",
-    "appreciations": "Appreciations",
-    "goals": "Goals reached",
-    "dates": "Dates",
-    "affection": "Affection moments",
-    "wins": "Wins logged",
-}
+LABELS = texts.PROGRESS_LABELS
 
 
 @dataclass
@@ -113,40 +106,36 @@ async def collect(
 
 def summary(counts: Counter[str]) -> str:
     """ "3 evenings together, 2 appreciations, 1 win" — only what happened."""
-    words = {
-        "checkins": ("evening checked in together", "evenings checked in together"),
-        "conversations": ("conversation", "conversations"),
-        "appreciations": ("appreciation", "appreciations"),
-        "goals": ("goal reached", "goals reached"),
-        "dates": ("date", "dates"),
-        "affection": ("affection moment", "affection moments"),
-        "wins": ("win", "wins"),
-    }
-    parts = [f"{counts[c]} {words[c][counts[c] != 1]}" for c in CATEGORIES if counts[c]]
+    parts = [plural(f"RECAP_COUNTS.{c}", counts[c]) for c in CATEGORIES if counts[c]]
     return ", ".join(parts)
 
 
 def text(progress: Progress, names: dict[int, str]) -> str:
-    lines = [texts.PROGRESS_TITLE, "This week · all time"]
+    lines = [texts.PROGRESS_TITLE, texts.PROGRESS_COLUMNS]
     for category in CATEGORIES:
-        if category == "appreciations":
-            lines.append(
-                f"{LABELS[category]}: {progress.week[category]} · {progress.total[category]}"
+        lines.append(
+            texts.PROGRESS_LINE.format(
+                label=LABELS[category],
+                week=progress.week[category],
+                total=progress.total[category],
             )
+        )
+        if category == "appreciations":
             for sender, (week, total) in sorted(progress.appreciations_by.items()):
-                receiver = next((n for m, n in names.items() if m != sender), "your partner")
-                lines.append(f"   {names.get(sender, 'One of you')} → {receiver}: {week} · {total}")
-            continue
-        lines.append(f"{LABELS[category]}: {progress.week[category]} · {progress.total[category]}")
+                receiver = next((n for m, n in names.items() if m != sender), texts.YOUR_PARTNER)
+                lines.append(
+                    texts.PROGRESS_APPRECIATIONS_BY.format(
+                        sender=names.get(sender, texts.ONE_OF_YOU),
+                        receiver=receiver,
+                        week=week,
+                        total=total,
+                    )
+                )
     weeks = progress.rhythm_weeks()
     if weeks:
-        lines.append(
-            f"\n🌿 {weeks} of the last 4 weeks had {RHYTHM_EVENINGS} or more evenings together."
-        )
+        lines.append(texts.PROGRESS_IN_RHYTHM.format(weeks=weeks, evenings=RHYTHM_EVENINGS))
     else:
-        lines.append(
-            "\n🌿 Every evening you answer together counts. Tonight is a good one to start."
-        )
+        lines.append(texts.PROGRESS_NOT_YET)
     return "\n".join(lines)
 
 

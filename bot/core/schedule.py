@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from bot.core import texts
 from bot.core.zones import zone_info
 
 
@@ -50,4 +51,4 @@ def next_local_time(now: datetime, at: time, zone: str | None) -> datetime:
 def tonight_or_tomorrow(now: datetime, at: time, zone: str | None) -> str:
     """ "tonight" if the zone's next `at` falls on its today, else "tomorrow"."""
     moment = next_local_time(now, at, zone)
-    return "tonight" if local_date(moment, zone) == local_date(now, zone) else "tomorrow"
+    return texts.TONIGHT if local_date(moment, zone) == local_date(now, zone) else texts.TOMORROW

@@ -1,11 +1,14 @@
-"""The bot's own sentences. Prompts live in `content/`; these are the words around them.
+"""The bot's own sentences: the English catalog. Prompts live in `content/`; these are the words
+around them.
 
 Plain text only: channels escape and format it. Keep every line short, warm and free of guilt.
+Every sentence a person reads lives here, in the core or in a channel, named for what it says;
+read it through `bot.core.words` (`say`, `plural`, `when`), which knows the reader's language.
+A message that counts is a dict of plural forms ("one", "other"); dates are Babel patterns
+(`DATE_PATTERNS`). No code here: grammar belongs to Babel.
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 GREETING = (
     "Hi {name}, I'm Rekindle 🌱\n"
@@ -126,19 +129,6 @@ UNSUPPORTED = (
     "video notes and the commands in /help."
 )
 STALE_BUTTON = "That button has expired. /help shows what you can do now."
-START_FIRST = "Hi! Send /start to begin."
-
-
-def duration(delta: timedelta) -> str:
-    """A rounded-up, human length of time: "12 minutes", "1 hour", "2 days"."""
-    minutes = max(1, -(-int(delta.total_seconds()) // 60))
-    if minutes < 60:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    hours = -(-minutes // 60)
-    if hours < 48:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    days = -(-hours // 24)
-    return f"{days} days"
 
 
 # The daily rhythm.
@@ -248,7 +238,8 @@ TOGETHER_TOLD = (
     "place from now on."
 )
 TOGETHER_ALREADY = "You're set as together already. /apart if you're apart for a while."
-SETTINGS_CHANGED = "Saved. {what}"
+# The stored keys of the weekdays (a couple's curiosity days, button data): data, never shown.
+# Their names as a person reads them come from Babel (`words.weekday`).
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RHYTHM_LABELS = {
     "checkin": "Evening check-ins",
@@ -326,3 +317,199 @@ MEDIA_ACROSS = (
     "(The answer was a {what}, sent on {app}. I can't carry that across apps, so ask them to "
     "share it with you in person 💬)"
 )
+
+
+# Lengths of time (`words.duration`).
+MINUTES = {"one": "{count} minute", "other": "{count} minutes"}
+HOURS = {"one": "{count} hour", "other": "{count} hours"}
+DAYS = {"one": "{count} day", "other": "{count} days"}
+
+# How dates and times are written: Babel patterns (`words.when`), one per use.
+DATE_PATTERNS = {
+    "day": "EEE dd MMM",  # paused until, apart until: "Thu 03 Sep"
+    "weekday_day": "EEE d",  # a day button: "Thu 3"
+    "day_time": "EEE d MMM 'at' HH:mm",  # a date night: "Thu 3 Sep at 19:30"
+    "clock": "HH:mm",  # "it's 20:30 there now"
+    "weekday_clock": "EEE HH:mm",  # the console's `:now`: "Thu 20:30"
+}
+
+# When the next evening question comes ("the next one comes {when} at {time}").
+TONIGHT = "tonight"
+TOMORROW = "tomorrow"
+
+# Words that stand in for a missing one.
+YOUR_PARTNER = "your partner"
+ONE_OF_YOU = "One of you"
+PROMPT_MISSING = "What's on your mind tonight?"
+TONIGHTS_QUESTION = "tonight's question"
+TODAYS_QUESTION = "today's question"
+
+# The command menu (Telegram's setMyCommands, Discord's slash command descriptions).
+COMMAND_DESCRIPTIONS = {
+    "start": "Begin, or open your partner's invite",
+    "pair": "Invite your partner, or join with a code",
+    "checkin": "Today's evening question, now",
+    "ask": "A curiosity question, now",
+    "skip": "Swap today's question for another",
+    "time": "When the evening question comes",
+    "timezone": "Set your time zone",
+    "settings": "Time, time zone and which nudges you get",
+    "apart": "Apart for a while: ideas for a distance",
+    "together": "Together again after being apart",
+    "appreciate": "Tell your partner what you appreciate",
+    "goal": "Add a shared goal",
+    "goals": "Your shared goals",
+    "win": "Log a shared win",
+    "date": "Plan a date night",
+    "progress": "Your shared moments, with a picture",
+    "export": "Everything of yours, as a file",
+    "deletemydata": "Erase everything you wrote",
+    "pause": "Take a break for some days",
+    "resume": "Start again after a pause",
+    "unpair": "End the pairing",
+    "privacy": "Who sees what you write",
+    "help": "What I can do",
+}
+# What a command's words are, where the menu asks for them (Discord's slash command options).
+COMMAND_ARGUMENTS = {
+    "start": "An invite code from your partner, if you have one",
+    "pair": "Your partner's invite code; leave empty to get your own",
+    "timezone": "A city (Berlin), a zone (Europe/Berlin) or an offset (+02:00)",
+    "time": "When the evening question comes, like 20:30",
+    "pause": "For how many days (7 if empty)",
+    "appreciate": "What you appreciate about your partner",
+    "goal": "The goal you share",
+    "win": "The win to remember",
+    "date": "Like fri 19:30, tomorrow or 2026-12-24 19:00 (or cancel)",
+}
+
+# The time zone buttons under /start and /timezone, by the zone they set.
+ZONE_BUTTONS = {
+    "Europe/London": "London",
+    "Europe/Berlin": "Berlin / Paris",
+    "Europe/Athens": "Athens / Kyiv",
+    "America/New_York": "New York",
+    "America/Chicago": "Chicago",
+    "America/Los_Angeles": "Los Angeles",
+    "America/Sao_Paulo": "São Paulo",
+    "Asia/Kolkata": "India",
+    "Asia/Tokyo": "Tokyo",
+    "Australia/Sydney": "Sydney",
+}
+
+# /settings buttons.
+SETTINGS_TIME_BUTTON = "🕗 Evening time"
+SETTINGS_ZONE_BUTTON = "🌍 Time zone"
+SETTINGS_NO_DAYS = "no days"
+
+# What kind of thing someone sent, in a sentence (UNSUPPORTED, REVEAL_MEDIA, MEDIA_ACROSS).
+MEDIA_NAMES = {
+    "voice": "voice note",
+    "photo": "photo",
+    "video_note": "video note",
+    "sticker": "sticker",
+    "video": "video",
+    "audio": "audio message",
+    "document": "file",
+    "animation": "GIF",
+}
+UNSUPPORTED_NAMES = {
+    "location": "a location",
+    "venue": "a place",
+    "contact": "a contact",
+    "poll": "a poll",
+    "dice": "a dice roll",
+    "game": "a game",
+    "story": "a story",
+    "invoice": "a payment",
+    "forward": "a forwarded message",
+}
+UNSUPPORTED_OTHER = "that kind of message"
+
+# /progress.
+PROGRESS_COLUMNS = "This week · all time"
+PROGRESS_LABELS = {
+    "checkins": "Evenings you both checked in",
+    "conversations": "Conversations completed",
+    "appreciations": "Appreciations",
+    "goals": "Goals reached",
+    "dates": "Dates",
+    "affection": "Affection moments",
+    "wins": "Wins logged",
+}
+PROGRESS_LINE = "{label}: {week} · {total}"
+PROGRESS_APPRECIATIONS_BY = "   {sender} → {receiver}: {week} · {total}"
+PROGRESS_IN_RHYTHM = "\n🌿 {weeks} of the last 4 weeks had {evenings} or more evenings together."
+PROGRESS_NOT_YET = "\n🌿 Every evening you answer together counts. Tonight is a good one to start."
+# The weekly recap's "3 evenings checked in together, 2 appreciations, 1 win".
+RECAP_COUNTS = {
+    "checkins": {
+        "one": "{count} evening checked in together",
+        "other": "{count} evenings checked in together",
+    },
+    "conversations": {"one": "{count} conversation", "other": "{count} conversations"},
+    "appreciations": {"one": "{count} appreciation", "other": "{count} appreciations"},
+    "goals": {"one": "{count} goal reached", "other": "{count} goals reached"},
+    "dates": {"one": "{count} date", "other": "{count} dates"},
+    "affection": {"one": "{count} affection moment", "other": "{count} affection moments"},
+    "wins": {"one": "{count} win", "other": "{count} wins"},
+}
+# The /progress picture.
+PICTURE_TITLE = "{names} · the last {weeks} weeks"
+PICTURE_ALL_TIME = "all time"
+PICTURE_COUNTS = {
+    "checkins": {"one": "{count} evening", "other": "{count} evenings"},
+    "conversations": {"one": "{count} conversation", "other": "{count} conversations"},
+    "appreciations": {"one": "{count} appreciation", "other": "{count} appreciations"},
+    "goals": {"one": "{count} goal", "other": "{count} goals"},
+    "dates": {"one": "{count} date", "other": "{count} dates"},
+    "affection": {"one": "{count} hug", "other": "{count} hugs"},
+    "wins": {"one": "{count} win", "other": "{count} wins"},
+}
+
+# Milestones, celebrated to both with a line from content/.
+MILESTONE = "🎉 {what}\n{line}"
+MILESTONES = {
+    "first-reveal": "Your first conversation together.",
+    "conversations-7": "7 conversations together.",
+    "conversations-30": "30 conversations together.",
+    "conversations-100": "100 conversations together.",
+    "appreciations-10": "10 appreciations between you.",
+    "appreciations-50": "50 appreciations between you.",
+    "first-goal": "Your first shared goal reached.",
+    "month": "A month since you paired.",
+}
+DATE_WIN = "Date night 🕯️"  # the win a lovely date is logged as
+
+# Said by a channel, not the core.
+PRIVATE_CHATS_ONLY = (
+    "Hi! I'm Rekindle, and I only work in private chats, so that what partners share stays "
+    "between the two of them. Message me directly to begin. Goodbye for now 👋"
+)
+DIRECT_MESSAGES_ONLY = (
+    "Hi! I'm Rekindle, and I only work in direct messages, so that what partners share stays "
+    "between the two of them. Send me a DM (or use my slash commands there) to begin 💬"
+)
+BUTTON_PRESSED = "Got it"
+INVITE_LINK = "Or forward them this link; tapping it pairs you at once:\n{link}"
+INVITE_NO_LINK = (
+    "(On {app} there's no link to tap: your partner sends me /pair {code}, "
+    "here on {app} or on {other}.)"
+)
+
+# The console (`python -m bot console`): words for the person trying the bot.
+CONSOLE_HELP = (
+    "console: `a: <message>` or `b: <message>` writes as partner A (Alex) or B (Sam); "
+    "`a: !2` presses button 2 under A's latest message with buttons; "
+    "`:pair` pairs A and B; `:advance 30m` / `2h` / `1d` moves the clock; `:now` shows it."
+)
+CONSOLE_WELCOME = "(Rekindle console. {help} Ctrl-D to quit.)"
+CONSOLE_EMPTY_LINE = "(empty line: write `a: <message>` or `b: <message>`; `:help` for more)"
+CONSOLE_UNREAD = "(I read lines as `a: <message>` or `b: <message>`. {help})"
+CONSOLE_NO_BUTTON = "({who} has no button {index} to press)"
+CONSOLE_WROTE_NOTHING = "({who} wrote nothing: try `{who}: hello` or `{who}: /help`)"
+CONSOLE_ADVANCE_BAD = "(:advance takes a duration such as 30m, 2h, 1d or 1h30m)"
+CONSOLE_UNKNOWN = "(unknown console command :{name}. {help})"
+CONSOLE_PICTURE = "picture"
+CONSOLE_FILE = "file"
+CONSOLE_SAVED = "({what} saved: {path})"

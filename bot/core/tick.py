@@ -61,7 +61,7 @@ class Row:
     current_conversation_id: int | None
     couple: Couple
     partner_id: int | None = None
-    partner_name: str = "your partner"
+    partner_name: str = texts.YOUR_PARTNER
     partner_zone: str | None = None
 
     @property

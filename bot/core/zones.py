@@ -7,18 +7,12 @@ from datetime import timedelta, timezone, tzinfo
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
-# Shown as buttons under /start and /timezone: a spread of the zones most people live in.
-COMMON_ZONES: tuple[tuple[str, str], ...] = (
-    ("London", "Europe/London"),
-    ("Berlin / Paris", "Europe/Berlin"),
-    ("Athens / Kyiv", "Europe/Athens"),
-    ("New York", "America/New_York"),
-    ("Chicago", "America/Chicago"),
-    ("Los Angeles", "America/Los_Angeles"),
-    ("São Paulo", "America/Sao_Paulo"),
-    ("India", "Asia/Kolkata"),
-    ("Tokyo", "Asia/Tokyo"),
-    ("Sydney", "Australia/Sydney"),
+from bot.core import texts
+
+# Shown as buttons under /start and /timezone: a spread of the zones most people live in, each
+# with its label from the catalog.
+COMMON_ZONES: tuple[tuple[str, str], ...] = tuple(
+    (label, zone) for zone, label in texts.ZONE_BUTTONS.items()
 )
 
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)

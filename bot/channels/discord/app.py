@@ -37,16 +37,19 @@ CONTEXTS = app_commands.AppCommandContext(guild=False, dm_channel=True, private_
 INSTALLS = app_commands.AppInstallationType(guild=True, user=True)
 
 # The commands that take words, with the option's name and description.
+OPTION_NAMES = {
+    "start": "code",
+    "pair": "code",
+    "timezone": "zone",
+    "time": "time",
+    "pause": "days",
+    "appreciate": "words",
+    "goal": "words",
+    "win": "words",
+    "date": "when",
+}
 ARGUMENTS: dict[str, tuple[str, str]] = {
-    "start": ("code", "An invite code from your partner, if you have one"),
-    "pair": ("code", "Your partner's invite code; leave empty to get your own"),
-    "timezone": ("zone", "A city (Berlin), a zone (Europe/Berlin) or an offset (+02:00)"),
-    "time": ("time", "When the evening question comes, like 20:30"),
-    "pause": ("days", "For how many days (7 if empty)"),
-    "appreciate": ("words", "What you appreciate about your partner"),
-    "goal": ("words", "The goal you share"),
-    "win": ("words", "The win to remember"),
-    "date": ("when", "Like fri 19:30, tomorrow or 2026-12-24 19:00 (or cancel)"),
+    name: (option, texts.COMMAND_ARGUMENTS[name]) for name, option in OPTION_NAMES.items()
 }
 
 

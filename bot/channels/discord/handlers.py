@@ -44,10 +44,7 @@ from bot.service import Rekindle
 
 log = logging.getLogger(__name__)
 
-PRIVATE_ONLY = (
-    "Hi! I'm Rekindle, and I only work in direct messages, so that what partners share stays "
-    "between the two of them. Send me a DM (or use my slash commands there) to begin 💬"
-)
+PRIVATE_ONLY = texts.DIRECT_MESSAGES_ONLY
 MESSAGE_KINDS = (discord.MessageType.default, discord.MessageType.reply)
 SendOut = Callable[[Outgoing], Awaitable[str | None]]
 
@@ -105,11 +102,11 @@ def event_of(message: discord.Message) -> Event:
             return Command(sender=sender, name=parsed[0], args=parsed[1])
         return Text(sender=sender, text=message.content, reply_to=reply_to, message_ref=ref)
     if message.poll is not None:
-        what = "a poll"
+        what = texts.UNSUPPORTED_NAMES["poll"]
     elif message.message_snapshots:
-        what = "a forwarded message"
+        what = texts.UNSUPPORTED_NAMES["forward"]
     else:
-        what = "that kind of message"
+        what = texts.UNSUPPORTED_OTHER
     return Unsupported(sender=sender, what=what)
 
 

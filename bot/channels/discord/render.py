@@ -23,10 +23,6 @@ MAX_PER_ROW = 5  # buttons in one action row
 CUSTOM_ID_LIMIT = 100
 LABEL_LIMIT = 80
 NO_MENTIONS = discord.AllowedMentions.none()
-INVITE_NOTE = (
-    "(On Discord there's no link to tap: your partner sends me /pair {code}, "
-    "here on Discord or on Telegram.)"
-)
 
 
 def escape(text: str) -> str:
@@ -52,7 +48,8 @@ def message_text(out: Outgoing) -> str:
     """The plain text to show. Discord has no deep links into a DM, so an invite says how the
     code is used instead."""
     if out.invite_code:
-        return f"{out.text}\n\n{INVITE_NOTE.format(code=out.invite_code)}"
+        note = texts.INVITE_NO_LINK.format(app="Discord", other="Telegram", code=out.invite_code)
+        return f"{out.text}\n\n{note}"
     return out.text
 
 

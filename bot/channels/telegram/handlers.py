@@ -37,21 +37,13 @@ from bot.service import Rekindle
 
 log = logging.getLogger(__name__)
 
-PRIVATE_ONLY = (
-    "Hi! I'm Rekindle, and I only work in private chats, so that what partners share stays "
-    "between the two of them. Message me directly to begin. Goodbye for now 👋"
-)
-BUTTON_DONE = "Got it"
+PRIVATE_ONLY = texts.PRIVATE_CHATS_ONLY
+BUTTON_DONE = texts.BUTTON_PRESSED
 MEDIA_KINDS = ("voice", "video_note", "photo", "sticker", "video", "audio", "animation", "document")
+# Message attributes the bot cannot use, in the order they are checked (a venue has a location).
 UNSUPPORTED_KINDS = {
-    "location": "a location",
-    "venue": "a place",
-    "contact": "a contact",
-    "poll": "a poll",
-    "dice": "a dice roll",
-    "game": "a game",
-    "story": "a story",
-    "invoice": "a payment",
+    attr: texts.UNSUPPORTED_NAMES[attr]
+    for attr in ("location", "venue", "contact", "poll", "dice", "game", "story", "invoice")
 }
 
 
@@ -107,7 +99,7 @@ def event_of(update: Update) -> Event | None:
         return Media(sender=sender, media=media, reply_to=reply_to, message_ref=ref)
     what = next(
         (label for attr, label in UNSUPPORTED_KINDS.items() if getattr(message, attr, None)),
-        "that kind of message",
+        texts.UNSUPPORTED_OTHER,
     )
     return Unsupported(sender=sender, what=what)
 

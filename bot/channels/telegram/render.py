@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
 from bot.channels.text import split_text
+from bot.core import texts
 from bot.core.events import Outgoing
 
 MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH  # 4096
@@ -24,7 +25,7 @@ def message_text(out: Outgoing, bot_username: str | None) -> str:
     text = out.text
     if out.invite_code and bot_username:
         link = deep_link(bot_username, out.invite_code)
-        text += f"\n\nOr forward them this link; tapping it pairs you at once:\n{link}"
+        text += "\n\n" + texts.INVITE_LINK.format(link=link)
     return text
 
 
