@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -98,3 +100,16 @@ async def test_a_toy_platform_runs_events_in_and_replies_and_prompts_out(
         stop.set()
         assert await asyncio.wait_for(task, 30) == 0
     assert not toy.running
+
+
+def test_finding_the_platforms_loads_no_chat_library() -> None:
+    """Each platform's declaration is light: its library loads only when it is built."""
+    script = (
+        "import sys; from bot.config import Settings; "
+        "s = Settings(_env_file=None); s.channels; s.secrets; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'telegram', 'discord'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
