@@ -18,17 +18,21 @@ from bot.config import Settings
 NO_CHANNEL_HELP = """\
 Rekindle has no channel to run: no token is set.
 
-To run it on Telegram:
-  1. Open Telegram, talk to @BotFather, send /newbot and follow the steps.
-  2. Put the token it gives you in .env as BOT_TOKEN=... (see .env.example),
-     or run: BOT_TOKEN=123456:ABC... python -m bot
+{platforms}
 
-To run it on Discord, or on both at once, set DISCORD_TOKEN as well or instead
-(README, "Discord", says how to create the bot).
+Set several tokens to run on several platforms at once, in one process.
 
 To try Rekindle right now without a token, with two simulated partners:
   python -m bot console
 """
+
+
+def _no_channel_help(settings: Settings) -> str:
+    """NO_CHANNEL_HELP with each platform's word on how to get its token."""
+    from bot.channels.plugin import discover
+
+    lines = [p.setup_help for p in discover(settings.platforms) if p.setup_help]
+    return NO_CHANNEL_HELP.format(platforms="\n\n".join(lines))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -146,14 +150,14 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as error:
             print(f"python -m bot console: {error}", file=sys.stderr)
             return 2
-        from bot.channels.console_app import run_console
+        from bot.channels.console.app import run_console
 
         with tempfile.TemporaryDirectory(prefix="rekindle-console-") as tmp:
             url = args.db or f"sqlite+aiosqlite:///{Path(tmp) / 'console.db'}"
             return _start_unless_keys_are_wrong(lambda: run_console(settings, url, start))
     logs.configure(settings.log_level, settings.log_format, settings.secrets)
     if not settings.channels:
-        print(NO_CHANNEL_HELP, file=sys.stderr)
+        print(_no_channel_help(settings), file=sys.stderr)
         return 2
     from bot.runner import run
 

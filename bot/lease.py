@@ -1,5 +1,5 @@
-"""Leases: something only one process may do at a time (hold Discord's gateway connection for
-one token), held by one holder until it expires, renewed while the holder lives.
+"""Leases: something only one process may do at a time (hold a chat platform's single gateway
+connection for one token), held by one holder until it expires, renewed while the holder lives.
 
 Taking and renewing are one conditional statement, on SQLite and PostgreSQL alike: insert the
 lease if there is none, else take it over only if it expired or is already ours. One row changed

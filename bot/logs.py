@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 QUIET_LIBRARIES = {
-    "telegram": logging.INFO,
-    "discord": logging.INFO,
     "aiosqlite": logging.INFO,
     "apscheduler": logging.INFO,
     "httpx": logging.WARNING,
@@ -72,7 +71,14 @@ def configure(level: str = "INFO", fmt: str = "plain", secrets: list[str] | None
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # Libraries log whole updates and request URLs at DEBUG (partners' words, the token in
-    # the URL), so they never go below INFO; LOG_LEVEL=DEBUG is for Rekindle's own loggers.
-    for name, floor in QUIET_LIBRARIES.items():
+    quiet(QUIET_LIBRARIES)
+
+
+def quiet(loggers: Mapping[str, int]) -> None:
+    """Keep each library logger at or above its floor, whatever LOG_LEVEL says: libraries log
+    whole updates and request URLs at DEBUG (partners' words, the token in the URL), so they
+    never go below INFO; LOG_LEVEL=DEBUG is for Rekindle's own loggers. (The runner calls this
+    with each platform's loggers as it builds the platform.)"""
+    root = logging.getLogger()
+    for name, floor in loggers.items():
         logging.getLogger(name).setLevel(max(floor, root.level))

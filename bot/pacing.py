@@ -1,10 +1,11 @@
-"""The outbox worker: sends claimed deliveries at no more than one message a second per chat
-and a configurable rate overall, without one busy chat holding up the others.
+"""The outbox worker: sends claimed deliveries within each platform's limits (messages a second
+overall, seconds between two messages to one chat) and the operator's overall rate, without one
+busy chat holding up the others.
 
 Sends are strictly one at a time (send, then mark sent), so a process killed at any moment
 leaves at most one message sent-but-unmarked, which its successor sends again once the claim's
-lease runs out. The cost is throughput bounded by the Bot API's round trip (~20-30 sends a
-second at 35-50 ms), which is Telegram's overall limit anyway."""
+lease runs out. The cost is throughput bounded by a platform API's round trip (~20-30 sends a
+second at 35-50 ms), which is about what chat platforms allow overall anyway."""
 
 from __future__ import annotations
 
@@ -12,16 +13,31 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Mapping
 
 from aiolimiter import AsyncLimiter
 
+from bot.channels.plugin import SendLimits
 from bot.outbox import Claimed, Outbox
 
 log = logging.getLogger(__name__)
 
+_UNLIMITED = contextlib.nullcontext()
+
+
+def _even(rate: float) -> AsyncLimiter:
+    """A bucket of one, refilled every 1/rate seconds: an even stream with no burst at the start
+    of a busy minute (a bucket of `rate` would let 2 x rate through in the first second, over a
+    platform's limit)."""
+    return AsyncLimiter(max_rate=1, time_period=1.0 / rate)
+
 
 class OutboxWorker:
-    """Claims due deliveries and sends each through a per-chat queue and a global limiter."""
+    """Claims due deliveries and sends each through a per-chat queue, its platform's limiter
+    and a global limiter.
+
+    `rate` caps every platform together; `limits` gives each platform (by channel name) its own
+    overall rate and per-chat interval; a channel without limits gets `per_chat_interval`."""
 
     def __init__(
         self,
@@ -30,14 +46,19 @@ class OutboxWorker:
         rate: float = 25.0,
         per_chat_interval: float = 1.0,
         idle_seconds: float = 1.0,
+        limits: Mapping[str, SendLimits] | None = None,
     ) -> None:
         self.outbox = outbox
         self.per_chat_interval = per_chat_interval
         self.idle_seconds = idle_seconds
-        # A bucket of one, refilled every 1/rate seconds: an even stream with no burst at the
-        # start of a busy minute (a bucket of `rate` would let 2 x rate through in the first
-        # second, over Telegram's ~30/s).
-        self.limiter = AsyncLimiter(max_rate=1, time_period=1.0 / rate)
+        self.limits = dict(limits or {})
+        self.limiter = _even(rate)
+        self._platform_limiters = {
+            name: _even(min(rate, limit.rate)) for name, limit in self.limits.items()
+        }
+        self._longest_interval = max(
+            [per_chat_interval] + [limit.per_chat_interval for limit in self.limits.values()]
+        )
         # Claim no more than can be sent well within the claim's lease.
         self.batch = max(1, int(rate * 20))
         self._wake = asyncio.Event()
@@ -92,9 +113,13 @@ class OutboxWorker:
                 self._wake.clear()
 
     def _forget_quiet_chats(self) -> None:
-        horizon = time.monotonic() - self.per_chat_interval
+        horizon = time.monotonic() - self._longest_interval
         for chat in [c for c, at in self._last_sent.items() if at < horizon]:
             del self._last_sent[chat]
+
+    def _interval(self, channel: str) -> float:
+        limit = self.limits.get(channel)
+        return self.per_chat_interval if limit is None else limit.per_chat_interval
 
     def _enqueue(self, item: Claimed) -> None:
         chat = f"{item.out.to.channel}:{item.out.to.chat_id}"
@@ -103,18 +128,21 @@ class OutboxWorker:
             self._chat_tasks[chat] = asyncio.create_task(self._drain(chat), name=f"outbox-{chat}")
 
     async def _drain(self, chat: str) -> None:
-        """Send one chat's messages in order, a second apart."""
+        """Send one chat's messages in order, its platform's per-chat interval apart."""
         queue = self._queues[chat]
+        channel = chat.split(":", 1)[0]
+        interval = self._interval(channel)
+        platform_limiter = self._platform_limiters.get(channel, _UNLIMITED)
         try:
             while queue and not self._stopping:
                 item = queue.pop(0)
                 self._in_flight.add(item.delivery_id)
-                wait = self._last_sent.get(chat, 0.0) + self.per_chat_interval - time.monotonic()
+                wait = self._last_sent.get(chat, 0.0) + interval - time.monotonic()
                 if wait > 0:
                     await asyncio.sleep(wait)
                 # One send at a time, from sending to marking: if the process dies, at most one
                 # message was sent but not yet marked, and only that one can go out twice.
-                async with self.limiter, self._one_at_a_time:
+                async with self.limiter, platform_limiter, self._one_at_a_time:
                     try:
                         await self.outbox.send(item)
                     except Exception:

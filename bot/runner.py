@@ -1,20 +1,20 @@
-"""`python -m bot`: run every channel whose token is set (Telegram, Discord, or both in one event
-loop), with one beat, one database and one outbox."""
+"""`python -m bot`: run every platform whose token is set (one, or several in one event loop),
+with one beat, one database and one outbox. The platforms are found, not named: see
+bot/channels/plugin.py."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-import re
 import signal
 import sys
 from collections.abc import Callable
-from typing import Protocol
 
-from bot import pairing_secret
+from bot import logs, pairing_secret
 from bot.app import build
 from bot.channels.base import Channel
+from bot.channels.plugin import Runner, SendLimits, discover
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import Database
@@ -24,93 +24,40 @@ from bot.service import Rekindle
 
 log = logging.getLogger(__name__)
 
-
-class Runner(Protocol):
-    """A channel's receiving side: started before the beat, stopped after it."""
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
-
-
-# Telegram's secret_token: 1-256 characters, only A-Z, a-z, 0-9, _ and -. We ask for 24 or more
-# so that it cannot be guessed (`python -c "import secrets; print(secrets.token_urlsafe(32))"`).
-WEBHOOK_SECRET_MIN = 24
-WEBHOOK_SECRET_MAX = 256
-_WEBHOOK_SECRET_CHARACTERS = re.compile(r"[A-Za-z0-9_-]*")
-_HOW_TO_MAKE_ONE = 'make one with: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+__all__ = ["Runner", "check_settings", "run"]
 
 
 def check_settings(settings: Settings) -> str | None:
     """A sentence saying what is wrong with the settings, or None. (It never repeats a
     secret.)"""
-    if settings.webhook_url and not settings.webhook_secret:
-        return (
-            "WEBHOOK_URL is set but WEBHOOK_SECRET is not: "
-            "set a secret so that only Telegram can post updates."
-        )
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-    if secret and not _WEBHOOK_SECRET_CHARACTERS.fullmatch(secret):
-        return (
-            "WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (Telegram refuses any other "
-            f"character); {_HOW_TO_MAKE_ONE}"
-        )
-    if secret and len(secret) < WEBHOOK_SECRET_MIN:
-        return (
-            f"WEBHOOK_SECRET is {len(secret)} characters long; it must be at least "
-            f"{WEBHOOK_SECRET_MIN} so that it cannot be guessed; {_HOW_TO_MAKE_ONE}"
-        )
-    if len(secret) > WEBHOOK_SECRET_MAX:
-        return (
-            f"WEBHOOK_SECRET may be at most {WEBHOOK_SECRET_MAX} characters long "
-            "(Telegram's limit)."
-        )
-    pairing_problem = pairing_secret.problem(settings)
-    if pairing_problem:
-        return pairing_problem
-    if (
-        settings.webhook_url
-        and not settings.webhook_url.startswith("https://")
-        and "127.0.0.1" not in settings.webhook_url
-        and "localhost" not in settings.webhook_url
-    ):
-        return "WEBHOOK_URL must be an https:// URL (Telegram only posts to HTTPS)."
-    return None
+    for platform in discover(settings.platforms):
+        problem = platform.check(settings)
+        if problem:
+            return problem
+    return pairing_secret.problem(settings)
 
 
 RunnerFactory = Callable[[Rekindle, Callable[[], None]], list[Runner]]
 
 
-def _channels(settings: Settings) -> tuple[dict[str, Channel], RunnerFactory]:
-    """The sending side of every channel whose token is set (for the outbox), and how to make
-    their receiving sides once the service exists."""
+def _channels(
+    settings: Settings,
+) -> tuple[dict[str, Channel], RunnerFactory, dict[str, SendLimits]]:
+    """The sending side of every platform whose token is set (for the outbox), how to make
+    their receiving sides once the service exists, and how fast each may send."""
     channels: dict[str, Channel] = {}
-    telegram_app = None
-    discord_client = None
-    if "telegram" in settings.channels:
-        from bot.channels.telegram import TelegramChannel, build_application
-
-        telegram_app = build_application(settings)
-        channels["telegram"] = TelegramChannel(telegram_app.bot)
-    if "discord" in settings.channels:
-        from bot.channels.discord import DiscordChannel, build_client
-
-        discord_client = build_client()
-        channels["discord"] = DiscordChannel(discord_client)
+    factories = []
+    platforms = [p for p in discover(settings.platforms) if p.enabled(settings)]
+    for platform in platforms:
+        logs.quiet(platform.loggers)
+        channel, factory = platform.build(settings)
+        channels[platform.name] = channel
+        factories.append(factory)
 
     def make_runners(service: Rekindle, on_pushed: Callable[[], None]) -> list[Runner]:
-        runners: list[Runner] = []
-        if telegram_app is not None:
-            from bot.channels.telegram import TelegramRunner
+        return [factory(service, on_pushed) for factory in factories]
 
-            runners.append(TelegramRunner(settings, telegram_app, service, on_pushed))
-        if discord_client is not None:
-            from bot.channels.discord import DiscordRunner
-
-            runners.append(DiscordRunner(settings, discord_client, service, on_pushed))
-        return runners
-
-    return channels, make_runners
+    return channels, make_runners, {p.name: p.limits for p in platforms}
 
 
 async def run(
@@ -131,7 +78,7 @@ async def run(
     db = Database(settings.database_url)
     try:
         migrated = await db.start_migrating()
-        channels, make_runners = _channels(settings)
+        channels, make_runners, limits = _channels(settings)
         await migrated()
     except BaseException:
         await db.dispose()
@@ -141,7 +88,7 @@ async def run(
     except BaseException:
         await db.dispose()
         raise
-    worker = OutboxWorker(service.outbox, rate=settings.send_rate_per_second)
+    worker = OutboxWorker(service.outbox, rate=settings.send_rate_per_second, limits=limits)
     runners = make_runners(service, worker.wake)
 
     async def beat_job() -> None:

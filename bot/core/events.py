@@ -13,7 +13,7 @@ class Sender:
     """Who wrote: a (channel, user id) pair, the chat to answer in, and what the channel knows.
 
     `display_name` is whatever the person chose to be called; `handle` is what the platform
-    itself vouches for, unique and ready to show (a Telegram "@username", a Discord user name),
+    itself vouches for, unique and ready to show (an "@username", a user name),
     or None when there is none.
     """
 

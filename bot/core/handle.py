@@ -71,8 +71,8 @@ COMMANDS: dict[str, CommandHandler] = {
 }
 
 
-# What each command does, in the words a chat app's command menu shows (Telegram's
-# setMyCommands, Discord's slash command descriptions).
+# What each command does, in the words a chat app's command menu shows (a bot command list,
+# slash command descriptions).
 DESCRIPTIONS: dict[str, str] = texts.COMMAND_DESCRIPTIONS
 
 

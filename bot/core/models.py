@@ -283,8 +283,8 @@ class Milestone(SQLModel, table=True):
 
 
 class Lease(SQLModel, table=True):
-    """Something only one process may do at a time (hold Discord's gateway connection for one
-    token): held by `holder` until `expires_at`, renewed while it lives."""
+    """Something only one process may do at a time (hold a platform's single gateway connection
+    for one token): held by `holder` until `expires_at`, renewed while it lives."""
 
     name: str = Field(primary_key=True, max_length=64)
     holder: str = Field(max_length=64)

@@ -17,6 +17,7 @@ from bot import lease
 from bot.channels.discord.channel import DirectMessages, DiscordChannel
 from bot.channels.discord.handlers import Handlers
 from bot.channels.discord.render import NO_MENTIONS
+from bot.channels.discord.settings import DiscordSettings
 from bot.config import Settings
 from bot.core import texts
 from bot.core.handle import DESCRIPTIONS
@@ -177,13 +178,13 @@ class DiscordRunner:
         service: Rekindle,
         on_pushed: Callable[[], None],
     ) -> None:
-        self.settings = settings
+        self.settings = settings.section(DiscordSettings)
         self.client = client
         self.service = service
         self._gateway: asyncio.Task[None] | None = None
         self._holding: asyncio.Task[None] | None = None
-        assert settings.discord_token is not None
-        self.lease = lease_name(settings.discord_token.get_secret_value())
+        assert self.settings.discord_token is not None
+        self.lease = lease_name(self.settings.discord_token.get_secret_value())
         self.holder = lease.holder_id()
         self.handlers = Handlers(service, DiscordChannel(client), on_pushed)
         client.attach(self.handlers)

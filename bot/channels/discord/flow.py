@@ -3,8 +3,8 @@
 discord.py runs every event as its own task, so two quick messages from one person could be
 handled out of order. `ChatLocks` handles events concurrently across chats but in order within
 a chat (a partner's messages must be read in the order they were written). The reply budget is
-the Telegram channel's (`ReplyBudget`): a member who sends fifty messages in a few seconds gets
-a few replies, not fifty; everything they sent is still handled and stored.
+the one every channel shares (`ReplyBudget`): a member who sends fifty messages in a few
+seconds gets a few replies, not fifty; everything they sent is still handled and stored.
 """
 
 from __future__ import annotations

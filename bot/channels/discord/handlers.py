@@ -111,7 +111,7 @@ def event_of(message: discord.Message) -> Event:
 
 
 def edit_of(message: discord.Message) -> Edit | None:
-    """The core event an edited DM means: never a new message or a command (as on Telegram);
+    """The core event an edited DM means: never a new message or a command (as on every platform);
     None when nothing readable is left."""
     media = _media_of(message)
     if media is None and not message.content:

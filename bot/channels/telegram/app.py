@@ -13,6 +13,7 @@ from telegram.request import BaseRequest
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.flow import PerChatUpdateProcessor
 from bot.channels.telegram.handlers import Handlers
+from bot.channels.telegram.settings import TelegramSettings
 from bot.config import Settings
 from bot.core.handle import DESCRIPTIONS
 from bot.service import Rekindle
@@ -25,12 +26,13 @@ POLL_TIMEOUT = 10  # seconds a getUpdates long poll may wait
 def build_application(settings: Settings, request: BaseRequest | None = None) -> Application:  # type: ignore[type-arg]
     """The PTB application, not yet started: its bot is what the outbox sends with.
     `request` replaces the HTTP layer (tests pass an offline one)."""
-    assert settings.bot_token is not None
+    section = settings.section(TelegramSettings)
+    assert section.bot_token is not None
     builder = (
         ApplicationBuilder()
-        .token(settings.bot_token.get_secret_value())
-        .base_url(settings.telegram_api_url)
-        .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
+        .token(section.bot_token.get_secret_value())
+        .base_url(section.telegram_api_url)
+        .base_file_url(section.telegram_api_url.replace("/bot", "/file/bot"))
         .rate_limiter(
             # No retries by default: the outbox reschedules on flood control itself; direct
             # replies ask for retries per call (see TelegramChannel).
@@ -56,7 +58,7 @@ class TelegramRunner:
         service: Rekindle,
         on_pushed: Callable[[], None],
     ) -> None:
-        self.settings = settings
+        self.settings = settings.section(TelegramSettings)
         self.application = application
         replies = TelegramChannel(application.bot, retry_in_place=True)
         Handlers(service, replies, on_pushed).register(application)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.app import build
-from bot.channels.console import ConsoleChannel, ConsoleSession, read_lines
+from bot.channels.console.channel import ConsoleChannel, ConsoleSession, read_lines
 from bot.clock import MovableClock
 from bot.config import Settings
 
