@@ -344,7 +344,7 @@ PROMPT_MISSING = "What's on your mind tonight?"
 TONIGHTS_QUESTION = "tonight's question"
 TODAYS_QUESTION = "today's question"
 
-# The command menu (Telegram's setMyCommands, Discord's slash command descriptions).
+# The command menu (a platform's command list, slash command descriptions).
 COMMAND_DESCRIPTIONS = {
     "start": "Begin, or open your partner's invite",
     "pair": "Invite your partner, or join with a code",
@@ -370,7 +370,7 @@ COMMAND_DESCRIPTIONS = {
     "privacy": "Who sees what you write",
     "help": "What I can do",
 }
-# What a command's words are, where the menu asks for them (Discord's slash command options).
+# What a command's words are, where the menu asks for them (slash command options).
 COMMAND_ARGUMENTS = {
     "start": "An invite code from your partner, if you have one",
     "pair": "Your partner's invite code; leave empty to get your own",
