@@ -34,8 +34,7 @@ from bot.outbox import LEASE, Outbox
 from bot.pacing import OutboxWorker
 from bot.runner import run
 from bot.service import Rekindle
-from tests.conftest import LIBRARY, RecordingChannel, _drop_postgres, _fresh_postgres, sender
-from tests.fault_helpers import (
+from tests.helpers.faults import (
     TOKEN,
     BotProcess,
     bot_env,
@@ -52,7 +51,9 @@ from tests.fault_helpers import (
     wait_for_port,
     wait_until,
 )
-from tests.telegram.fake_bot_api import FakeBotApi
+from tests.helpers.postgres import drop_postgres, fresh_postgres
+from tests.helpers.service import LIBRARY, RecordingChannel, sender
+from tests.helpers.telegram.fake_bot_api import FakeBotApi
 
 NEEDS_POSTGRES = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL"), reason="TEST_DATABASE_URL is not set"
@@ -598,11 +599,11 @@ SCALE_COUPLES = 100
 @pytest.fixture
 async def postgres_url() -> AsyncIterator[str]:
     base = os.environ["TEST_DATABASE_URL"]
-    url, name = await _fresh_postgres(base)
+    url, name = await fresh_postgres(base)
     try:
         yield url
     finally:
-        await _drop_postgres(base, name)
+        await drop_postgres(base, name)
 
 
 @NEEDS_POSTGRES

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from bot.core import dates, texts
 from bot.core.events import ButtonPress, Outgoing
 from bot.core.models import DatePlan, Member, Schedule, Win
-from tests.conftest import Harness, sender
+from tests.helpers.service import Harness, sender
 
 TUESDAY = date(2026, 12, 1)
 

@@ -7,7 +7,7 @@ from sqlmodel import col, select
 from bot.core import goals, texts
 from bot.core.events import ButtonPress, Outgoing
 from bot.core.models import Goal
-from tests.conftest import Harness, sender
+from tests.helpers.service import Harness, sender
 
 
 def _text(replies: list[Outgoing]) -> str:

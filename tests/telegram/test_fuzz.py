@@ -85,8 +85,8 @@ from bot.core.progress import LABELS
 from bot.db import Database
 from bot.outbox import Outbox
 from bot.service import Rekindle
-from tests.conftest import LIBRARY, START
-from tests.telegram.offline import BOT, DATE, OfflineRequest
+from tests.helpers.service import LIBRARY, START
+from tests.helpers.telegram.offline import BOT, DATE, OfflineRequest
 
 EXAMPLES = 280  # scripts of up to 13 updates: about 1,400 updates a run
 MIN_UPDATES = 1_000

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from bot.core import texts
 from bot.core.models import Couple, Delivery, Member, Schedule
 from bot.db import Database
-from tests.telegram.fake_bot_api import FakeBotApi
+from tests.helpers.telegram.fake_bot_api import FakeBotApi
 
 TOKEN = "123:abc"
 # What every evening prompt starts with (check-in, curiosity or goals, by weekday).
