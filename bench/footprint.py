@@ -2,8 +2,8 @@
 
 The issue's targets: idle resident memory <= 100 MB; start to first poll <= 2 s.
 
-The fake Bot API (`tests.telegram.fake_bot_api.FakeBotApi`) runs in this process; the bot runs
-as a child process exactly as an operator starts it, `python -m bot`, with BOT_TOKEN,
+The fake Bot API (`tests.helpers.telegram.fake_bot_api.FakeBotApi`) runs in this process; the
+bot runs as a child process exactly as an operator starts it, `python -m bot`, with BOT_TOKEN,
 TELEGRAM_API_URL pointing at the fake, DATABASE_URL a SQLite file in a temp dir and
 LOG_LEVEL=WARNING (every other setting at its default; the child runs in the temp dir, so no
 `.env` is read). Measured for each start:
@@ -55,7 +55,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.telegram.fake_bot_api import FakeBotApi
+from tests.helpers.telegram.fake_bot_api import FakeBotApi
 
 TOKEN = "123:abc"
 USER = 4242

@@ -4,8 +4,8 @@ The issue's target: 3,000 scheduled messages to 1,500 couples are sent at >= 95%
 configured overall rate, no chat ever gets more than 1 message a second, and there is no flood
 error.
 
-Everything runs in this process: `tests.telegram.fake_bot_api.FakeBotApi` (a real HTTP server
-on 127.0.0.1, no faults injected, nothing rate-limited on its side) with one registered user
+Everything runs in this process: `tests.helpers.telegram.fake_bot_api.FakeBotApi` (a real HTTP
+server on 127.0.0.1, no faults injected, nothing rate-limited on its side) with one registered user
 per chat; a fresh SQLite file, migrated, with the members, couples and pending deliveries
 inserted directly (every delivery due now); and the production sending path: the PTB
 application from `build_application` (with its AIORateLimiter at the same rate), a
@@ -69,7 +69,7 @@ from bot.core.models import Couple, Delivery, Member
 from bot.db import Database
 from bot.outbox import Outbox
 from bot.pacing import OutboxWorker
-from tests.telegram.fake_bot_api import FakeBotApi
+from tests.helpers.telegram.fake_bot_api import FakeBotApi
 
 TOKEN = "123:abc"
 FIRST_CHAT = 5_000_001

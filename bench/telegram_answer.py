@@ -4,12 +4,12 @@ The issue's target: handling an answer update through the full Telegram stack on
 request layer costs at most 1.5x what a bare python-telegram-bot echo bot costs on the same
 layer, in the same run.
 
-Both bots run in this process on `tests.telegram.offline.OfflineRequest` (no network: every Bot
-API call is answered from memory), and each update goes in as PTB's update fetcher hands it
-over: `Update.de_json(payload, bot)`, then `application.update_processor.process_update(update,
-application.process_update(update))` (Rekindle's per-chat processor; PTB's default for the echo
-bot). The timing of one update covers de_json, the processor, PTB's dispatch, the handler and
-every Bot API call it makes.
+Both bots run in this process on `tests.helpers.telegram.offline.OfflineRequest` (no network:
+every Bot API call is answered from memory), and each update goes in as PTB's update fetcher
+hands it over: `Update.de_json(payload, bot)`, then
+`application.update_processor.process_update(update, application.process_update(update))`
+(Rekindle's per-chat processor; PTB's default for the echo bot). The timing of one update covers
+de_json, the processor, PTB's dispatch, the handler and every Bot API call it makes.
 
 Rekindle's handlers keep a per-chat reply budget (a flood guard: the same reply is not repeated
 within seconds, and a burst of messages gets only a few replies). Hundreds of answers a second
@@ -100,8 +100,8 @@ from bot.config import Settings
 from bot.db import Database
 from bot.outbox import Outbox
 from bot.service import Rekindle
-from tests.conftest import LIBRARY, START
-from tests.telegram.offline import OfflineRequest, message_update
+from tests.helpers.service import LIBRARY, START
+from tests.helpers.telegram.offline import OfflineRequest, message_update
 
 TOKEN = "123:abc"
 ALEX, SAM, ECHO_USER = 101, 202, 303

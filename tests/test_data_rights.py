@@ -16,7 +16,7 @@ from bot.channels.base import PermanentSendError, RejectedSendError, TemporarySe
 from bot.core.events import ButtonPress, Command, Media, MediaRef, Outgoing
 from bot.core.models import Answer, Delivery, Goal, Member
 from bot.outbox import MAX_ATTEMPTS, MAX_BACKOFF, Outbox
-from tests.conftest import Harness, sender
+from tests.helpers.service import Harness, sender
 
 GOALS_SUNDAY = datetime(2026, 12, 13, 10, 0, tzinfo=UTC)  # ISO week 50: a goals evening
 

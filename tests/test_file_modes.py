@@ -13,7 +13,7 @@ import pytest
 from bot import maintenance
 from bot.core.models import Member
 from bot.db import Database
-from tests.conftest import START
+from tests.helpers.service import START
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot import logs
-from tests.telegram.fake_bot_api import FakeBotApi
+from tests.helpers.telegram.fake_bot_api import FakeBotApi
 from tests.telegram.test_end_to_end import ALEX, SAM, TOKEN, start_bot
 
 SECRET_WORDS = [

@@ -11,7 +11,7 @@ from bot.channels.base import PermanentSendError, TemporarySendError
 from bot.core.events import Command, Outgoing
 from bot.core.models import Delivery, Member
 from bot.outbox import Outbox
-from tests.conftest import Harness, sender
+from tests.helpers.service import Harness, sender
 
 
 class FlakyChannel:

@@ -17,7 +17,7 @@ from bot.app import build
 from bot.clock import MovableClock
 from bot.config import Settings
 from bot.runner import check_settings
-from tests.conftest import START, Harness, RecordingChannel
+from tests.helpers.service import START, Harness, RecordingChannel
 
 PG_URL = "postgresql+asyncpg://rekindle@db.example.org/rekindle"
 

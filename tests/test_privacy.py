@@ -19,7 +19,7 @@ from bot import crypto, maintenance
 from bot.core.events import ButtonPress, Command
 from bot.core.models import Delivery, Goal, Member
 from bot.db import Database
-from tests.conftest import START, Harness, sender
+from tests.helpers.service import START, Harness, sender
 
 WORDS = {
     "answer": "the lighthouse we never visited",

@@ -19,7 +19,7 @@ from sqlmodel import select
 from bot import crypto, maintenance
 from bot.core.models import Couple, Delivery, Goal
 from bot.db import Database, _upgrade
-from tests.conftest import Harness
+from tests.helpers.service import Harness
 
 
 async def paired(bot: Harness) -> None:

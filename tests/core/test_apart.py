@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.core.events import ButtonPress
-from tests.conftest import LIBRARY, Harness, sender
+from tests.helpers.service import LIBRARY, Harness, sender
 
 START = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # a Tuesday
 

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from bot.core import texts
 from bot.core.events import Edit, Text
 from bot.core.models import Answer, Member
-from tests.conftest import Harness, sender
+from tests.helpers.service import Harness, sender
 
 
 async def write(bot: Harness, who: str, words: str, ref: str) -> list[str]:

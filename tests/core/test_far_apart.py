@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from bot.core.events import Outgoing, Text
 from bot.core.models import Conversation, Delivery, Member
 from bot.core.rhythm import in_quiet_hours
-from tests.conftest import Harness, sender
+from tests.helpers.service import Harness, sender
 
 PROMPT_MARK = "Just reply to answer"
 

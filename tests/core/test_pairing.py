@@ -24,7 +24,7 @@ from bot.core.models import (
     Schedule,
     Win,
 )
-from tests.conftest import PAIRING_KEY, Harness, sender
+from tests.helpers.service import PAIRING_KEY, Harness, sender
 
 
 def texts_of(replies) -> str:

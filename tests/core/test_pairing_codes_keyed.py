@@ -13,7 +13,7 @@ from bot.core import pairing, texts
 from bot.core.models import Invite, Member
 from bot.outbox import Outbox
 from bot.service import Rekindle
-from tests.conftest import LIBRARY, PAIRING_KEY, START, Harness, RecordingChannel
+from tests.helpers.service import LIBRARY, PAIRING_KEY, START, Harness, RecordingChannel
 
 
 async def make_code(bot: Harness, who: str = "a") -> str:

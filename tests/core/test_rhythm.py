@@ -15,7 +15,7 @@ from bot.core.models import Answer, Conversation, Couple, Delivery
 from bot.db import Database
 from bot.outbox import Outbox
 from bot.service import Rekindle
-from tests.conftest import LIBRARY, Harness, RecordingChannel, sender
+from tests.helpers.service import LIBRARY, Harness, RecordingChannel, sender
 
 
 async def paired(

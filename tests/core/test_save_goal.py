@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from bot.core.events import ButtonPress
 from bot.core.models import Answer, Conversation, Goal, Member
-from tests.conftest import Harness, sender
+from tests.helpers.service import Harness, sender
 
 GOALS_SUNDAY = datetime(2026, 12, 13, 10, 0, tzinfo=UTC)  # ISO week 50: a goals evening
 A_WORDS = "a cabin by the lake, just us, every spring"

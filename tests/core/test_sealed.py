@@ -21,7 +21,7 @@ from bot.core.models import Answer, Member
 from bot.db import Database
 from bot.outbox import Outbox
 from bot.service import Rekindle
-from tests.conftest import LIBRARY, START, Harness, RecordingChannel, sender
+from tests.helpers.service import LIBRARY, START, Harness, RecordingChannel, sender
 
 # Answers as people write them: markup, emoji, other scripts, quotes, a long one.
 WORDS = [

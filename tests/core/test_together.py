@@ -12,7 +12,7 @@ from sqlmodel import select
 from bot.core.events import ButtonPress
 from bot.core.models import Appreciation, Milestone, Win
 from bot.core.picture import HEIGHT, WIDTH
-from tests.conftest import Harness, sender
+from tests.helpers.service import Harness, sender
 
 
 async def paired(

@@ -10,7 +10,7 @@ from bot.channels.discord.flow import ReplyBudget
 from bot.channels.discord.render import ButtonsView
 from bot.core import texts
 from bot.core.models import Member
-from tests.discord.conftest import Dc, custom_ids
+from tests.helpers.discord import Dc, custom_ids
 
 
 async def test_a_pressed_button_is_edited_away_and_acted_on(dc: Dc) -> None:

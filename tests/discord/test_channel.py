@@ -14,7 +14,7 @@ from bot.channels.discord import DiscordChannel, RekindleClient
 from bot.channels.discord.render import MAX_TEXT, button_rows
 from bot.core import texts
 from bot.core.events import Attachment, Button, MediaRef, Outgoing, Recipient, keyboard
-from tests.discord.conftest import FakeDM, http_error
+from tests.helpers.discord import FakeDM, http_error
 
 USER = 123_456_789_012_345_678
 

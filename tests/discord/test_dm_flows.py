@@ -19,7 +19,7 @@ from bot.channels.discord.handlers import PRIVATE_ONLY, sender_of
 from bot.core import texts
 from bot.core.events import Outgoing
 from bot.core.models import Answer, Member
-from tests.discord.conftest import Dc, message_payload, user_payload
+from tests.helpers.discord import Dc, message_payload, user_payload
 
 CODE = re.compile(r"invite for your partner: (\w+)")
 
@@ -155,7 +155,7 @@ async def test_in_a_server_a_mention_gets_one_kind_reply_and_nothing_is_read(dc:
     await post("/start", mention=False)
     await post(f"<@{me.id}> hi", mention=True)
     await post(f"<@{me.id}> hello?", mention=True)
-    dc._collect()
+    dc.collect()
     in_server = [m.content for m in dc.sent if m.channel.id == guild_channel.id]
     assert in_server == [PRIVATE_ONLY]  # once, however often it is mentioned
     assert len(dc.texts_to(dc.alex)) == sent_before

@@ -23,9 +23,9 @@ from bot.core.models import Member
 from bot.db import Database
 from bot.outbox import Outbox
 from bot.service import Rekindle
-from tests.conftest import LIBRARY, START, RecordingChannel
-from tests.discord.conftest import FakeDM, http_error
-from tests.telegram.offline import OfflineRequest
+from tests.helpers.discord import FakeDM, http_error
+from tests.helpers.service import LIBRARY, START, RecordingChannel
+from tests.helpers.telegram.offline import OfflineRequest
 
 ALEX = Sender(channel="telegram", user_id="101", chat_id="101", display_name="Alex")
 SAM = Sender(

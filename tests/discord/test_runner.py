@@ -26,8 +26,8 @@ from bot.core.handle import DESCRIPTIONS
 from bot.core.models import Lease
 from bot.db import Database
 from bot.service import Rekindle
-from tests.conftest import START
-from tests.telegram.fake_bot_api import FakeBotApi
+from tests.helpers.service import START
+from tests.helpers.telegram.fake_bot_api import FakeBotApi
 
 TOKEN = "123:abc"
 DISCORD_TOKEN = "discord-token-for-tests"

@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot.channels.discord.app import ARGUMENTS
 from bot.core.handle import COMMANDS, DESCRIPTIONS
 from bot.core.models import Member
-from tests.discord.conftest import Dc, custom_ids
+from tests.helpers.discord import Dc, custom_ids
 
 
 def test_every_core_command_is_a_slash_command_with_a_discord_description(dc: Dc) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.telegram.fake_bot_api import FakeBotApi
+from tests.helpers.telegram.fake_bot_api import FakeBotApi
 from tests.telegram.test_end_to_end import ALEX, CHRIS, SAM, TOKEN, Running, start_bot
 
 

@@ -21,8 +21,8 @@ from bot.config import Settings
 from bot.core.models import Member
 from bot.db import Database
 from bot.runner import run
-from tests.conftest import START
-from tests.telegram.fake_bot_api import FakeBotApi
+from tests.helpers.service import START
+from tests.helpers.telegram.fake_bot_api import FakeBotApi
 
 ALEX, SAM, CHRIS = 11, 22, 33
 TOKEN = "123:abc"

@@ -20,8 +20,8 @@ from bot.core.models import Answer, Member
 from bot.db import Database
 from bot.outbox import Outbox
 from bot.service import Rekindle
-from tests.conftest import LIBRARY, START
-from tests.telegram.offline import (
+from tests.helpers.service import LIBRARY, START
+from tests.helpers.telegram.offline import (
     DATE,
     OfflineRequest,
     callback_update,

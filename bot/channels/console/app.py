@@ -26,7 +26,7 @@ async def run_console(settings: Settings, database_url: str, start: datetime | N
         await service.run_due()
 
     session = ConsoleSession(
-        service=service, channel=channel, clock=clock, advance=advance, write=channel._print
+        service=service, channel=channel, clock=clock, advance=advance, write=channel.print_line
     )
     try:
         await read_lines(session)

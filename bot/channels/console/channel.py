@@ -62,7 +62,7 @@ class ConsoleChannel:
     def __init__(
         self, write: Callable[[str], None] | None = None, files: Path | None = None
     ) -> None:
-        self._write = write or self._print
+        self._write = write or self.print_line
         self.buttons: dict[str, list[Button]] = {}
         self._ids = count(1)
         self._files = files
@@ -77,7 +77,8 @@ class ConsoleChannel:
         return path
 
     @staticmethod
-    def _print(line: str) -> None:
+    def print_line(line: str) -> None:
+        """Write one line to standard output at once (the default `write`)."""
         print(line, flush=True)
 
     async def send(self, out: Outgoing) -> str:

@@ -1,5 +1,5 @@
-"""Helpers for tests/test_faults.py: `python -m bot` as a child process that can be killed,
-many couples written straight into a database, and what the outbox and the Bot API saw."""
+"""Helpers for the fault tests (tests/faults/): `python -m bot` as a child process that can be
+killed, many couples written straight into a database, and what the outbox and the Bot API saw."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,9 +23,10 @@ from sqlmodel import col, select
 from bot.core import texts
 from bot.core.models import Couple, Delivery, Member, Schedule
 from bot.db import Database
-from tests.telegram.fake_bot_api import FakeBotApi
+from tests.helpers.telegram.fake_bot_api import FakeBotApi
 
 TOKEN = "123:abc"
+KILL_SEED = 20261201  # which kill moments the kill tests pick
 # What every evening prompt starts with (check-in, curiosity or goals, by weekday).
 EVENING_HEADERS = tuple(
     template.split("{prompt}")[0].strip()
@@ -365,3 +367,24 @@ async def expire_leases(url: str, now: datetime) -> int:
             return int(result.rowcount)
     finally:
         await db.dispose()
+
+
+def at_least(counter: Callable[[], int], target: int) -> bool:
+    return counter() >= target
+
+
+def rendered(api: FakeBotApi, chat: int) -> list[str]:
+    return api.texts(chat, rendered=True)
+
+
+def count(api: FakeBotApi, chat: int, needle: str) -> int:
+    return sum(needle in text for text in rendered(api, chat))
+
+
+def all_seen(api: FakeBotApi, wanted: list[tuple[int, str]]) -> bool:
+    return all(count(api, chat, words) for chat, words in wanted)
+
+
+async def seen(api: FakeBotApi, wanted: list[tuple[int, str]], within: float = 40.0) -> None:
+    """Until each (chat, words) pair has arrived at least once."""
+    await api.wait_for(partial(all_seen, api, wanted), within)

@@ -1,0 +1,1 @@
+"""Telegram fakes: an offline PTB request, and an in-process Bot API server."""
