@@ -19,12 +19,12 @@ from pydantic import SecretStr
 from bot import runner
 from bot.clock import MovableClock
 from bot.config import Settings
-from tests.conftest import START
-from tests.toy_platform import PLATFORM as TOY
-from tests.toy_platform.parts import ToyChannel, ToyRunner
+from tests.helpers.service import START
+from tests.helpers.toy_platform import PLATFORM as TOY
+from tests.helpers.toy_platform.parts import ToyChannel, ToyRunner
 
 TOY_TOKEN = "toy-token-for-tests"
-HERE = "tests.toy_platform"
+HERE = "tests.helpers.toy_platform"
 
 
 def toy_settings(tmp_path: Path, **values: Any) -> Settings:

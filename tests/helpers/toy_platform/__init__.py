@@ -1,6 +1,6 @@
 """A toy chat platform, all in this folder: what it takes to add a platform to Rekindle.
 
-Name the package in the PLATFORMS setting (`PLATFORMS=tests.toy_platform`) and set TOY_TOKEN;
+Name the package in the PLATFORMS setting (`PLATFORMS=tests.helpers.toy_platform`) and set TOY_TOKEN;
 `python -m bot` then runs it beside (or instead of) the platforms in bot/channels/. Like theirs,
 this module stays light: the working parts are imported in `build`."""
 
@@ -17,7 +17,7 @@ from bot.channels.plugin import PlatformSettings, RunnerFactory, SendLimits, is_
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.service import Rekindle
-    from tests.toy_platform.parts import ToyChannel, ToyRunner
+    from tests.helpers.toy_platform.parts import ToyChannel, ToyRunner
 
 TOKEN_MIN = 8
 
@@ -54,7 +54,7 @@ class Toy:
         return None
 
     def build(self, settings: Settings) -> tuple[ToyChannel, RunnerFactory]:
-        from tests.toy_platform.parts import ToyChannel, ToyRunner
+        from tests.helpers.toy_platform.parts import ToyChannel, ToyRunner
 
         channel = ToyChannel(self.name)
         self.channels.append(channel)
