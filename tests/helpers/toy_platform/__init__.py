@@ -1,8 +1,8 @@
 """A toy chat platform, all in this folder: what it takes to add a platform to Rekindle.
 
-Name the package in the PLATFORMS setting (`PLATFORMS=tests.helpers.toy_platform`) and set TOY_TOKEN;
-`python -m bot` then runs it beside (or instead of) the platforms in bot/channels/. Like theirs,
-this module stays light: the working parts are imported in `build`."""
+Name the package in the PLATFORMS setting (`PLATFORMS=tests.helpers.toy_platform`) and set
+TOY_TOKEN; `python -m bot` then runs it beside (or instead of) the platforms in bot/channels/.
+Like theirs, this module stays light: the working parts are imported in `build`."""
 
 from __future__ import annotations
 
