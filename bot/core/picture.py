@@ -10,7 +10,7 @@ from datetime import timedelta
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.core import texts, words
-from bot.core.progress import CATEGORIES, WEEKS, Progress
+from bot.core.tally import CATEGORIES, WEEKS, Progress
 
 WIDTH, HEIGHT = 960, 480
 BACKGROUND = (253, 248, 243)

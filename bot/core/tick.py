@@ -32,7 +32,6 @@ from bot.core.coupleday import couple_day
 from bot.core.events import Outgoing, Recipient, keyboard
 from bot.core.milestones import line as celebration_line
 from bot.core.models import Answer, Conversation, Couple, DatePlan, Delivery, PromptUse, Schedule
-from bot.core.progress import collect, summary
 from bot.core.rhythm import (
     DAILY_LIMIT,
     GRACE,
@@ -44,6 +43,7 @@ from bot.core.rhythm import (
 )
 from bot.core.schedule import local_date
 from bot.core.sql import insert, is_postgres
+from bot.core.tally import collect, summary
 from bot.core.zones import zone_info
 
 

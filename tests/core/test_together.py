@@ -146,7 +146,7 @@ async def test_progress_text_and_picture_come_from_the_same_numbers(bot: Harness
     assert image.format == "PNG"
     assert image.size == (WIDTH, HEIGHT)
     from bot.core.picture import render
-    from bot.core.progress import collect
+    from bot.core.tally import collect
 
     async with bot.service.db.session() as session:
         progress = await collect(session, 1, "Europe/Berlin", bot.clock.now())

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.core import texts, words
-from bot.core.progress import CATEGORIES
+from bot.core.tally import CATEGORIES
 from bot.core.zones import zone_info
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
