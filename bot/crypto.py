@@ -9,32 +9,26 @@ encrypts it too. Generate a key with `python -m bot new-key`.
 
 Stored forms: `enc1:<Fernet token>` (encrypted), `txt1:<text>` (a plain text that itself begins
 with a marker), anything else is plain text as written. So whatever a partner writes reads back
-exactly. A value that cannot be decrypted reads as `UNREADABLE` (JSON as None) and is logged
-without its contents: it costs only itself, never the query it came in. `python -m bot` refuses
+exactly. This module installs itself as the secret columns' sealer (bot/core/secret.py), where a
+value that cannot be decrypted reads as `UNREADABLE` and costs only itself. `python -m bot` refuses
 to start when the keys given cannot read what is stored (`maintenance.unreadable_store`).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import logging
-from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from sqlalchemy import Text
-from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
+
+from bot.core import secret
+from bot.core.secret import Unreadable, use_sealer
 
 PREFIX = "enc1:"
 # Stored before a plain text that itself begins with a marker, so that what a partner writes is
 # never mistaken for ciphertext ("enc1:hello" is stored as "txt1:enc1:hello").
 PLAIN = "txt1:"
 MARKERS = (PREFIX, PLAIN)
-# What a reader gets for a stored value that cannot be read (a wrong or missing key, a damaged
-# row): only that value is lost to them, never the rest of the query it came in.
-UNREADABLE = "🔒 …"
+UNREADABLE = secret.UNREADABLE  # what a reader gets for a value no key given can read
 
 log = logging.getLogger(__name__)
 
@@ -103,57 +97,17 @@ def open_(stored: str) -> str:
     return stored
 
 
-def looks_encrypted(stored: str) -> bool:
-    """Whether a stored value is a Fernet token behind the marker (not merely a text that
-    begins with it, as values written before escaping could: see migration 0005)."""
-    if not stored.startswith(PREFIX):
-        return False
-    token = stored[len(PREFIX) :]
-    try:
-        raw = base64.urlsafe_b64decode(token.encode("ascii"))
-    except (binascii.Error, UnicodeEncodeError, ValueError):
-        return False
-    # Fernet: version 0x80, 8-byte time, 16-byte IV, AES blocks, 32-byte HMAC.
-    return len(raw) >= 73 and raw[0] == 0x80 and (len(raw) - 57) % 16 == 0
+class _Sealer:
+    """Secret columns' sealer (bot/core/secret.py): this module's keys and stored forms."""
+
+    def seal(self, text: str) -> str:
+        return seal(text)
+
+    def open(self, stored: str) -> str:
+        try:
+            return open_(stored)
+        except KeyError_ as error:
+            raise Unreadable(str(error)) from error
 
 
-def _open_or_mark(stored: str) -> str | None:
-    try:
-        return open_(stored)
-    except KeyError_:
-        log.error("a stored text could not be read with ENCRYPTION_KEY")
-        return None
-
-
-class SecretText(TypeDecorator[str]):
-    """A partner's free text: encrypted at rest when a key is set."""
-
-    impl = Text
-    cache_ok = True
-
-    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        return None if value is None else seal(value)
-
-    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        text = _open_or_mark(value)
-        return UNREADABLE if text is None else text
-
-
-class SecretJSON(TypeDecorator[Any]):
-    """JSON that may carry a partner's words (an outbox payload, a caption)."""
-
-    impl = Text
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
-        return None if value is None else seal(json.dumps(value, ensure_ascii=False))
-
-    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
-        """The JSON value, or None for one that cannot be read (its reader decides what that
-        means: the outbox marks such a delivery failed)."""
-        if value is None:
-            return None
-        text = _open_or_mark(value)
-        return None if text is None else json.loads(text)
+use_sealer(_Sealer())

@@ -38,6 +38,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import crypto  # noqa: F401 - installs the sealer for the secret columns
 from bot.files import private_sqlite
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint, false, text, true
 from sqlmodel import Field, SQLModel
 
-from bot.crypto import SecretJSON, SecretText
+from bot.core.secret import SecretJSON, SecretText
 
 
 class Member(SQLModel, table=True):
