@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from bot import content, crypto, maintenance
-from bot.channels.base import Channel
 from bot.clock import Clock
 from bot.config import Settings
+from bot.core.ports import Channel
 from bot.db import Database
 from bot.outbox import Outbox
 from bot.pairing_secret import pairing_keys

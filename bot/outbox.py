@@ -18,11 +18,11 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.channels.base import Channel, PermanentSendError, RejectedSendError, TemporarySendError
 from bot.clock import Clock
 from bot.core.events import Outgoing, Recipient
 from bot.core.members import mark_unreachable
 from bot.core.models import Delivery, Member
+from bot.core.ports import Channel, PermanentSendError, RejectedSendError, TemporarySendError
 from bot.core.rhythm import in_quiet_hours
 from bot.db import Database
 

@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 from bot import logs, pairing_secret
 from bot.app import build
-from bot.channels.base import Channel
 from bot.channels.plugin import Runner, SendLimits, discover
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.core.ports import Channel
 from bot.db import Database
 from bot.pacing import OutboxWorker
 from bot.scheduler import Beat

@@ -6,15 +6,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.events import Attachment, Button, MediaRef, Outgoing, Recipient, Sender
 from bot.core.models import Delivery, Member
-
-if TYPE_CHECKING:
-    from bot.content import Library
+from bot.core.ports import Library
 
 
 def recipient(member: Member) -> Recipient:

@@ -10,12 +10,12 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.content import Library
 from bot.core import milestones, texts
 from bot.core.context import Ctx
 from bot.core.events import Button, MediaRef, keyboard, media_name, parse_command
 from bot.core.members import partner_of
 from bot.core.models import Answer, Conversation, Couple, Delivery, Member
+from bot.core.ports import Library
 from bot.core.prompts import choose, prompt_for_day, record_use
 from bot.core.schedule import local_date, parse_hhmm, tonight_or_tomorrow
 from bot.core.sql import insert, row_id

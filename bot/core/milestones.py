@@ -8,11 +8,11 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot.content import Library
 from bot.core import texts
 from bot.core.context import Ctx
 from bot.core.members import couple_members
 from bot.core.models import Appreciation, Conversation, Couple, Goal, Milestone
+from bot.core.ports import Library
 from bot.core.sql import insert
 
 # name: (occasion of its celebration line, which line of that occasion); what each says is

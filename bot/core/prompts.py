@@ -8,8 +8,8 @@ from collections import Counter
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.content import Library, Prompt
 from bot.core.models import PromptUse
+from bot.core.ports import Library, Prompt
 from bot.core.sql import insert
 
 

@@ -24,7 +24,6 @@ from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.content import Library
 from bot.core import texts
 from bot.core.apart import is_apart
 from bot.core.conversations import evening_at, evening_kind, prompt_buttons, prompt_text
@@ -32,6 +31,7 @@ from bot.core.coupleday import couple_day
 from bot.core.events import Outgoing, Recipient, keyboard
 from bot.core.milestones import line as celebration_line
 from bot.core.models import Answer, Conversation, Couple, DatePlan, Delivery, PromptUse, Schedule
+from bot.core.ports import Library
 from bot.core.rhythm import (
     DAILY_LIMIT,
     GRACE,

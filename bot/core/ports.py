@@ -1,0 +1,67 @@
+"""What the core needs from the world around it, as protocols the core owns: a chat channel
+that sends one message (implemented by each folder under bot/channels/), and the prompt
+library (implemented by bot/content.py). Secret columns' sealer is in bot/core/secret.py."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from bot.core.events import Outgoing
+
+
+class Channel(Protocol):
+    """A chat platform, seen from the outbox: it renders and sends one message."""
+
+    name: str
+
+    async def send(self, out: Outgoing) -> str | None:
+        """Send; return the platform's id of the (first) message sent, if it has one."""
+        ...
+
+
+class TemporarySendError(Exception):
+    """Try again later (flood control, a network fault, a 5xx)."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class PermanentSendError(Exception):
+    """This member cannot be reached (they blocked the bot, deleted the chat...)."""
+
+
+class RejectedSendError(Exception):
+    """The platform refused this message for good (but the member is fine): do not retry."""
+
+
+class Prompt(Protocol):
+    """One prompt of the library, as the core reads it."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def depth(self) -> int | None: ...
+
+    @property
+    def where(self) -> str: ...
+
+
+class Library(Protocol):
+    """The prompt library: prompts by id, by kind (and depth), and celebration lines."""
+
+    def get(self, prompt_id: str) -> Prompt | None: ...
+
+    def of(
+        self, kind: str, depth: int | None = None, *, apart: bool | None = None
+    ) -> Sequence[Prompt]: ...
+
+    def for_occasion(self, occasion: str) -> Sequence[Prompt]: ...
