@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as error:
             print(f"python -m bot console: {error}", file=sys.stderr)
             return 2
-        from bot.channels.console.app import run_console
+        from bot.runner import run_console
 
         with tempfile.TemporaryDirectory(prefix="rekindle-console-") as tmp:
             url = args.db or f"sqlite+aiosqlite:///{Path(tmp) / 'console.db'}"

@@ -10,6 +10,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
+from datetime import datetime
 
 from bot import logs, pairing_secret
 from bot.app import build
@@ -127,3 +128,11 @@ async def run(
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(signum)
     return 0
+
+
+async def run_console(settings: Settings, database_url: str, start: datetime | None) -> int:
+    """`python -m bot console`: the console platform, driven from the terminal (it runs in the
+    foreground instead of beside the other platforms)."""
+    from bot.channels.console.app import run_console as console
+
+    return await console(settings, database_url, start)
