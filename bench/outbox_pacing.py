@@ -68,7 +68,7 @@ from bot.core.events import Outgoing, Recipient
 from bot.core.models import Couple, Delivery, Member
 from bot.db import Database
 from bot.outbox import Outbox
-from bot.pacing import OutboxWorker
+from bot.outbox_worker import OutboxWorker
 from tests.helpers.telegram.fake_bot_api import FakeBotApi
 
 TOKEN = "123:abc"

@@ -19,7 +19,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.core.ports import Channel
 from bot.db import Database
-from bot.pacing import OutboxWorker
+from bot.outbox_worker import OutboxWorker
 from bot.scheduler import Beat
 from bot.service import Rekindle
 

@@ -82,7 +82,7 @@ def test_next_evening_in_each_zone() -> None:
 
 
 def test_split_text_never_yields_a_blank_piece() -> None:
-    from bot.channels.text import split_text
+    from bot.channels.long_text import split_text
 
     pieces = split_text("header\n" + "\t" * 9000 + "\nend", 4096)
     assert pieces[0].startswith("header")

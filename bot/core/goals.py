@@ -10,7 +10,7 @@ from bot.core.context import Ctx
 from bot.core.events import keyboard
 from bot.core.members import partner_of
 from bot.core.models import Answer, Conversation, Goal
-from bot.core.shared import note_for_both
+from bot.core.shared_notes import note_for_both
 from bot.core.sql import insert, row_id
 
 MAX_GOAL = 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core import milestones, texts
 from bot.core.context import Ctx
 from bot.core.models import Win
-from bot.core.shared import note_for_both
+from bot.core.shared_notes import note_for_both
 
 MAX_WIN = 500
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.channels.discord.flow import ReplyBudget
 from bot.channels.discord.render import ButtonsView
+from bot.channels.reply_budget import ReplyBudget
 from bot.core import texts
 from bot.core.models import Member
 from tests.helpers.discord import Dc, custom_ids

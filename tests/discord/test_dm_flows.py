@@ -14,7 +14,7 @@ import pytest
 from discord.ext.test import backend, factories
 from sqlmodel import col, select
 
-from bot.channels.discord.flow import ChatLocks
+from bot.channels.discord.chat_locks import ChatLocks
 from bot.channels.discord.handlers import PRIVATE_ONLY, sender_of
 from bot.core import texts
 from bot.core.events import Outgoing

@@ -21,7 +21,7 @@ from bot.core.events import Command
 from bot.core.models import Answer, Appreciation, Delivery, Member
 from bot.db import Database
 from bot.outbox import LEASE, Outbox
-from bot.pacing import OutboxWorker
+from bot.outbox_worker import OutboxWorker
 from bot.runner import run
 from bot.service import Rekindle
 from tests.helpers.faults import (

@@ -23,8 +23,9 @@ import discord
 
 from bot.channels.base import PermanentSendError, RejectedSendError, TemporarySendError
 from bot.channels.discord.channel import DiscordChannel, media_ref, send_pieces
-from bot.channels.discord.flow import ChatLocks, ReplyBudget
+from bot.channels.discord.chat_locks import ChatLocks
 from bot.channels.discord.render import NAME
+from bot.channels.reply_budget import ReplyBudget
 from bot.core import texts
 from bot.core.events import (
     ButtonPress,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.channels.text import split_text
+from bot.channels.long_text import split_text
 from bot.core import texts
 from bot.core.events import Attachment, Button, MediaRef, Outgoing, media_name
 

@@ -11,9 +11,9 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot.channels.telegram.channel import TelegramChannel
-from bot.channels.telegram.flow import PerChatUpdateProcessor
 from bot.channels.telegram.handlers import Handlers
 from bot.channels.telegram.settings import TelegramSettings
+from bot.channels.telegram.update_order import PerChatUpdateProcessor
 from bot.config import Settings
 from bot.core.handle import DESCRIPTIONS
 from bot.service import Rekindle

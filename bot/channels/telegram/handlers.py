@@ -19,7 +19,7 @@ from telegram.ext import (
 )
 
 from bot.channels.base import PermanentSendError, RejectedSendError, TemporarySendError
-from bot.channels.flow import ReplyBudget
+from bot.channels.reply_budget import ReplyBudget
 from bot.channels.telegram.channel import NAME, TelegramChannel, media_ref
 from bot.core import texts
 from bot.core.events import (

@@ -8,7 +8,7 @@ import html
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
-from bot.channels.text import split_text
+from bot.channels.long_text import split_text
 from bot.core import texts
 from bot.core.events import Outgoing
 

@@ -1,10 +1,8 @@
-"""Keeping many chats moving at once without letting one chat flood the others.
+"""One chat's events in order, many chats at once.
 
 discord.py runs every event as its own task, so two quick messages from one person could be
 handled out of order. `ChatLocks` handles events concurrently across chats but in order within
-a chat (a partner's messages must be read in the order they were written). The reply budget is
-the one every channel shares (`ReplyBudget`): a member who sends fifty messages in a few
-seconds gets a few replies, not fifty; everything they sent is still handled and stored.
+a chat (a partner's messages must be read in the order they were written).
 """
 
 from __future__ import annotations
@@ -13,9 +11,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bot.channels.flow import ReplyBudget
-
-__all__ = ["ChatLocks", "ReplyBudget"]
+__all__ = ["ChatLocks"]
 
 
 class ChatLocks:

@@ -1,6 +1,6 @@
-"""Unit tests for bot/pacing.py: the outbox worker's per-chat spacing and overall rate, and each
-platform paced by its own limits, against a fake outbox (no database, no channel). Intervals
-are shrunk so the whole file sleeps about a second."""
+"""Unit tests for bot/outbox_worker.py: per-chat spacing and the overall rate, and each platform
+paced by its own limits, against a fake outbox (no database, no channel). Intervals are shrunk
+so the whole file sleeps about a second."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from bot.channels.plugin import SendLimits
 from bot.core.events import Outgoing, Recipient
 from bot.outbox import Claimed
-from bot.pacing import OutboxWorker
+from bot.outbox_worker import OutboxWorker
 
 PER_CHAT = 0.15
 RATE = 20.0  # one send every 0.05 s overall
@@ -111,7 +111,7 @@ async def test_many_chats_share_the_overall_rate() -> None:
 async def test_a_send_that_crashes_does_not_stop_the_chat(caplog: pytest.LogCaptureFixture) -> None:
     outbox = FakeOutbox(["a", "a"], failing=frozenset({1}))
     worker = _worker(outbox)
-    with caplog.at_level("ERROR", logger="bot.pacing"):
+    with caplog.at_level("ERROR", logger="bot.outbox_worker"):
         await _run_until(outbox, worker, 2)
     assert [i for _, i, _ in outbox.sent] == [1, 2]
     assert "send crashed" in caplog.text
