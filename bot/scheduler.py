@@ -23,6 +23,7 @@ class Beat:
     def __init__(self, job: Callable[[], Awaitable[object]], seconds: float) -> None:
         self.job = job
         self._current: asyncio.Task[object] | None = None
+        self._stopped = False
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.scheduler.add_job(
             self._beat,
@@ -35,6 +36,10 @@ class Beat:
         )
 
     async def _beat(self) -> None:
+        # The scheduler may have created this beat's task just before `stop`, to run after it
+        # returned (and after the database was closed): such a beat does nothing.
+        if self._stopped:
+            return
         self._current = asyncio.current_task()
         try:
             await self.job()
@@ -47,7 +52,9 @@ class Beat:
 
     async def stop(self) -> None:
         """Stop beating, and let a beat that is under way finish (nothing is cut off)."""
-        self.scheduler.shutdown(wait=False)
+        self._stopped = True
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
         current = self._current
         if current is not None and not current.done() and current is not asyncio.current_task():
             await asyncio.gather(current, return_exceptions=True)

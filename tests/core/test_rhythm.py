@@ -337,3 +337,21 @@ async def test_the_scheduler_beat_runs_the_tick(bot: Harness) -> None:
     finally:
         await beat.stop()
     assert len(bot.prompts_to("a")) == 1
+
+
+async def test_a_beat_whose_task_starts_after_stop_does_nothing() -> None:
+    """Under load the scheduler can create a beat's task just before `stop` and run it after
+    (when the database is already closed): that beat must not run its job."""
+    from bot.scheduler import Beat
+
+    ran = 0
+
+    async def job() -> None:
+        nonlocal ran
+        ran += 1
+
+    beat = Beat(job, seconds=60)
+    late = asyncio.get_running_loop().create_task(beat._beat())  # created, not yet started
+    await beat.stop()
+    await late
+    assert ran == 0
