@@ -12,13 +12,13 @@ from sqlmodel import select
 
 from bot.clock import Clock
 from bot.content import Library
+from bot.core.beat import tick
 from bot.core.context import Ctx, recipient
 from bot.core.events import Event, Outgoing
 from bot.core.handle import handle
 from bot.core.members import mark_unreachable, member_for
 from bot.core.models import Delivery, Member, Schedule
 from bot.core.pairing import PairingRace
-from bot.core.tick import tick
 from bot.db import Database
 from bot.outbox import Outbox
 
