@@ -19,9 +19,9 @@ from one partner would be a flood, so before each timed update the budget is ren
 * Rekindle: the real application (`build_application` + `TelegramRunner`, so the real
   handlers) on a fresh SQLite file, with Alex and Sam paired and an evening conversation open
   (`/checkin`). "answer (sealed)" is Alex answering again and again: each answer replaces the
-  sealed one, one unit of work and one direct reply, nothing revealed: on SQLite this takes
-  the sealed-answer fast path (`bot/core/sealed.py`). The same answers are also timed with the
-  fast path turned off ("the general path", for information). "answer (reveal)" is
+  sealed one, one unit of work and one direct reply, nothing revealed, on the one path every
+  update takes (the sealed-answer fast path, `bot/core/sealed.py`, is gone: its speed comes
+  back in an issue of its own). "answer (reveal)" is
   the answer that completes a conversation: before each one, untimed, the clock moves a day
   on, Alex sends `/checkin` and answers; then Sam's answer is timed together with
   `outbox.deliver_due()`, which sends what the reveal pushed to Alex.
@@ -38,9 +38,9 @@ that just makes the call, for both bots).
 
 After a warm-up, each of `--rounds` rounds interleaves the compared pair (Rekindle's answer and
 the echo) update by update, the order flipping every round, so a change in the machine's speed
-(other load, frequency scaling) touches both alike; the paths timed for information (the
-general path, the reveal) follow, each in a block of its own, as their milliseconds of work
-would otherwise evict the fast paths' caches in between. The per-update median over all
+(other load, frequency scaling) touches both alike; the reveal, timed for information, follows
+in a block of its own, as its milliseconds of work would otherwise evict the others' caches in
+between. The per-update median over all
 rounds is reported, with the spread of round medians (and
 the ratio of the best round medians, less sensitive to other load on the machine). The reveal
 couple gains one revealed conversation per timed reveal, so by the end of a default run it
@@ -189,11 +189,8 @@ class RekindleBot:
         await self.db.dispose()
 
 
-async def rekindle_bot(
-    directory: Path, name: str, limiter: str, rate: float, *, quick: bool = True
-) -> RekindleBot:
-    """The real application on a fresh SQLite file, Alex and Sam paired, an evening open.
-    `quick=False` turns the sealed-answer fast path off: every answer takes the general path."""
+async def rekindle_bot(directory: Path, name: str, limiter: str, rate: float) -> RekindleBot:
+    """The real application on a fresh SQLite file, Alex and Sam paired, an evening open."""
     request = OfflineRequest()
     settings = Settings(_env_file=None, bot_token=SecretStr(TOKEN))
     # Validation caps the rate at 30/s (Telegram's limit); the bench may go past it.
@@ -208,8 +205,6 @@ async def rekindle_bot(
     service = Rekindle(
         db=db, clock=clock, content=LIBRARY, outbox=Outbox(db, clock, {"telegram": channel})
     )
-    if not quick:
-        service.sealed.take = lambda *_args: None  # type: ignore[method-assign]
     TelegramRunner(settings, application, service, lambda: None)
     await application.initialize()
     bot = RekindleBot(application, request, service, clock, db)
@@ -347,13 +342,10 @@ def echo_messages(bot: EchoBot) -> tuple[Callable[..., Any], Callable[..., Any]]
     return prepare, bot.feed
 
 
-def check_sealed(bot: RekindleBot, *, quick: bool) -> None:
+def check_sealed(bot: RekindleBot) -> None:
     last = bot.texts_to(ALEX)[-1]
     if SEALED_AGAIN not in last:
-        raise RuntimeError(f"the sealed answer path did not answer as expected: {last!r}")
-    if (bot.service.quick_answers > 0) != quick:
-        path = "the general path" if quick else "the fast path"
-        raise RuntimeError(f"the sealed answers took {path}")
+        raise RuntimeError(f"the sealed answer did not answer as expected: {last!r}")
 
 
 def check_reveal(bot: RekindleBot) -> None:
@@ -521,22 +513,17 @@ async def main(args: argparse.Namespace) -> int:
         # Separate couples (and databases) for the two variants: after a reveal, further
         # answers are "kept", not sealed, so the sealed couple must never see one.
         sealed = {k: await rekindle_bot(directory, f"sealed-{k}", k, rate) for k in limiters}
-        general = {
-            k: await rekindle_bot(directory, f"general-{k}", k, rate, quick=False) for k in limiters
-        }
         reveal = {k: await rekindle_bot(directory, f"reveal-{k}", k, rate) for k in limiters}
         echoes = {k: await echo_bot(k, rate) for k in limiters}
         bots: list[RekindleBot | EchoBot] = [
             *sealed.values(),
-            *general.values(),
             *reveal.values(),
             *echoes.values(),
         ]
         plans: list[tuple[str, Callable[[], Any], int]] = []
         for k in limiters:
-            s, g, r, e = sealed[k], general[k], reveal[k], echoes[k]
+            s, r, e = sealed[k], reveal[k], echoes[k]
             plans.append((f"rekindle-sealed/{k}", lambda s=s: sealed_answers(s), args.updates))
-            plans.append((f"rekindle-general/{k}", lambda g=g: sealed_answers(g), args.updates))
             plans.append((f"echo/{k}", lambda e=e: echo_messages(e), args.updates))
             if args.reveals:
                 plans.append((f"rekindle-reveal/{k}", lambda r=r: reveal_answers(r), args.reveals))
@@ -545,14 +532,14 @@ async def main(args: argparse.Namespace) -> int:
         # Warm-up: every configuration, untimed, then a check that each did what it should.
         for _, make, count in plans:
             await time_each(min(count, args.warmup), *make(), args.gap)
-        check(sealed, general, reveal, echoes, args.reveals)
+        check(sealed, reveal, echoes, args.reveals)
 
         started = time.perf_counter()
         for round_no in range(args.rounds):
             for bot in bots:
                 bot.request.calls.clear()  # the recorded calls would grow for ever
-            # The compared pair (answer, echo) interleaved; the rest, for information, each in a
-            # block of its own (the slow paths would evict the fast ones' caches in between).
+            # The compared pair (answer, echo) interleaved; the reveal, for information, in a
+            # block of its own (its slow path would evict the others' caches in between).
             for k in limiters:
                 pair = [plan for plan in plans if plan[0] in (f"rekindle-sealed/{k}", f"echo/{k}")]
                 order = pair if round_no % 2 == 0 else list(reversed(pair))
@@ -560,12 +547,12 @@ async def main(args: argparse.Namespace) -> int:
                 for name, times in (await time_interleaved(order, args.gap)).items():
                     series[name].rounds.append(times)
             for plan in plans:
-                if plan[0].startswith(("rekindle-general/", "rekindle-reveal/")):
+                if plan[0].startswith("rekindle-reveal/"):
                     gc.collect()
                     for name, times in (await time_interleaved([plan], args.gap)).items():
                         series[name].rounds.append(times)
         elapsed = time.perf_counter() - started
-        check(sealed, general, reveal, echoes, args.reveals)
+        check(sealed, reveal, echoes, args.reveals)
 
         report(args, series, limiters, elapsed)
 
@@ -582,14 +569,12 @@ async def main(args: argparse.Namespace) -> int:
 
 def check(
     sealed: dict[str, RekindleBot],
-    general: dict[str, RekindleBot],
     reveal: dict[str, RekindleBot],
     echoes: dict[str, EchoBot],
     reveals: int,
 ) -> None:
     for kind, bot in sealed.items():
-        check_sealed(bot, quick=True)
-        check_sealed(general[kind], quick=False)
+        check_sealed(bot)
         if reveals:
             check_reveal(reveal[kind])
         sent = echoes[kind].request.sent()
@@ -615,13 +600,12 @@ def report(
     print("Per-update wall time (median over all rounds; round medians in brackets):")
     for kind in limiters:
         print(f"\n  with {limiter_names[kind]}")
-        names = [f"rekindle-sealed/{kind}", f"echo/{kind}", f"rekindle-general/{kind}"]
+        names = [f"rekindle-sealed/{kind}", f"echo/{kind}"]
         if args.reveals:
             names.append(f"rekindle-reveal/{kind}")
         labels = {
             f"rekindle-sealed/{kind}": "Rekindle answer (sealed, replaces the answer)",
             f"echo/{kind}": "bare PTB echo bot",
-            f"rekindle-general/{kind}": "the same answer on the general (ORM) path",
             f"rekindle-reveal/{kind}": "Rekindle answer that reveals (+ outbox push)",
         }
         for name in names:
@@ -637,8 +621,6 @@ def report(
             series[f"echo/{kind}"].round_medians_us
         )
         print(f"    ratio of the best round medians (least disturbed): {best:.2f}x")
-        ratio = series[f"rekindle-general/{kind}"].median_us / echo_us
-        print(f"    ratio general path / echo: {ratio:.2f}x  (for information)")
         if args.reveals:
             ratio = series[f"rekindle-reveal/{kind}"].median_us / echo_us
             print(f"    ratio Rekindle reveal / echo: {ratio:.2f}x  (for information)")

@@ -2,10 +2,10 @@
 
 The issue's targets, with 100,000 couples in SQLite:
 
-* a minute with nothing due costs at most 50 ms (one unit of work: `bot.core.tick.tick` in a fresh
+* a minute with nothing due costs at most 50 ms (one unit of work: `bot.core.beat.tick` in a fresh
   session, which should be a single probe of the `schedule.next_due_at` index);
 * the busiest minute, 2,000 couples due at once, is recorded as deliveries within 2 s (looping
-  `bot.core.tick.tick` in fresh sessions until a batch comes back short, as `Rekindle.tick` does).
+  `bot.core.beat.tick` in fresh sessions until a batch comes back short, as `Rekindle.tick` does).
 
 For each size the script makes a fresh SQLite file in a temp dir, migrates it, and bulk-inserts
 the couples directly (two members each, spread over five time zones and a dozen evening times,
@@ -51,8 +51,8 @@ from sqlmodel import select
 from bot import content
 from bot.content import Library
 from bot.core import rhythm
+from bot.core.beat import tick
 from bot.core.models import Conversation, Couple, Delivery, Member, Schedule
-from bot.core.tick import tick
 from bot.db import Database
 
 LIMIT = 2000  # the batch Rekindle.tick uses

@@ -13,8 +13,8 @@ import os
 import re
 import sqlite3
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +93,6 @@ class Database:
         self._file = _sqlite_file(url) if self.dialect == "sqlite" else None
         if self._file is not None:
             private_sqlite(Path(self._file))
-        self._direct: sqlite3.Connection | None = None
         self._scrub_pending = False
 
     @property
@@ -172,49 +171,6 @@ class Database:
         if self.is_postgres:
             await conn.execute(text(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_ID})"))
 
-    @contextmanager
-    def write_now(self) -> Iterator[sqlite3.Connection | None]:
-        """A write transaction on this process's own sqlite3 connection, begun only if the write
-        lock is free this instant: yields None (nothing begun) when it is not, or when the
-        database is not a SQLite file. Committed when the block ends, rolled back if it raises.
-
-        For the hottest small writes: no thread hand-off and no ORM, so a unit of work costs
-        tens of microseconds instead of milliseconds. The block must not await (the event loop
-        waits for it, and nothing else may run inside the transaction); whoever gets None takes
-        the ordinary path through `session()`, which waits for the lock in a worker thread.
-        """
-        connection = self._begin_now()
-        if connection is None:
-            yield None
-            return
-        try:
-            yield connection
-            connection.commit()
-        except BaseException:
-            connection.rollback()
-            raise
-
-    def _begin_now(self) -> sqlite3.Connection | None:
-        if self._file is None:
-            return None
-        connection = self._direct or self._connect_direct(self._file)
-        try:
-            connection.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError:  # another writer holds the lock, here or elsewhere
-            return None
-        return connection
-
-    def _connect_direct(self, file: str) -> sqlite3.Connection:
-        # isolation_level=None: `write_now` says when a transaction begins and ends.
-        # timeout=0: never wait for a lock on the event loop's thread. The file is already in
-        # WAL mode (the engine's connections set it, and migrations ran before anything else).
-        connection = sqlite3.connect(file, isolation_level=None, timeout=0)
-        connection.execute("PRAGMA foreign_keys=ON")
-        connection.execute("PRAGMA secure_delete=ON")
-        connection.execute("PRAGMA synchronous=NORMAL")
-        self._direct = connection
-        return connection
-
     async def scrub(self, **ids: int | None) -> bool:
         """After an erase is committed: leave no older copy of the erased words in the files.
 
@@ -252,9 +208,6 @@ class Database:
         return True
 
     async def dispose(self) -> None:
-        if self._direct is not None:
-            self._direct.close()
-            self._direct = None
         await self.engine.dispose()
 
     async def _at_head(self, conn: AsyncConnection | None = None) -> bool:

@@ -12,14 +12,13 @@ from sqlmodel import select
 
 from bot.clock import Clock
 from bot.content import Library
+from bot.core.beat import tick
 from bot.core.context import Ctx, recipient
-from bot.core.events import Event, Outgoing, Text
+from bot.core.events import Event, Outgoing
 from bot.core.handle import handle
 from bot.core.members import mark_unreachable, member_for
 from bot.core.models import Delivery, Member, Schedule
 from bot.core.pairing import PairingRace
-from bot.core.sealed import SealedAnswers
-from bot.core.tick import tick
 from bot.db import Database
 from bot.outbox import Outbox
 
@@ -47,8 +46,6 @@ class Rekindle:
         self.clock = clock
         self.content = content
         self.outbox = outbox
-        self.sealed = SealedAnswers(db.engine.dialect)
-        self.quick_answers = 0  # how many answers took the sealed fast path (for tests, bench)
 
     async def handle(self, event: Event) -> list[Outgoing]:
         """Handle one event in one unit of work; return the direct replies to the sender.
@@ -57,16 +54,6 @@ class Rekindle:
         caller (or the outbox loop) delivers them with `outbox.deliver_due()`.
         """
         now = self.clock.now()
-        if isinstance(event, Text) and event.reply_to is None:
-            with self.db.write_now() as connection:
-                reply = self.sealed.take(connection, event, now) if connection else None
-            if reply is not None:
-                self.quick_answers += 1
-                log.debug(
-                    "handled event",
-                    extra={"member": reply.to.member_id, "event": type(event).__name__},
-                )
-                return [reply]
         try:
             async with self.db.session() as session:
                 member = await member_for(session, event.sender, now)

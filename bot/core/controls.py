@@ -6,11 +6,8 @@ from datetime import datetime, timedelta
 
 from bot.core import apart, evening, texts, words
 from bot.core.context import Ctx
-from bot.core.conversations import (
-    conversation_for_day,
-    do_swap,
-    evening_kind,
-)
+from bot.core.conversations import do_swap, evening_kind
+from bot.core.day_conversation import conversation_for_day
 from bot.core.events import keyboard
 from bot.core.members import couple_members, couple_of, partner_of
 from bot.core.models import Conversation, Couple, Member

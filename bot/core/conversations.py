@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import milestones, texts
 from bot.core.context import Ctx
@@ -16,9 +15,9 @@ from bot.core.events import Button, MediaRef, keyboard, media_name, parse_comman
 from bot.core.members import partner_of
 from bot.core.models import Answer, Conversation, Couple, Delivery, Member
 from bot.core.ports import Library
-from bot.core.prompts import choose, prompt_for_day, record_use
+from bot.core.prompts import choose, record_use
 from bot.core.schedule import local_date, parse_hhmm, tonight_or_tomorrow
-from bot.core.sql import insert, row_id
+from bot.core.sql import row_id
 
 DEFAULT_EVENING = time(20, 30)
 DEPTH_STEP = 5  # conversations both answered at a depth before the next depth opens
@@ -58,47 +57,6 @@ def prompt_text(library: Library, conversation: Conversation, partner_name: str)
         "goals": texts.EVENING_GOALS,
     }.get(conversation.kind, texts.EVENING_CHECKIN)
     return template.format(prompt=words, partner=partner_name)
-
-
-async def conversation_for_day(
-    session: AsyncSession, library: Library, couple: Couple, day: date, kind: str, now: datetime
-) -> Conversation:
-    """The couple's conversation for a local date: made by whichever partner's evening comes
-    first, found by the other. Making it closes the couple's previous open conversation."""
-    assert couple.id is not None
-    key = day.isoformat()
-    query = select(Conversation).where(Conversation.couple_id == couple.id, Conversation.day == key)
-    existing = (await session.exec(query)).first()
-    if existing is not None:
-        return existing
-    depth = couple.depth if kind == "curiosity" else None
-    prompt = await prompt_for_day(
-        session, library, couple_id=couple.id, kind=kind, depth=depth, day=key
-    )
-    await session.exec(
-        insert(session, Conversation)
-        .values(
-            couple_id=couple.id,
-            day=key,
-            kind=kind,
-            prompt_id=prompt.id,
-            depth=depth,
-            created_at=now,
-        )
-        .on_conflict_do_nothing()
-    )
-    conversation = (await session.exec(query)).one()
-    await session.exec(
-        update(Conversation)
-        .where(
-            col(Conversation.couple_id) == couple.id,
-            col(Conversation.id) != conversation.id,
-            col(Conversation.closed_at).is_(None),
-            col(Conversation.day) < key,
-        )
-        .values(closed_at=now)
-    )
-    return conversation
 
 
 @dataclass

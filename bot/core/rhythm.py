@@ -1,4 +1,4 @@
-"""The daily rhythm: when each member's next prompt or nudge is due (`bot/core/tick.py` sends).
+"""The daily rhythm: when each member's next prompt or nudge is due (`bot/core/beat/` sends).
 
 Each (member, rhythm) has one row in `schedule` with its next due instant, indexed, so a tick
 with nothing due is one index probe. A due row becomes a delivery whose unique key names
@@ -8,11 +8,14 @@ A row more than two hours late (the bot was down) is skipped for that day.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.events import Outgoing
@@ -101,14 +104,72 @@ def is_quiet(moment: datetime, zone: str | None, couple: Couple, rhythm: str) ->
     return in_quiet_hours(moment, zone) and rhythm != "evening"
 
 
-async def _sent_today(session: AsyncSession, member_id: int, day: str) -> int:
-    return (
-        await session.exec(
-            select(func.count()).where(
-                Delivery.member_id == member_id, Delivery.day == day, col(Delivery.proactive)
-            )
+async def sent_today(
+    session: AsyncSession, keys: Iterable[tuple[int, str]]
+) -> Counter[tuple[int, str]]:
+    """How many proactive messages each (member, local ISO date) has had, in one query."""
+    keys = set(keys)
+    counts: Counter[tuple[int, str]] = Counter()
+    if not keys:
+        return counts
+    result = await session.exec(
+        select(col(Delivery.member_id), col(Delivery.day), func.count())
+        .where(
+            col(Delivery.member_id).in_({member for member, _ in keys}),
+            col(Delivery.day).in_({day for _, day in keys}),
+            col(Delivery.proactive),
         )
-    ).one()
+        .group_by(col(Delivery.member_id), col(Delivery.day))
+    )
+    for member_id, day, number in result.all():
+        counts[(member_id, day or "")] = number
+    return counts
+
+
+def delivery(
+    member_id: int,
+    out: Outgoing,
+    *,
+    kind: str,
+    day: str,
+    now: datetime,
+    conversation_id: int | None = None,
+    sent: bool = False,
+) -> dict[str, Any]:
+    """A proactive delivery's row, under its unique key (kind, member, local date). `sent`
+    makes one whose words went out another way (in a reply): it holds the key, and no words."""
+    return {
+        "key": f"{kind}:{member_id}:{day}",
+        "member_id": member_id,
+        "kind": kind,
+        "payload": SHOWN if sent else out.to_payload(),
+        "status": "sent" if sent else "pending",
+        "attempts": 0,
+        "sent_at": now if sent else None,
+        "next_attempt_at": now,
+        "created_at": now,
+        "day": day,
+        "proactive": True,
+        "conversation_id": conversation_id,
+    }
+
+
+async def record_many(session: AsyncSession, rows: list[dict[str, Any]]) -> set[str]:
+    """Record deliveries (made by `delivery`); return the keys that were new (a key already
+    there is left as it was)."""
+    if not rows:
+        return set()
+    # One statement for every row, executed as "insertmanyvalues": compiled once (and cached),
+    # sent as multi-row INSERTs in pages. A multi-row `.values([...])` is compiled afresh for
+    # every batch, and that compiling was most of a busy tick's time.
+    table = SQLModel.metadata.tables["delivery"]
+    result = await session.exec(
+        insert(session, table)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(table.c.key),
+        params=rows,
+    )
+    return set(result.scalars().all())
 
 
 async def record(
@@ -125,21 +186,7 @@ async def record(
     """Record a proactive delivery under its unique key; False if it was already there. `sent`
     records one whose words went out another way (in a reply): it holds the key, and no words."""
     assert member.id is not None
-    result = await session.exec(
-        insert(session, Delivery)
-        .values(
-            key=f"{kind}:{member.id}:{day}",
-            member_id=member.id,
-            kind=kind,
-            payload=SHOWN if sent else out.to_payload(),
-            status="sent" if sent else "pending",
-            sent_at=now if sent else None,
-            next_attempt_at=now,
-            created_at=now,
-            day=day,
-            proactive=True,
-            conversation_id=conversation_id,
-        )
-        .on_conflict_do_nothing(index_elements=["key"])
+    row = delivery(
+        member.id, out, kind=kind, day=day, now=now, conversation_id=conversation_id, sent=sent
     )
-    return bool(result.rowcount)
+    return bool(await record_many(session, [row]))

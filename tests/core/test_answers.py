@@ -1,6 +1,6 @@
-"""The sealed-answer fast path (`bot.core.sealed`): on SQLite it must leave exactly the rows the
-general path leaves and say exactly the same words, and hand everything that is not the plain
-case (and every moment another writer holds the lock) to the general path."""
+"""Answers before the partner's (the first of every evening, every change of mind before the
+reveal) and after it: the rows stored and the words said, through the one path every update
+takes on SQLite and PostgreSQL alike (`Rekindle.handle` → `core.handle`, one unit of work)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ import pytest
 from sqlmodel import col, select
 
 from bot import crypto
+from bot import service as bot_service
 from bot.clock import MovableClock
 from bot.core.events import Text
+from bot.core.handle import handle
 from bot.core.models import Answer, Member
 from bot.db import Database
 from bot.outbox import Outbox
@@ -55,11 +57,6 @@ async def harnesses(tmp_path: Path) -> AsyncIterator[Callable[[str], Any]]:
     yield make
     for harness in made:
         await harness.service.db.dispose()
-
-
-def general_only(bot: Harness) -> None:
-    """Turn the fast path off for this service: every answer takes the general path."""
-    bot.service.sealed.take = lambda *_args: None  # type: ignore[method-assign]
 
 
 async def evening(bot: Harness) -> None:
@@ -104,29 +101,97 @@ async def replay(bot: Harness) -> list[list[str]]:
     return said
 
 
-async def test_both_paths_store_the_same_rows_and_say_the_same_words(
+SEALED_SAM = "Thank you 💌 Your answer stays sealed until Sam answers too."
+INSTEAD_SAM = "Updated. Sam will see this answer instead."
+SEALED_ALEX = "Thank you 💌 Your answer stays sealed until Alex answers too."
+INSTEAD_ALEX = "Updated. Alex will see this answer instead."
+KEPT = (
+    "You've both answered tonight's question already 💞 I've kept this with it. The next one"
+    " comes tomorrow at 20:30."
+)
+TALK = "You've both answered 💞 Maybe take ten minutes together tonight to talk about it?"
+FIRST = (
+    "🎉 Your first conversation together.\nYour first conversation is complete. You both"
+    " answered, and now you've heard each other."
+)
+HIGH_LOW = "One high and one low from your day?"
+LAUGH = "What's something that once made you laugh so hard you couldn't stop?"
+APPRECIATE = (
+    "💌 Think of a moment your partner made an ordinary evening feel special this week. Tell them."
+)
+
+
+def question(partner: str) -> str:
+    return (
+        f"🌙 A question for tonight:\n{LAUGH}\n\n"
+        f"Just reply to answer. {partner} sees it once you've both answered."
+    )
+
+
+def reveal(author: str, prompt: str, words: str) -> str:
+    return f"💬 {author}'s answer to “{prompt}”:\n{words}\n\n{TALK}"
+
+
+# What each step of `replay` said to the sender, then what reached Alex's and Sam's chats.
+SAID = [
+    [SEALED_SAM],
+    [INSTEAD_SAM],
+    [INSTEAD_SAM],
+    [INSTEAD_SAM],
+    [],  # Sam's answer: the reveal goes to both chats
+    [KEPT],
+    [SEALED_ALEX],
+    [INSTEAD_ALEX],
+    [],
+    [
+        SEALED_SAM,
+        INSTEAD_SAM,
+        INSTEAD_SAM,
+        INSTEAD_SAM,
+        reveal("Sam", HIGH_LOW, "Sam's own answer"),
+        FIRST,
+        KEPT,
+        APPRECIATE,
+        question("Sam"),
+        reveal("Sam", LAUGH, "Sam, thinking again"),
+        reveal("Alex", HIGH_LOW, WORDS[3]),
+        FIRST,
+        APPRECIATE,
+        question("Alex"),
+        SEALED_ALEX,
+        INSTEAD_ALEX,
+        reveal("Alex", LAUGH, "Alex second"),
+    ],
+]
+# The answer table after `replay`: (id, conversation, member, text, media, late, message_ref,
+# created_at, updated_at), timestamps as stored.
+ROWS = [
+    (1, 1, 1, WORDS[3], None, 0, "503", "2026-12-01 19:31:00.000000", "2026-12-01 19:34:00.000000"),
+    (2, 1, 2, "Sam's own answer", None, 0, "504", *["2026-12-01 19:35:00.000000"] * 2),
+    (3, 1, 1, "one more thing", None, 1, "505", *["2026-12-01 19:35:00.000000"] * 2),
+    (4, 2, 2, "Sam, thinking again", None, 0, "507", *["2026-12-02 19:35:00.000000"] * 2),
+    (5, 2, 1, "Alex second", None, 0, "508", *["2026-12-02 19:35:00.000000"] * 2),
+]
+
+
+async def test_two_evenings_of_answers_store_these_rows_and_say_these_words(
     harnesses: Callable[[str], Any], tmp_path: Path
 ) -> None:
-    quick, general = await harnesses("quick"), await harnesses("general")
-    general_only(general)
-    assert await replay(quick) == await replay(general)
-    assert rows(tmp_path / "quick.db") == rows(tmp_path / "general.db")
-    # Each answer kept the message it was (last) given in: on the fast path too.
-    refs = [row[6] for row in rows(tmp_path / "quick.db")]
+    bot = await harnesses("answers")
+    assert await replay(bot) == SAID
+    assert rows(tmp_path / "answers.db") == ROWS
+    # Each answer kept the message it was (last) given in.
+    refs = [row[6] for row in rows(tmp_path / "answers.db")]
     assert refs == ["503", "504", "505", "507", "508"]
-    # The fast path really ran: the four answers and two changes of mind before each reveal.
-    assert quick.service.quick_answers == 6
-    assert general.service.quick_answers == 0
 
 
-async def test_answers_taken_quickly_are_encrypted_at_rest_like_any_other(
+async def test_answers_are_encrypted_at_rest(
     harnesses: Callable[[str], Any], tmp_path: Path
 ) -> None:
     crypto.use(crypto.new_key())
     bot = await harnesses("encrypted")
     await evening(bot)
     await bot.say("a", "something only Sam may read")
-    assert bot.service.quick_answers == 1
     [(stored,)] = [(row[3],) for row in rows(tmp_path / "encrypted.db")]
     assert "Sam may read" not in stored
     async with bot.service.db.session() as session:
@@ -134,54 +199,48 @@ async def test_answers_taken_quickly_are_encrypted_at_rest_like_any_other(
     assert answer.text == "something only Sam may read"
 
 
-async def test_everything_but_the_plain_case_takes_the_general_path(
+async def test_a_new_name_a_setting_a_reply_and_the_reveal(
     harnesses: Callable[[str], Any],
 ) -> None:
     bot = await harnesses("cases")
     await evening(bot)
 
-    # A new name: the general path keeps the member row up to date, then seals the answer.
+    # A new name: the member row is kept up to date, then the answer sealed.
     renamed = Text(sender=sender("a", "Alexandra"), text="from my new name")
     [reply] = await bot.send(renamed)
     assert "sealed until Sam answers" in reply.text
-    assert bot.service.quick_answers == 0
     async with bot.service.db.session() as session:
         names = (await session.exec(select(Member.display_name).order_by(col(Member.id)))).all()
     assert names == ["Alexandra", "Sam"]
 
-    # A setting being typed: the general path reads it as the setting.
+    # A setting being typed is read as the setting.
     bot.names["a"] = "Alexandra"
     await bot.say("a", "/time")
     [reply] = await bot.say("a", "21:15")
     assert "21:15" in reply.text
-    assert bot.service.quick_answers == 0
 
-    # A reply to a message: the general path finds which prompt it answers.
+    # A reply to a message: the prompt it answers is found.
     [reply] = await bot.send(Text(sender=sender("a", "Alexandra"), text="again", reply_to="1"))
     assert "Sam will see this answer instead" in reply.text
-    assert bot.service.quick_answers == 0
 
-    # Now plain: the fast path.
+    # Now plain.
     [reply] = await bot.say("a", "plain again")
     assert "Sam will see this answer instead" in reply.text
-    assert bot.service.quick_answers == 1
 
-    # The partner's answer completes the conversation: the reveal is the general path's.
+    # The partner's answer completes the conversation: the reveal.
     await bot.say("b", "Sam's answer")
-    assert bot.service.quick_answers == 1
     assert any("Alexandra's answer" in text for text in bot.channel.to("b"))
 
-    # Someone who never wrote before, and someone not paired: the general path.
+    # Someone who never wrote before, and so is not paired.
     [reply] = await bot.say("c", "hello?")
     assert "pair" in reply.text.lower()
-    assert bot.service.quick_answers == 1
 
 
 async def test_an_answer_waits_for_another_writer_instead_of_failing(
     harnesses: Callable[[str], Any], tmp_path: Path
 ) -> None:
-    """Another process holds the write lock: the answer is not refused or lost; it takes the
-    general path, which waits for the lock in aiosqlite's thread, not on the event loop."""
+    """Another process holds the write lock: the answer is not refused or lost; it waits for
+    the lock in aiosqlite's thread, not on the event loop."""
     bot = await harnesses("locked")
     await evening(bot)
     other = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
@@ -193,42 +252,36 @@ async def test_an_answer_waits_for_another_writer_instead_of_failing(
     other.close()
     [reply] = await asyncio.wait_for(answering, 10)
     assert "sealed until Sam answers" in reply.text
-    assert bot.service.quick_answers == 0
     assert [row[3] for row in rows(tmp_path / "locked.db")] == ["while the lock is held"]
-    # The lock is free again: the next answer is quick.
-    await bot.say("a", "and now")
-    assert bot.service.quick_answers == 1
+    # The lock is free again.
+    [reply] = await bot.say("a", "and now")
+    assert "Sam will see this answer instead" in reply.text
 
 
-async def test_a_failed_quick_answer_leaves_nothing_behind(
-    harnesses: Callable[[str], Any], tmp_path: Path
+async def test_a_failed_answer_leaves_nothing_behind(
+    harnesses: Callable[[str], Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A write that fails half way is rolled back, and the lock is free for the next one."""
+    """A unit of work that fails half way is rolled back, and the lock is free for the next."""
     bot = await harnesses("failing")
     await evening(bot)
-    take = bot.service.sealed.take
 
-    def half_then_fail(connection: sqlite3.Connection, *args: Any) -> Any:
-        take(connection, *args)
-        raise RuntimeError("the disk went away")
+    async def half_then_fail(ctx: Any, event: Any) -> None:
+        await handle(ctx, event)
+        await ctx.session.flush()  # the answer is written...
+        raise RuntimeError("the disk went away")  # ...and then the unit of work fails
 
-    bot.service.sealed.take = half_then_fail
+    monkeypatch.setattr(bot_service, "handle", half_then_fail)
     with pytest.raises(RuntimeError):
         await bot.say("a", "lost in the failure")
     assert rows(tmp_path / "failing.db") == []
-    bot.service.sealed.take = take
+    monkeypatch.setattr(bot_service, "handle", handle)
     [reply] = await bot.say("a", "kept this time")
     assert "sealed until Sam answers" in reply.text
     assert [row[3] for row in rows(tmp_path / "failing.db")] == ["kept this time"]
 
 
-async def test_no_fast_path_without_a_sqlite_file(db: Database, bot: Harness) -> None:
-    """PostgreSQL (and in-memory SQLite) always take the general path, and answer the same."""
+async def test_sqlite_and_postgresql_answer_alike(bot: Harness) -> None:
+    """Every backend takes the one path and answers the same."""
     await evening(bot)
     [reply] = await bot.say("a", "an answer")
     assert "sealed until Sam answers" in reply.text
-    assert bot.service.quick_answers == (1 if db.dialect == "sqlite" else 0)
-    memory = Database("sqlite+aiosqlite:///:memory:")
-    with memory.write_now() as connection:
-        assert connection is None
-    await memory.dispose()

@@ -1,0 +1,113 @@
+"""Claim: the due schedule rows of a batch, each with its member, couple and partner, as plain
+values (on PostgreSQL `FOR UPDATE SKIP LOCKED`, so several processes share the work)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Table
+from sqlalchemy import select as sa_select
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core import texts
+from bot.core.conversations import evening_at
+from bot.core.coupleday import couple_day
+from bot.core.events import Recipient
+from bot.core.models import Couple
+from bot.core.schedule import local_date
+from bot.core.sql import is_postgres
+
+
+@dataclass
+class Row:
+    """One claimed schedule row with what deciding about it needs (plain values, no ORM)."""
+
+    member_id: int
+    rhythm: str
+    slot: datetime
+    channel: str
+    chat_id: str
+    zone: str | None
+    unreachable: bool
+    current_conversation_id: int | None
+    couple: Couple
+    partner_id: int | None = None
+    partner_name: str = texts.YOUR_PARTNER
+    partner_zone: str | None = None
+
+    @property
+    def couple_id(self) -> int:
+        return self.couple.id or 0
+
+    @property
+    def day(self) -> date:
+        """The member's local date of the slot: what a delivery's key names."""
+        return local_date(self.slot, self.zone)
+
+    @property
+    def couple_day(self) -> date:
+        """The couple-day an evening slot belongs to: what the conversation's key names."""
+        return couple_day(self.slot, evening_at(self.couple), (self.zone, self.partner_zone))
+
+    def recipient(self) -> Recipient:
+        return Recipient(member_id=self.member_id, channel=self.channel, chat_id=self.chat_id)
+
+
+async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Row]:
+    """Up to `limit` rows due by `now`, the earliest first."""
+    schedule, member = table("schedule"), table("member")
+    query = (
+        sa_select(
+            schedule.c.member_id,
+            schedule.c.rhythm,
+            schedule.c.next_due_at,
+            member.c.channel,
+            member.c.chat_id,
+            member.c.timezone,
+            member.c.unreachable_at,
+            member.c.current_conversation_id,
+            member.c.couple_id,
+        )
+        .join(member, member.c.id == schedule.c.member_id)
+        .where(schedule.c.next_due_at <= now, member.c.couple_id.is_not(None))
+        .order_by(schedule.c.next_due_at)
+        .limit(limit)
+    )
+    if is_postgres(session):
+        query = query.with_for_update(skip_locked=True, of=schedule)
+    # Plain rows through the session's connection (same transaction): no ORM objects to build.
+    connection = await session.connection()
+    claimed = (await connection.execute(query)).all()
+    # The couples, loaded by the ORM (which fills instances far faster than their constructor
+    # validates them); read only here.
+    wanted = {r[8] for r in claimed}
+    couples: dict[int | None, Couple] = (
+        {c.id: c for c in await session.exec(select(Couple).where(col(Couple.id).in_(wanted)))}
+        if wanted
+        else {}
+    )
+    rows = [
+        Row(r[0], r[1], r[2], r[3], r[4], r[5], r[6] is not None, r[7], couples[r[8]])
+        for r in claimed
+    ]
+    if couples:
+        people = await connection.execute(
+            sa_select(
+                member.c.id, member.c.couple_id, member.c.display_name, member.c.timezone
+            ).where(member.c.couple_id.in_(list(couples)))
+        )
+        by_couple: dict[int, list[tuple[int, str, str | None]]] = defaultdict(list)
+        for member_id, couple_id, name, zone in people.all():
+            by_couple[couple_id].append((member_id, name, zone))
+        for row in rows:
+            for member_id, name, zone in by_couple.get(row.couple_id, []):
+                if member_id != row.member_id:
+                    row.partner_id, row.partner_name, row.partner_zone = member_id, name, zone
+    return rows
+
+
+def table(name: str) -> Table:
+    return SQLModel.metadata.tables[name]

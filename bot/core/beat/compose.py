@@ -1,0 +1,257 @@
+"""Compose: what each firing row sends, from one table of rhythms (`COMPOSERS`).
+
+A rhythm's composer is two parts: `gather`, which looks up what the rows of a batch need in a
+few set-based statements (shared by rhythms that need the same lookups, and called once for
+all of their rows), and `compose`, which turns one row and what was gathered into its message
+(or None: nothing to send). A new rhythm is one entry here and one in `bot/core/rhythm.py`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Generic, NamedTuple, TypeVar
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core import texts
+from bot.core.apart import is_apart
+from bot.core.beat.claim import Row
+from bot.core.conversations import evening_kind, prompt_buttons, prompt_text
+from bot.core.day_conversation import conversations_for_days
+from bot.core.events import Outgoing, keyboard
+from bot.core.milestones import line as celebration_line
+from bot.core.models import Answer, Conversation, Couple, DatePlan
+from bot.core.ports import Library, Prompt
+from bot.core.prompts import Use, Want, prompts_for_days
+from bot.core.schedule import local_date
+from bot.core.tally import collect, summary
+from bot.core.zones import zone_info
+
+
+class Made(NamedTuple):
+    """A row's message, and the conversation it opens (evening prompts)."""
+
+    out: Outgoing
+    conversation_id: int | None = None
+
+
+Found = TypeVar("Found")
+Gather = Callable[[AsyncSession, Library, list[Row], datetime], Awaitable[Found]]
+
+
+@dataclass(frozen=True)
+class Composer(Generic[Found]):
+    gather: Gather[Found]
+    compose: Callable[[Row, Library, Found], Made | None]
+
+
+async def compose(
+    session: AsyncSession, library: Library, rows: list[Row], now: datetime
+) -> dict[tuple[int, str], Made]:
+    """Each row's message, by (member, rhythm). Every gather runs once, for all of its rows, in
+    the table's order (the evening's first: making a conversation closes the one before, which
+    a reminder looks at)."""
+    by_gather: dict[Gather[Any], list[Row]] = {c.gather: [] for c in COMPOSERS.values()}
+    for row in rows:
+        by_gather[COMPOSERS[row.rhythm].gather].append(row)
+    found = {
+        gather: await gather(session, library, some, now)
+        for gather, some in by_gather.items()
+        if some
+    }
+    made: dict[tuple[int, str], Made] = {}
+    for row in rows:
+        composer = COMPOSERS[row.rhythm]
+        message = composer.compose(row, library, found[composer.gather])
+        if message is not None:
+            made[(row.member_id, row.rhythm)] = message
+    return made
+
+
+# --- evening: the day's conversation, found or made for all couples at once ------------------
+
+
+async def conversations(
+    session: AsyncSession, library: Library, rows: list[Row], now: datetime
+) -> dict[tuple[int, str], Conversation]:
+    wanted: dict[tuple[int, str], tuple[Couple, str]] = {}
+    for row in rows:
+        kind = evening_kind(row.couple, row.couple_day)
+        if kind is not None:
+            wanted.setdefault((row.couple_id, row.couple_day.isoformat()), (row.couple, kind))
+    return await conversations_for_days(session, library, wanted, now)
+
+
+def evening(row: Row, library: Library, found: dict[tuple[int, str], Conversation]) -> Made | None:
+    conversation = found.get((row.couple_id, row.couple_day.isoformat()))
+    if conversation is None:
+        return None
+    text = prompt_text(library, conversation, row.partner_name)
+    return Made(Outgoing(row.recipient(), text, prompt_buttons(conversation)), conversation.id)
+
+
+# --- reminder: only to a member whose partner answered while they have not -------------------
+
+
+async def waiting_partners(
+    session: AsyncSession, _library: Library, rows: list[Row], _now: datetime
+) -> set[int]:
+    ids = {row.current_conversation_id for row in rows if row.current_conversation_id}
+    if not ids:
+        return set()
+    open_ids = set(
+        (
+            await session.exec(
+                select(col(Conversation.id)).where(
+                    col(Conversation.id).in_(ids),
+                    col(Conversation.closed_at).is_(None),
+                    col(Conversation.revealed_at).is_(None),
+                )
+            )
+        ).all()
+    )
+    answered = set(
+        (
+            await session.exec(
+                select(col(Answer.conversation_id), col(Answer.member_id)).where(
+                    col(Answer.conversation_id).in_(open_ids),
+                    col(Answer.late).is_(False),
+                )
+            )
+        ).all()
+    )
+    return {
+        row.member_id
+        for row in rows
+        if row.current_conversation_id in open_ids
+        and (row.current_conversation_id, row.partner_id) in answered
+        and (row.current_conversation_id, row.member_id) not in answered
+    }
+
+
+def reminder(row: Row, _library: Library, waiting: set[int]) -> Made | None:
+    if row.member_id not in waiting:
+        return None
+    return Made(Outgoing(row.recipient(), texts.REMINDER.format(partner=row.partner_name)))
+
+
+# --- nudges: the couple's prompt of the rhythm's kind for the member's day -------------------
+
+
+async def nudge_prompts(
+    session: AsyncSession, library: Library, rows: list[Row], now: datetime
+) -> dict[Use, Prompt]:
+    wanted = {
+        Use(row.couple_id, row.rhythm, row.day.isoformat()): Want(apart=is_apart(row.couple, now))
+        for row in rows
+    }
+    return await prompts_for_days(session, library, wanted)
+
+
+def _nudge_prompt(row: Row, prompts: dict[Use, Prompt]) -> Prompt | None:
+    return prompts.get(Use(row.couple_id, row.rhythm, row.day.isoformat()))
+
+
+def affection(row: Row, _library: Library, prompts: dict[Use, Prompt]) -> Made | None:
+    prompt = _nudge_prompt(row, prompts)
+    if prompt is None:
+        return None
+    button = (texts.AFFECTION_BUTTON, f"hug:{row.couple_id}:{row.day.isoformat()}")
+    text = texts.AFFECTION_NUDGE.format(prompt=prompt.text)
+    return Made(Outgoing(row.recipient(), text, keyboard([button])))
+
+
+def appreciation(row: Row, _library: Library, prompts: dict[Use, Prompt]) -> Made | None:
+    prompt = _nudge_prompt(row, prompts)
+    if prompt is None:
+        return None
+    button = (texts.APPRECIATION_BUTTON, f"appr:{row.couple_id}")
+    text = texts.APPRECIATION_NUDGE.format(prompt=prompt.text)
+    return Made(Outgoing(row.recipient(), text, keyboard([button])))
+
+
+def date_idea(row: Row, _library: Library, prompts: dict[Use, Prompt]) -> Made | None:
+    prompt = _nudge_prompt(row, prompts)
+    if prompt is None:
+        return None
+    return Made(Outgoing(row.recipient(), texts.DATE_NUDGE.format(prompt=prompt.text)))
+
+
+# --- a planned date: the morning of it, and "how was it?" the day after ----------------------
+
+
+async def date_plans(
+    session: AsyncSession, _library: Library, rows: list[Row], _now: datetime
+) -> dict[int, DatePlan]:
+    """Each couple's next planned date (rarer rows: one query for all)."""
+    found = await session.exec(
+        select(DatePlan)
+        .where(
+            col(DatePlan.couple_id).in_({row.couple.id for row in rows}),
+            col(DatePlan.cancelled_at).is_(None),
+        )
+        .order_by(col(DatePlan.at))
+    )
+    return {plan.couple_id: plan for plan in found.all()}
+
+
+def date_morning(row: Row, _library: Library, plans: dict[int, DatePlan]) -> Made | None:
+    plan = plans.get(row.couple_id)
+    if plan is None or local_date(plan.at, row.zone) != row.day:
+        return None
+    at = plan.at.astimezone(zone_info(row.zone))
+    return Made(Outgoing(row.recipient(), texts.DATE_MORNING.format(time=f"{at:%H:%M}")))
+
+
+def date_ask(row: Row, _library: Library, plans: dict[int, DatePlan]) -> Made | None:
+    plan = plans.get(row.couple_id)
+    if (
+        plan is None
+        or local_date(plan.at, row.zone) != row.day - timedelta(days=1)
+        or plan.lovely_at is not None
+    ):
+        return None
+    buttons = keyboard(
+        [
+            (texts.DATE_LOVELY, f"datehow:lovely:{plan.id}"),
+            (texts.DATE_NOT_THIS_TIME, f"datehow:no:{plan.id}"),
+        ]
+    )
+    return Made(Outgoing(row.recipient(), texts.DATE_HOW, buttons))
+
+
+# --- recap: the week shared, only if they shared anything -----------------------------------
+
+
+async def weeks(
+    session: AsyncSession, _library: Library, rows: list[Row], now: datetime
+) -> dict[int, Counter[str]]:
+    """Each couple's week (a query or two per couple: one row a week each)."""
+    found: dict[int, Counter[str]] = {}
+    for row in rows:
+        if row.couple_id not in found:
+            found[row.couple_id] = (await collect(session, row.couple_id, row.zone, now)).week
+    return found
+
+
+def recap(row: Row, library: Library, found: dict[int, Counter[str]]) -> Made | None:
+    week = found[row.couple_id]
+    if sum(week.values()) == 0:
+        return None  # nothing shared: no message at all, never a nudge about it
+    line = celebration_line(library, "recap", f"{row.couple_id}:{row.day}")
+    return Made(Outgoing(row.recipient(), texts.RECAP.format(summary=summary(week), line=line)))
+
+
+COMPOSERS: dict[str, Composer[Any]] = {
+    "evening": Composer(conversations, evening),
+    "affection": Composer(nudge_prompts, affection),
+    "appreciation": Composer(nudge_prompts, appreciation),
+    "date": Composer(nudge_prompts, date_idea),
+    "reminder": Composer(waiting_partners, reminder),
+    "date-morning": Composer(date_plans, date_morning),
+    "date-ask": Composer(date_plans, date_ask),
+    "recap": Composer(weeks, recap),
+}

@@ -1,0 +1,94 @@
+"""The day's conversation: the one a couple-day has, found, or made with the day's prompt.
+
+One rule for one couple (`/checkin`) and for a batch of couples (the tick's evenings). A
+conversation is keyed by the couple-day (`bot/core/coupleday.py`), not by either partner's
+local date."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from sqlalchemy import tuple_, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.models import Conversation, Couple
+from bot.core.ports import Library
+from bot.core.prompts import Use, Want, prompts_for_days
+from bot.core.sql import insert
+
+
+async def conversations_for_days(
+    session: AsyncSession,
+    library: Library,
+    wanted: Mapping[tuple[int, str], tuple[Couple, str]],
+    now: datetime,
+) -> dict[tuple[int, str], Conversation]:
+    """Each couple's conversation for a couple-day ((couple id, ISO day) → the couple and the
+    kind a new one takes): made by whichever partner's evening comes first, found by the other.
+    Making one closes the couple's earlier open ones. One with no prompt to fit is left out."""
+    if not wanted:
+        return {}
+    found = await _load(session, list(wanted))
+    missing = {key: value for key, value in wanted.items() if key not in found}
+    if not missing:
+        return found
+    uses = {(c, day): Use(c, kind, day) for (c, day), (_, kind) in missing.items()}
+    depths = {
+        key: couple.depth if kind == "curiosity" else None
+        for key, (couple, kind) in missing.items()
+    }
+    prompts = await prompts_for_days(
+        session, library, {uses[key]: Want(depths[key]) for key in missing}
+    )
+    values = [
+        {
+            "couple_id": couple_id,
+            "day": day,
+            "kind": uses[(couple_id, day)].kind,
+            "prompt_id": prompts[uses[(couple_id, day)]].id,
+            "depth": depths[(couple_id, day)],
+            "created_at": now,
+        }
+        for couple_id, day in missing
+        if uses[(couple_id, day)] in prompts
+    ]
+    if values:
+        await session.exec(insert(session, Conversation).on_conflict_do_nothing(), params=values)
+    made = await _load(session, list(missing))
+    found.update(made)
+    for day in sorted({day for _, day in made}):
+        await session.exec(
+            update(Conversation)
+            .where(
+                col(Conversation.couple_id).in_([c for c, d in made if d == day]),
+                col(Conversation.closed_at).is_(None),
+                col(Conversation.day) < day,
+            )
+            .values(closed_at=now)
+        )
+    return found
+
+
+async def _load(
+    session: AsyncSession, keys: list[tuple[int, str]]
+) -> dict[tuple[int, str], Conversation]:
+    result = await session.exec(
+        select(Conversation).where(
+            tuple_(col(Conversation.couple_id), col(Conversation.day)).in_(keys)
+        )
+    )
+    return {(c.couple_id, c.day): c for c in result.all()}
+
+
+async def conversation_for_day(
+    session: AsyncSession, library: Library, couple: Couple, day: date, kind: str, now: datetime
+) -> Conversation:
+    """The couple's conversation for a couple-day (see `conversations_for_days`)."""
+    assert couple.id is not None
+    key = (couple.id, day.isoformat())
+    found = await conversations_for_days(session, library, {key: (couple, kind)}, now)
+    if key not in found:
+        raise LookupError(f"no {kind} prompts at depth {couple.depth} in content/")
+    return found[key]
