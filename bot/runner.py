@@ -19,8 +19,8 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.core.ports import Channel
 from bot.db import Database
+from bot.heartbeat import Beat
 from bot.outbox_worker import OutboxWorker
-from bot.scheduler import Beat
 from bot.service import Rekindle
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.core.schedule import local_moment, next_local_time, parse_hhmm, tonight_or_tomorrow
+from bot.core.local_time import local_moment, next_local_time, parse_hhmm, tonight_or_tomorrow
 from bot.core.zones import parse_zone, zone_info
 
 

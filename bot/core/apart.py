@@ -7,9 +7,9 @@ from datetime import date, datetime, time, timedelta
 
 from bot.core import texts, words
 from bot.core.context import Ctx
+from bot.core.local_time import local_date, local_moment
 from bot.core.members import couple_of, partner_of
 from bot.core.models import Couple, Member
-from bot.core.schedule import local_date, local_moment
 from bot.core.sql import small_number
 
 MAX_DAYS = 366

@@ -9,10 +9,10 @@ from bot.core.context import Ctx
 from bot.core.conversations import do_swap, evening_kind
 from bot.core.day_conversation import conversation_for_day
 from bot.core.events import keyboard
+from bot.core.local_time import parse_hhmm, tonight_or_tomorrow
 from bot.core.members import couple_members, couple_of, partner_of
 from bot.core.models import Conversation, Couple, Member
 from bot.core.rhythm import plan
-from bot.core.schedule import parse_hhmm, tonight_or_tomorrow
 from bot.core.sql import small_number
 
 MAX_PAUSE_DAYS = 60

@@ -12,11 +12,11 @@ from sqlmodel import col, select
 from bot.core import milestones, texts
 from bot.core.context import Ctx
 from bot.core.events import Button, MediaRef, keyboard, media_name, parse_command
+from bot.core.local_time import local_date, parse_hhmm, tonight_or_tomorrow
 from bot.core.members import partner_of
 from bot.core.models import Answer, Conversation, Couple, Delivery, Member
 from bot.core.ports import Library
 from bot.core.prompts import choose, record_use
-from bot.core.schedule import local_date, parse_hhmm, tonight_or_tomorrow
 from bot.core.sql import row_id
 
 DEFAULT_EVENING = time(20, 30)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.core.schedule import local_moment
+from bot.core.local_time import local_moment
 from bot.core.zones import zone_info
 
 DAY = timedelta(days=1)

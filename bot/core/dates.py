@@ -12,10 +12,10 @@ from sqlmodel import col, select
 from bot.core import milestones, texts, words
 from bot.core.context import Ctx
 from bot.core.events import keyboard
+from bot.core.local_time import local_moment, parse_hhmm
 from bot.core.members import couple_members, partner_of
 from bot.core.models import DatePlan, Schedule, Win
 from bot.core.rhythm import set_due
-from bot.core.schedule import local_moment, parse_hhmm
 from bot.core.sql import row_id
 from bot.core.zones import zone_info
 

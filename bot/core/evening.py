@@ -19,10 +19,10 @@ from bot.core import conversations, texts
 from bot.core.context import Ctx, recipient
 from bot.core.coupleday import couple_day, evening_of
 from bot.core.events import MediaRef, Outgoing
+from bot.core.local_time import local_date, local_moment
 from bot.core.members import couple_of, partner_of
 from bot.core.models import Conversation, Couple, Member
 from bot.core.rhythm import record
-from bot.core.schedule import local_date, local_moment
 
 
 def _zones(member: Member, partner: Member) -> tuple[str | None, str | None]:

@@ -22,8 +22,8 @@ from bot.core import (
 )
 from bot.core.context import Ctx
 from bot.core.events import ButtonPress, Command, Edit, Event, Media, MediaRef, Text, Unsupported
+from bot.core.local_time import parse_hhmm, tonight_or_tomorrow
 from bot.core.members import couple_of
-from bot.core.schedule import parse_hhmm, tonight_or_tomorrow
 from bot.core.zones import parse_zone, zone_info
 
 CommandHandler = Callable[[Ctx, str], Awaitable[None]]

@@ -19,10 +19,10 @@ from sqlmodel import col, select
 from bot.core import texts, words
 from bot.core.context import Ctx
 from bot.core.events import keyboard
+from bot.core.local_time import parse_hhmm, tonight_or_tomorrow
 from bot.core.members import clean_handle, couple_of, partner_of
 from bot.core.models import Conversation, Couple, Delivery, Invite, Member, PairFailure
 from bot.core.rhythm import plan, unplan
-from bot.core.schedule import parse_hhmm, tonight_or_tomorrow
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10

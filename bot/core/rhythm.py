@@ -19,8 +19,8 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.events import Outgoing
+from bot.core.local_time import local_date, local_moment, parse_hhmm
 from bot.core.models import Couple, Delivery, Member, Schedule
-from bot.core.schedule import local_date, local_moment, parse_hhmm
 from bot.core.sql import insert
 from bot.core.zones import zone_info
 

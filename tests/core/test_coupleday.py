@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from bot.core.coupleday import couple_day, evening_of
-from bot.core.schedule import local_moment
+from bot.core.local_time import local_moment
 
 ZONES = [
     "Europe/Berlin",

@@ -323,7 +323,7 @@ async def test_weekly_nudges_come_on_their_days_and_never_more_than_three_a_day(
 
 
 async def test_the_scheduler_beat_runs_the_tick(bot: Harness) -> None:
-    from bot.scheduler import Beat
+    from bot.heartbeat import Beat
 
     await paired(bot)
     bot.clock.set(datetime(2026, 12, 1, 19, 31, tzinfo=UTC))
@@ -342,7 +342,7 @@ async def test_the_scheduler_beat_runs_the_tick(bot: Harness) -> None:
 async def test_a_beat_whose_task_starts_after_stop_does_nothing() -> None:
     """Under load the scheduler can create a beat's task just before `stop` and run it after
     (when the database is already closed): that beat must not run its job."""
-    from bot.scheduler import Beat
+    from bot.heartbeat import Beat
 
     ran = 0
 

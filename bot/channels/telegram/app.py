@@ -38,7 +38,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
             # replies ask for retries per call (see TelegramChannel).
             AIORateLimiter(overall_max_rate=settings.send_rate_per_second, max_retries=0)
         )
-        .job_queue(None)  # our own stateless beat schedules everything (see bot/scheduler.py)
+        .job_queue(None)  # our own stateless beat schedules everything (see bot/heartbeat.py)
         .concurrent_updates(PerChatUpdateProcessor())
     )
     if request is not None:

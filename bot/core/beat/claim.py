@@ -16,8 +16,8 @@ from bot.core import texts
 from bot.core.conversations import evening_at
 from bot.core.coupleday import couple_day
 from bot.core.events import Recipient
+from bot.core.local_time import local_date
 from bot.core.models import Couple
-from bot.core.schedule import local_date
 from bot.core.sql import is_postgres
 
 

@@ -22,11 +22,11 @@ from bot.core.beat.claim import Row
 from bot.core.conversations import evening_kind, prompt_buttons, prompt_text
 from bot.core.day_conversation import conversations_for_days
 from bot.core.events import Outgoing, keyboard
+from bot.core.local_time import local_date
 from bot.core.milestones import line as celebration_line
 from bot.core.models import Answer, Conversation, Couple, DatePlan
 from bot.core.ports import Library, Prompt
 from bot.core.prompts import Use, Want, prompts_for_days
-from bot.core.schedule import local_date
 from bot.core.tally import collect, summary
 from bot.core.zones import zone_info
 

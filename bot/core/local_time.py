@@ -1,4 +1,4 @@
-"""When things happen: pure functions of settings, zones and the clock."""
+"""Local time: a wall-clock time in a zone as an instant and back, parsed "20:30", "tonight"."""
 
 from __future__ import annotations
 
