@@ -1,7 +1,7 @@
 """One lookup for every word a person reads: sentences by key, plurals and dates by the rules of
 the reader's language.
 
-The catalog is `bot/core/texts.py`: a constant per sentence, named for what it says. Grammar is
+The catalog is `bot/core/texts/`: a constant per sentence, named for what it says. Grammar is
 not written in code: a message that counts something is a dict of plural forms (`"one"`,
 `"other"`, and whatever else a language needs), chosen by Babel's plural rules, and dates are
 Babel patterns kept in the catalog (`texts.DATE_PATTERNS`), not strftime formats.

@@ -1,0 +1,26 @@
+"""Forms of words: lengths of time, how dates are written (Babel patterns), stand-in words."""
+
+# Lengths of time (`words.duration`).
+MINUTES = {"one": "{count} minute", "other": "{count} minutes"}
+HOURS = {"one": "{count} hour", "other": "{count} hours"}
+DAYS = {"one": "{count} day", "other": "{count} days"}
+
+# How dates and times are written: Babel patterns (`words.when`), one per use.
+DATE_PATTERNS = {
+    "day": "EEE dd MMM",  # paused until, apart until: "Thu 03 Sep"
+    "weekday_day": "EEE d",  # a day button: "Thu 3"
+    "day_time": "EEE d MMM 'at' HH:mm",  # a date night: "Thu 3 Sep at 19:30"
+    "clock": "HH:mm",  # "it's 20:30 there now"
+    "weekday_clock": "EEE HH:mm",  # the console's `:now`: "Thu 20:30"
+}
+
+# When the next evening question comes ("the next one comes {when} at {time}").
+TONIGHT = "tonight"
+TOMORROW = "tomorrow"
+
+# Words that stand in for a missing one.
+YOUR_PARTNER = "your partner"
+ONE_OF_YOU = "One of you"
+PROMPT_MISSING = "What's on your mind tonight?"
+TONIGHTS_QUESTION = "tonight's question"
+TODAYS_QUESTION = "today's question"
