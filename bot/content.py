@@ -1,4 +1,9 @@
-"""The prompt library: `content/*.yaml` loaded, validated and indexed.
+"""The prompt library: `content/<lang>/*.yaml` loaded, validated and indexed.
+
+Every language has the same files with the same ids: a prompt is one id with a text per
+language. English (`content/en/`) is the source; every other language must have every id, the
+same kind, depth, where and occasion, and texts of its own (`check` reports an English leftover).
+A folder of `*.yaml` without language folders is read as English alone.
 
 A file holds prompts of one kind:
 
@@ -49,6 +54,8 @@ PLACED_KINDS = ("affection", "date")
 MAX_TEXT = 200
 NEAR_DUPLICATE = 85  # rapidfuzz ratio on folded text at or above which two prompts are one
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "content"
+SOURCE_LANGUAGE = "en"
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")  # a language folder: en, es, pt-BR
 
 Kind = Literal["check-in", "curiosity", "appreciation", "goals", "affection", "date", "celebration"]
 
@@ -102,9 +109,11 @@ class Problem:
 
 @dataclass
 class Library:
-    """Every prompt, by id and by (kind, depth)."""
+    """Every prompt, by id and by (kind, depth); its text in each language."""
 
     prompts: dict[str, Prompt] = field(default_factory=dict)
+    # Other languages than English: language -> prompt id -> text.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._by_group: dict[tuple[str, int | None], list[Prompt]] = defaultdict(list)
@@ -129,17 +138,38 @@ class Library:
     def get(self, prompt_id: str) -> Prompt | None:
         return self.prompts.get(prompt_id)
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """English first, then the other languages the library has, in order."""
+        return (SOURCE_LANGUAGE, *sorted(self.translations))
+
+    def text(self, prompt_id: str, lang: str | None = None) -> str | None:
+        """The prompt's text in `lang` (English when the library lacks that language)."""
+        prompt = self.prompts.get(prompt_id)
+        if prompt is None:
+            return None
+        return self.translations.get(lang or SOURCE_LANGUAGE, {}).get(prompt_id, prompt.text)
+
     def summary(self) -> str:
-        """`<N> prompts: check-in 66, curiosity 160 (depth 1: 53, ...), ...`"""
-        counts: Counter[str] = Counter(p.kind for p in self.prompts.values())
-        depths = Counter(p.depth or 0 for p in self.prompts.values() if p.kind == "curiosity")
-        parts = []
-        for kind in KINDS:
-            part = f"{kind} {counts[kind]}"
-            if kind == "curiosity" and depths:
-                part += " (" + ", ".join(f"depth {d}: {depths[d]}" for d in sorted(depths)) + ")"
-            parts.append(part)
-        return f"{len(self.prompts)} prompts: " + ", ".join(parts)
+        """`<N> prompts: check-in 66, curiosity 160 (depth 1: 53, ...), ...` for English, then a
+        line `es: <N> prompts: ...` for each other language."""
+        lines = [_summary(list(self.prompts.values()))]
+        for lang in sorted(self.translations):
+            ids = self.translations[lang]
+            lines.append(f"{lang}: " + _summary([p for i, p in self.prompts.items() if i in ids]))
+        return "\n".join(lines)
+
+
+def _summary(prompts: list[Prompt]) -> str:
+    counts: Counter[str] = Counter(p.kind for p in prompts)
+    depths = Counter(p.depth or 0 for p in prompts if p.kind == "curiosity")
+    parts = []
+    for kind in KINDS:
+        part = f"{kind} {counts[kind]}"
+        if kind == "curiosity" and depths:
+            part += " (" + ", ".join(f"depth {d}: {depths[d]}" for d in sorted(depths)) + ")"
+        parts.append(part)
+    return f"{len(prompts)} prompts: " + ", ".join(parts)
 
 
 # libyaml's parser when PyYAML was built with it (the wheels are): ~10x faster at start.
@@ -196,10 +226,10 @@ def _problem_text(error: ValidationError) -> str:
     return f"{where}: {message}" if where else message
 
 
-def check(directory: Path = DEFAULT_DIR, *, near: bool = True) -> tuple[Library, list[Problem]]:
-    """Load every `*.yaml` in the directory; return the library and every problem found.
-    `near=False` skips the near-duplicate pass (the bot's start does; `content check` not)."""
-    problems: list[Problem] = []
+def _check_folder(
+    directory: Path, problems: list[Problem], *, near: bool
+) -> tuple[dict[str, Prompt], dict[str, tuple[Path, int]]]:
+    """Every prompt of one language's folder, and where each was found."""
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
     if not files:
         problems.append(Problem(directory, 0, "no content files (*.yaml) here"))
@@ -232,7 +262,68 @@ def check(directory: Path = DEFAULT_DIR, *, near: bool = True) -> tuple[Library,
             where[prompt.id] = (path, line)
     if near:
         problems.extend(_near_duplicates(prompts, where))
-    return Library(prompts), problems
+    return prompts, where
+
+
+def check(directory: Path = DEFAULT_DIR, *, near: bool = True) -> tuple[Library, list[Problem]]:
+    """Load every language folder (or, without any, the `*.yaml` in the directory as English);
+    return the library and every problem found. `near=False` skips the near-duplicate pass
+    (the bot's start does; `content check` not)."""
+    problems: list[Problem] = []
+    source = directory / SOURCE_LANGUAGE
+    if not source.is_dir():
+        prompts, _ = _check_folder(directory, problems, near=near)
+        return Library(prompts), problems
+    prompts, _ = _check_folder(source, problems, near=near)
+    translations: dict[str, dict[str, str]] = {}
+    for folder in sorted(p for p in directory.iterdir() if p.is_dir() and LANGUAGE.match(p.name)):
+        if folder.name == SOURCE_LANGUAGE:
+            continue
+        theirs, where = _check_folder(folder, problems, near=near)
+        problems.extend(_compare(folder, prompts, theirs, where))
+        translations[folder.name] = {i: p.text for i, p in theirs.items() if i in prompts}
+    return Library(prompts, translations), problems
+
+
+def _compare(
+    folder: Path,
+    source: dict[str, Prompt],
+    theirs: dict[str, Prompt],
+    where: dict[str, tuple[Path, int]],
+) -> list[Problem]:
+    """What a translation lacks or adds, fields that differ from English, and English leftovers."""
+    problems = []
+    for prompt_id in source.keys() - theirs.keys():
+        problems.append(Problem(folder, 0, f"{prompt_id!r} is missing in {folder.name}"))
+    for prompt_id, prompt in theirs.items():
+        path, line = where[prompt_id]
+        english = source.get(prompt_id)
+        if english is None:
+            problems.append(
+                Problem(path, line, f"{prompt_id!r} is not in English ({SOURCE_LANGUAGE})")
+            )
+            continue
+        for name in ("kind", "depth", "where", "occasion"):
+            if getattr(prompt, name) != getattr(english, name):
+                problems.append(
+                    Problem(path, line, f"{name} differs from English: {getattr(prompt, name)!r}")
+                )
+        if _english_leftover(prompt.text, english.text, folder.name):
+            problems.append(Problem(path, line, "English leftover: translate this text"))
+    return problems
+
+
+# Common English words that are no words of the other languages we ship.
+_ENGLISH = re.compile(r"\b(the|your|you|what|with|this|that|today|tonight|and|one)\b", re.I)
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+
+
+def _english_leftover(text: str, english: str, lang: str) -> bool:
+    if _fold(text) == _fold(english):
+        return True
+    if lang in ("ru", "uk", "bg", "sr") and not _CYRILLIC.search(text):
+        return True
+    return len(_ENGLISH.findall(text)) >= 2
 
 
 def _near_duplicates(

@@ -212,7 +212,7 @@ def test_the_shipped_library_has_enough_ideas_for_a_distance() -> None:
 
 def test_every_shipped_affection_and_date_idea_states_where() -> None:
     seen = 0
-    for path in sorted(content.DEFAULT_DIR.glob("*.yaml")):
+    for path in sorted((content.DEFAULT_DIR / "en").glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for item in data["prompts"]:
             if item.get("kind", data["kind"]) in content.PLACED_KINDS:
