@@ -24,6 +24,7 @@ prompts:
 
 
 def write(tmp_path: Path, name: str, body: str) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / name).write_text(body, encoding="utf-8")
     return tmp_path
 
@@ -219,3 +220,88 @@ def test_every_shipped_affection_and_date_idea_states_where() -> None:
                 seen += 1
                 assert "where" in item, f"{path.name}: {item['id']} does not say where"
     assert seen == len([p for kind in content.PLACED_KINDS for p in content.load().of(kind)])
+
+
+SPANISH = """\
+kind: affection
+prompts:
+  - id: affection-hug
+    where: together
+    text: "Un abrazo de veinte segundos antes de que alguien salga hoy por la puerta."
+  - id: affection-sky
+    where: apart
+    text: "Hazle hoy una foto al cielo que tienes encima y envíala."
+  - id: affection-voice
+    text: "Manda hoy una nota de voz corta: solo tu voz diciendo hola."
+"""
+
+
+def test_each_language_has_every_id_and_its_own_text(tmp_path: Path) -> None:
+    write(tmp_path / "en", "a.yaml", PLACED)
+    write(tmp_path / "es", "a.yaml", SPANISH)
+    library, problems = content.check(tmp_path)
+    assert problems == []
+    assert library.languages == ("en", "es")
+    assert (
+        library.text("affection-sky", "es")
+        == "Hazle hoy una foto al cielo que tienes encima y envíala."
+    )
+    assert library.text("affection-sky", "en") == library.prompts["affection-sky"].text
+    assert library.text("affection-sky", "fr") == library.prompts["affection-sky"].text
+    assert library.text("no-such-id", "es") is None
+    summary = library.summary().splitlines()
+    assert summary[0].startswith("3 prompts: check-in 0")
+    assert summary[1].startswith("es: 3 prompts: check-in 0")
+
+
+@pytest.mark.parametrize(
+    ("spanish", "problem"),
+    [
+        (
+            SPANISH[: SPANISH.index("  - id: affection-voice")],
+            "'affection-voice' is missing in es",
+        ),
+        (
+            SPANISH.replace(
+                "Hazle hoy una foto al cielo que tienes encima y envíala.",
+                "Take a photo of the sky above you today and send it.",
+            ),
+            "English leftover",
+        ),
+        (
+            SPANISH.replace(
+                "Un abrazo de veinte segundos",
+                "A 20-second hug with the one you love, and your coffee",
+            ),
+            "English leftover",
+        ),
+        (SPANISH.replace("where: apart", "where: together"), "where differs from English"),
+        (
+            SPANISH + '  - id: affection-extra\n    text: "Algo que no existe en inglés."\n',
+            "'affection-extra' is not in English",
+        ),
+    ],
+    ids=["missing", "same-as-english", "english-words", "where", "extra"],
+)
+def test_a_translation_is_checked_against_english(
+    tmp_path: Path, spanish: str, problem: str
+) -> None:
+    write(tmp_path / "en", "a.yaml", PLACED)
+    write(tmp_path / "es", "a.yaml", spanish)
+    _, problems = content.check(tmp_path)
+    assert any(problem in p.message for p in problems), problems
+
+
+def test_russian_without_cyrillic_is_an_english_leftover(tmp_path: Path) -> None:
+    write(tmp_path / "en", "c.yaml", CHECK_IN)
+    write(tmp_path / "ru", "c.yaml", CHECK_IN.replace("One high and one low from your day?", "Hi?"))
+    _, problems = content.check(tmp_path)
+    assert [p.message for p in problems] == ["English leftover: translate this text"]
+
+
+def test_the_shipped_languages_have_every_prompt() -> None:
+    library, problems = content.check()
+    assert problems == []
+    assert library.languages == ("en", "es", "ru")
+    for lang in ("es", "ru"):
+        assert library.translations[lang].keys() == library.prompts.keys()
