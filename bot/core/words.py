@@ -14,17 +14,19 @@ New code asks here instead of formatting `texts.X` itself:
     when(moment, member.timezone, "day")           # "Thu 03 Sep", in the member's calendar
     weekday(0, "short")                            # "Mo"
 
-Every function takes `lang` (a locale name such as "en" or "de_AT"; None is English), so the
-reader's language can be threaded through later without changing a key: today there is one
-catalog, the English one, whatever `lang` says; translations (issue #14) will add gettext
-catalogs behind the same keys.
+Every function takes `lang` (a language such as "es" or "ru"; None is English). English is
+the source; other languages come from gettext catalogs (`bot/catalogs.py` reads them and installs
+them here with `use_catalogs`), looked up by the key as context: a sentence not yet translated
+reads in English. `translate(texts.X, lang)` does the same for a sentence given as its English
+text, so that a call site keeps the statically checked `texts.X`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Literal
+from typing import Literal, Protocol
 
 from babel.core import Locale
 from babel.dates import format_date, format_datetime, get_day_names
@@ -40,9 +42,33 @@ def _locale(lang: str | None) -> Locale:
     return Locale.parse(lang or DEFAULT_LANG)
 
 
-def _entry(key: str, lang: str | None) -> object:
-    """The catalog's entry for `key` ("NAME" or "NAME.item" for one item of a dict)."""
-    del lang  # one catalog for now; see the module's docstring
+class Catalog(Protocol):
+    """One language's translations (a `babel.support.Translations`)."""
+
+    def pgettext(self, context: str, message: str) -> str | object: ...
+
+    def npgettext(self, context: str, singular: str, plural: str, num: int) -> str: ...
+
+
+_catalogs: Mapping[str, Catalog] = {}
+_keys: dict[str, str] = {}  # English sentence -> its key, for `translate`
+
+
+def use_catalogs(catalogs: Mapping[str, Catalog]) -> None:
+    """Install the other languages' catalogs (by language) for the whole process."""
+    global _catalogs  # noqa: PLW0603 - one set of catalogs per process, like the content
+    _catalogs = catalogs
+
+
+def catalog(lang: str | None) -> Catalog | None:
+    """The catalog of a language the bot speaks besides English, else None."""
+    if not lang:
+        return None
+    return _catalogs.get(lang) or _catalogs.get(lang.split("_")[0].split("-")[0])
+
+
+def _english(key: str) -> object:
+    """The English entry for `key` ("NAME" or "NAME.item" for one item of a dict)."""
     name, _, item = key.partition(".")
     entry = getattr(texts, name)
     if item:
@@ -50,6 +76,36 @@ def _entry(key: str, lang: str | None) -> object:
             raise KeyError(key)
         entry = entry[item]
     return entry
+
+
+def _entry(key: str, lang: str | None) -> object:
+    """The entry for `key` in `lang`: its translation if the language's catalog has one."""
+    entry = _english(key)
+    found = catalog(lang)
+    if found is not None and isinstance(entry, str):
+        return str(found.pgettext(key, entry))
+    return entry
+
+
+def translate(sentence: str, lang: str | None) -> str:
+    """An English sentence of the catalog (`texts.X`) in `lang`, not yet formatted."""
+    found = catalog(lang)
+    if found is None:
+        return sentence
+    if not _keys:
+        _index(texts.__dict__, "")
+    key = _keys.get(sentence)
+    return sentence if key is None else str(found.pgettext(key, sentence))
+
+
+def _index(entries: Mapping[str, object], prefix: str) -> None:
+    for name, value in entries.items():
+        if prefix == "" and not name.isupper():
+            continue
+        if isinstance(value, str):
+            _keys.setdefault(value, prefix + name)
+        elif isinstance(value, dict) and not {"one", "other"} <= value.keys():
+            _index({str(k): v for k, v in value.items()}, f"{prefix}{name}.")
 
 
 def say(key: str, /, lang: str | None = None, **params: object) -> str:
@@ -63,11 +119,15 @@ def say(key: str, /, lang: str | None = None, **params: object) -> str:
 def plural(key: str, count: int, /, lang: str | None = None, **params: object) -> str:
     """The form of `key` that fits `count` in the language ("1 day", "2 days"); `{count}` and
     `params` fill its placeholders."""
-    forms = _entry(key, lang)
+    forms = _english(key)
     if not isinstance(forms, dict) or "other" not in forms:
         raise TypeError(f"{key} has no plural forms")
-    form = _locale(lang).plural_form(count)
-    return str(forms.get(form, forms["other"])).format(count=count, **params)
+    found = catalog(lang)
+    if found is not None:  # the catalog's own plural rule (Russian: 1 день, 2 дня, 5 дней)
+        chosen = found.npgettext(key, str(forms["one"]), str(forms["other"]), count)
+    else:
+        chosen = str(forms.get(_locale(lang).plural_form(count), forms["other"]))
+    return chosen.format(count=count, **params)
 
 
 DateStyle = Literal["day", "weekday_day", "day_time", "clock", "weekday_clock"]
@@ -78,7 +138,7 @@ def when(
 ) -> str:
     """A moment (shown in the `zone`'s calendar) or a calendar date, written in one of the
     catalog's date styles (`texts.DATE_PATTERNS`)."""
-    pattern = texts.DATE_PATTERNS[style]
+    pattern = str(_entry(f"DATE_PATTERNS.{style}", lang))
     locale = _locale(lang)
     if isinstance(moment, datetime):
         return format_datetime(moment, pattern, tzinfo=zone_info(zone), locale=locale)

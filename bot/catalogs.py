@@ -1,0 +1,162 @@
+"""The bot's sentences in other languages: gettext catalogs, read with Babel.
+
+English is the source: `bot/core/texts/` holds every sentence as a constant. Each other language
+has `bot/locale/<lang>/LC_MESSAGES/messages.po`, a standard gettext catalog that translators'
+tools (Poedit, Weblate, Lokalize) open: a message's context (`msgctxt`) is the constant's name
+(`PAIR_DONE`, `RECAP_COUNTS.wins`), its `msgid` the English text, and a message that counts is a
+plural entry with the language's own plural forms (Russian has three).
+
+    python -m bot catalog          # refresh messages.pot from texts/ and merge it into every .po
+
+At start `install()` reads every catalog (compiled in memory, no .mo files to keep in step) and
+hands them to `bot.core.words`, which looks sentences up by the reader's language.
+"""
+
+from __future__ import annotations
+
+import io
+import string
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from babel.support import Translations
+
+from bot.core import texts, words
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "messages"
+# Data that looks like words but is never shown: the stored weekday keys.
+NOT_SHOWN = frozenset({"DAY_NAMES"})
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message of the catalog: its context (the constant's name), the English text, and
+    for a message that counts, the English plural."""
+
+    context: str
+    text: str
+    plural: str | None = None
+
+
+def _walk(value: object, context: str) -> Iterator[Message]:
+    if isinstance(value, str):
+        yield Message(context, value)
+    elif isinstance(value, dict) and {"one", "other"} <= value.keys():
+        yield Message(context, str(value["one"]), str(value["other"]))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk(item, f"{context}.{key}")
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            yield from _walk(item, f"{context}[{index}]")
+
+
+def messages() -> list[Message]:
+    """Every message a person reads, from `bot/core/texts/`, in a stable order."""
+    found: list[Message] = []
+    for name in sorted(vars(texts)):
+        if name.isupper() and name not in NOT_SHOWN:
+            found.extend(_walk(getattr(texts, name), name))
+    return found
+
+
+def template() -> Catalog:
+    """The catalog template (`messages.pot`): every message, nothing translated."""
+    catalog = Catalog(project="Rekindle", domain=DOMAIN, fuzzy=False)
+    for message in messages():
+        msgid = message.text if message.plural is None else (message.text, message.plural)
+        catalog.add(msgid, context=message.context)
+    return catalog
+
+
+def languages(directory: Path = LOCALE_DIR) -> list[str]:
+    return sorted(p.parent.parent.name for p in directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def _po(directory: Path, lang: str) -> Path:
+    return directory / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read(lang: str, directory: Path = LOCALE_DIR) -> Catalog:
+    with _po(directory, lang).open("rb") as file:
+        return read_po(file, locale=lang, domain=DOMAIN)
+
+
+def update(directory: Path = LOCALE_DIR) -> list[str]:
+    """Write `messages.pot` and merge it into every language's catalog (new messages appear
+    untranslated, changed English marks a translation fuzzy). Returns the languages updated."""
+    pot = template()
+    with (directory / f"{DOMAIN}.pot").open("wb") as file:
+        write_po(file, pot, width=100, omit_header=False)
+    updated = []
+    for lang in languages(directory):
+        catalog = read(lang, directory)
+        catalog.update(pot, update_header_comment=False)
+        catalog.fuzzy = False  # the header: its plural rule must reach the compiled catalog
+        with _po(directory, lang).open("wb") as file:
+            write_po(file, catalog, width=100, ignore_obsolete=True)
+        updated.append(lang)
+    return updated
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def problems(directory: Path = LOCALE_DIR) -> list[str]:
+    """What a catalog lacks: a message untranslated or fuzzy, or a translation whose
+    `{placeholders}` differ from the English ones."""
+    found = []
+    expected = {message.context: message for message in messages()}
+    for lang in languages(directory):
+        catalog = read(lang, directory)
+        where = f"bot/locale/{lang}/LC_MESSAGES/{DOMAIN}.po"
+        seen = set()
+        for entry in catalog:
+            if not entry.id or entry.context not in expected:
+                continue
+            seen.add(entry.context)
+            raw = entry.string
+            strings = (
+                tuple(str(s or "") for s in raw)
+                if isinstance(raw, tuple | list)
+                else (str(raw or ""),)
+            )
+            if entry.fuzzy or not all(strings):
+                found.append(f"{where}:{entry.lineno}: {entry.context} is not translated")
+                continue
+            english = expected[entry.context]
+            fields = _fields(english.text) | _fields(english.plural or "")
+            for text in strings:
+                if _fields(text) != fields:
+                    found.append(
+                        f"{where}:{entry.lineno}: {entry.context} has placeholders "
+                        f"{sorted(_fields(text))}, English has {sorted(fields)}"
+                    )
+        for context in sorted(expected.keys() - seen):
+            found.append(f"{where}: {context} is missing (run `python -m bot catalog`)")
+    return found
+
+
+def load(directory: Path = LOCALE_DIR) -> dict[str, Translations]:
+    """Every language's catalog, compiled in memory."""
+    loaded = {}
+    for lang in languages(directory):
+        compiled = io.BytesIO()
+        write_mo(compiled, read(lang, directory), use_fuzzy=False)
+        compiled.seek(0)
+        loaded[lang] = Translations(fp=compiled, domain=DOMAIN)
+    return loaded
+
+
+def install(directory: Path = LOCALE_DIR) -> tuple[str, ...]:
+    """Load the catalogs and hand them to `bot.core.words`; returns every language the bot
+    speaks, English first."""
+    loaded = load(directory)
+    words.use_catalogs(loaded)
+    return (words.DEFAULT_LANG, *sorted(loaded))
