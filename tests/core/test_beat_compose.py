@@ -1,0 +1,347 @@
+"""The beat's table of rhythms (`bot.core.beat.compose.COMPOSERS`), one rhythm at a time: what
+each composer sends for a claimed row, from a little real data in the database."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core import texts
+from bot.core.beat.claim import Row
+from bot.core.beat.compose import COMPOSERS, Made, compose
+from bot.core.events import keyboard
+from bot.core.milestones import line
+from bot.core.models import Answer, Conversation, Couple, DatePlan, Member, PromptUse
+from bot.core.ports import Prompt
+from bot.db import Database
+from tests.helpers.couples import couple_of_two, row_for
+from tests.helpers.service import LIBRARY, START
+
+BERLIN = ZoneInfo("Europe/Berlin")
+TUE, WED, THU, FRI, SUN = (date(2026, 12, d) for d in (1, 2, 3, 4, 6))
+# Each rhythm of the table has its tests below; a new rhythm needs its own.
+TESTED = {
+    "evening",
+    "reminder",
+    "affection",
+    "appreciation",
+    "date",
+    "date-morning",
+    "date-ask",
+    "recap",
+}
+
+
+def berlin(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=BERLIN).astimezone(UTC)
+
+
+def test_every_rhythm_in_the_table_is_tested_here() -> None:
+    assert set(COMPOSERS) == TESTED
+
+
+async def made_for(session: AsyncSession, rows: list[Row], now: datetime) -> dict[str, Made]:
+    """What `compose` made for the rows, by the member's chat and the rhythm."""
+    made = await compose(session, LIBRARY, rows, now)
+    by_member = {row.member_id: row.chat_id for row in rows}
+    return {f"{by_member[member]}:{rhythm}": m for (member, rhythm), m in made.items()}
+
+
+def ids(*members: Member) -> list[int]:
+    assert all(member.id is not None for member in members)
+    return [member.id or 0 for member in members]
+
+
+# --- evening ---------------------------------------------------------------------------------
+
+
+async def test_the_evening_prompt_names_the_partner_and_both_share_one_conversation(
+    db: Database,
+) -> None:
+    async with db.session() as session:
+        couple, alex, sam = await couple_of_two(session, zones=("Europe/Berlin", "Europe/London"))
+        alex_slot = berlin(WED, 20, 30)  # Wednesday: a curiosity evening
+        first = await compose(
+            session, LIBRARY, [row_for(couple, alex, sam, "evening", alex_slot)], alex_slot
+        )
+        sam_slot = alex_slot + timedelta(hours=1)  # 20:30 in London
+        second = await compose(
+            session, LIBRARY, [row_for(couple, sam, alex, "evening", sam_slot)], sam_slot
+        )
+        conversation = (await session.exec(select(Conversation))).one()
+    a, s = ids(alex, sam)
+    to_alex, to_sam = first[(a, "evening")], second[(s, "evening")]
+    prompt = LIBRARY.get(conversation.prompt_id)
+    assert prompt is not None
+    assert (conversation.day, conversation.kind, conversation.depth) == (
+        "2026-12-02",
+        "curiosity",
+        1,
+    )
+    assert to_alex.conversation_id == to_sam.conversation_id == conversation.id
+    assert to_alex.out.text == texts.EVENING_CURIOSITY.format(prompt=prompt.text, partner="Sam")
+    assert to_sam.out.text == texts.EVENING_CURIOSITY.format(prompt=prompt.text, partner="Alex")
+    assert to_alex.out.buttons == keyboard([(texts.SKIP_BUTTON, f"skip:{conversation.id}")])
+    assert (to_alex.out.to.member_id, to_alex.out.to.chat_id) == (a, alex.chat_id)
+
+
+async def test_a_check_in_evening_has_no_buttons_and_an_evening_with_nothing_sends_nothing(
+    db: Database,
+) -> None:
+    slot = berlin(TUE, 20, 30)  # Tuesday: a check-in evening
+    async with db.session() as session:
+        couple, alex, sam = await couple_of_two(session)
+        quiet, carol, dan = await couple_of_two(
+            session, names=("Carol", "Dan"), checkin_on=False, curiosity_on=False
+        )
+        made = await made_for(
+            session,
+            [
+                row_for(couple, alex, sam, "evening", slot),
+                row_for(quiet, carol, dan, "evening", slot),
+            ],
+            slot,
+        )
+        conversations = (await session.exec(select(Conversation))).all()
+    [conversation] = conversations
+    prompt = LIBRARY.get(conversation.prompt_id)
+    assert prompt is not None
+    assert set(made) == {f"{alex.chat_id}:evening"}
+    checkin = made[f"{alex.chat_id}:evening"].out
+    assert checkin.text == texts.EVENING_CHECKIN.format(prompt=prompt.text, partner="Sam")
+    assert checkin.buttons == ()
+
+
+# --- reminder --------------------------------------------------------------------------------
+
+
+async def open_conversation(session: AsyncSession, couple: Couple, *answered: Member) -> int:
+    conversation = Conversation(
+        couple_id=couple.id or 0,
+        day="2026-12-01",
+        kind="check-in",
+        prompt_id=LIBRARY.of("check-in")[0].id,
+        created_at=START,
+    )
+    session.add(conversation)
+    await session.flush()
+    assert conversation.id is not None
+    for who in answered:
+        session.add(
+            Answer(
+                conversation_id=conversation.id,
+                member_id=who.id or 0,
+                text="my answer",
+                created_at=START,
+                updated_at=START,
+            )
+        )
+    for member_id in (couple.member_a_id, couple.member_b_id):
+        member = await session.get(Member, member_id)
+        assert member is not None
+        member.current_conversation_id = conversation.id  # where a reply (and a reminder) goes
+    await session.flush()
+    return conversation.id
+
+
+async def test_the_reminder_goes_only_to_a_member_whose_partner_answered(db: Database) -> None:
+    slot = berlin(TUE, 22)
+    async with db.session() as session:
+        couple, alex, sam = await couple_of_two(session)
+        await open_conversation(session, couple, alex)
+        both, carol, dan = await couple_of_two(session, names=("Carol", "Dan"))
+        await open_conversation(session, both, carol, dan)
+        none, erin, finn = await couple_of_two(session, names=("Erin", "Finn"))
+        await open_conversation(session, none)
+        rows = [
+            row_for(couple, alex, sam, "reminder", slot),
+            row_for(couple, sam, alex, "reminder", slot),
+            row_for(both, carol, dan, "reminder", slot),
+            row_for(both, dan, carol, "reminder", slot),
+            row_for(none, erin, finn, "reminder", slot),
+            row_for(none, finn, erin, "reminder", slot),
+        ]
+        made = await made_for(session, rows, slot)
+    assert set(made) == {f"{sam.chat_id}:reminder"}
+    reminder = made[f"{sam.chat_id}:reminder"]
+    assert reminder.out.text == texts.REMINDER.format(partner="Alex")
+    assert reminder.conversation_id is None
+
+
+async def test_no_reminder_once_the_conversation_was_revealed_or_closed(db: Database) -> None:
+    slot = berlin(TUE, 22)
+    async with db.session() as session:
+        revealed, alex, sam = await couple_of_two(session)
+        shown = await open_conversation(session, revealed, alex)
+        closed, carol, dan = await couple_of_two(session, names=("Carol", "Dan"))
+        gone = await open_conversation(session, closed, carol)
+        for conversation_id, field in ((shown, "revealed_at"), (gone, "closed_at")):
+            conversation = await session.get(Conversation, conversation_id)
+            assert conversation is not None
+            setattr(conversation, field, slot)
+        await session.flush()
+        rows = [
+            row_for(revealed, sam, alex, "reminder", slot),
+            row_for(closed, dan, carol, "reminder", slot),
+        ]
+        assert await compose(session, LIBRARY, rows, slot) == {}
+
+
+# --- nudges ----------------------------------------------------------------------------------
+
+
+async def recorded(session: AsyncSession, kind: str) -> Prompt:
+    """The one prompt of `kind` the couple was given (the beat records it for the day)."""
+    prompt_id = (
+        await session.exec(select(PromptUse.prompt_id).where(PromptUse.kind == kind))
+    ).one()
+    prompt = LIBRARY.get(prompt_id)
+    assert prompt is not None
+    assert prompt.kind == kind
+    return prompt
+
+
+async def test_the_nudges_each_send_the_day_s_idea_the_same_to_both(db: Database) -> None:
+    morning = berlin(TUE, 8)
+    async with db.session() as session:
+        couple, alex, sam = await couple_of_two(session)
+        rows = [
+            row_for(couple, member, partner, rhythm, morning)
+            for rhythm in ("affection", "appreciation", "date")
+            for member, partner in ((alex, sam), (sam, alex))
+        ]
+        made = await made_for(session, rows, morning)
+        hug, thanks, idea = [
+            await recorded(session, k) for k in ("affection", "appreciation", "date")
+        ]
+    assert len(made) == 6
+    for chat in (alex.chat_id, sam.chat_id):
+        affection = made[f"{chat}:affection"].out
+        assert affection.text == texts.AFFECTION_NUDGE.format(prompt=hug.text)
+        assert affection.buttons == keyboard(
+            [(texts.AFFECTION_BUTTON, f"hug:{couple.id}:2026-12-01")]
+        )
+        appreciation = made[f"{chat}:appreciation"].out
+        assert appreciation.text == texts.APPRECIATION_NUDGE.format(prompt=thanks.text)
+        assert appreciation.buttons == keyboard([(texts.APPRECIATION_BUTTON, f"appr:{couple.id}")])
+        date_idea = made[f"{chat}:date"].out
+        assert date_idea.text == texts.DATE_NUDGE.format(prompt=idea.text)
+        assert date_idea.buttons == ()
+
+
+async def test_a_couple_apart_gets_ideas_that_work_at_a_distance(db: Database) -> None:
+    morning = berlin(TUE, 8)
+    async with db.session() as session:
+        couple, alex, sam = await couple_of_two(session, apart_since=START - timedelta(days=1))
+        for day in range(8):  # a week and more of ideas, each day's its own
+            slot = morning + timedelta(days=day)
+            await compose(
+                session,
+                LIBRARY,
+                [row_for(couple, alex, sam, k, slot) for k in ("affection", "date")],
+                slot,
+            )
+        given = (await session.exec(select(PromptUse.prompt_id))).all()
+    assert len(given) == 16
+    assert all(getattr(LIBRARY.get(p), "where", None) in ("apart", "either") for p in given)
+
+
+# --- a planned date ---------------------------------------------------------------------------
+
+
+async def plan_date(session: AsyncSession, couple: Couple, at: datetime, **fields: Any) -> int:
+    plan = DatePlan(couple_id=couple.id or 0, at=at, created_at=START, **fields)
+    session.add(plan)
+    await session.flush()
+    assert plan.id is not None
+    return plan.id
+
+
+async def test_the_morning_of_a_date_says_its_time_and_no_other_morning_does(
+    db: Database,
+) -> None:
+    async with db.session() as session:
+        couple, alex, sam = await couple_of_two(session)
+        await plan_date(session, couple, berlin(THU, 19, 30))
+        made = {
+            day: await compose(
+                session,
+                LIBRARY,
+                [row_for(couple, alex, sam, "date-morning", berlin(day, 9))],
+                berlin(day, 9),
+            )
+            for day in (WED, THU, FRI)
+        }
+    assert made[WED] == {}
+    assert made[FRI] == {}
+    [morning] = made[THU].values()
+    assert morning.out.text == texts.DATE_MORNING.format(time="19:30")
+
+
+async def test_the_day_after_a_date_asks_how_it_was_unless_it_was_already_lovely(
+    db: Database,
+) -> None:
+    async with db.session() as session:
+        couple, alex, sam = await couple_of_two(session)
+        plan_id = await plan_date(session, couple, berlin(WED, 19))
+        lovely, carol, dan = await couple_of_two(session, names=("Carol", "Dan"))
+        await plan_date(session, lovely, berlin(WED, 19), lovely_at=berlin(WED, 23))
+        cancelled, erin, finn = await couple_of_two(session, names=("Erin", "Finn"))
+        await plan_date(session, cancelled, berlin(WED, 19), cancelled_at=berlin(WED, 9))
+        slot = berlin(THU, 10)
+        rows = [
+            row_for(couple, alex, sam, "date-ask", slot),
+            row_for(lovely, carol, dan, "date-ask", slot),
+            row_for(cancelled, erin, finn, "date-ask", slot),
+        ]
+        made = await made_for(session, rows, slot)
+        too_late = await compose(
+            session,
+            LIBRARY,
+            [row_for(couple, alex, sam, "date-ask", berlin(FRI, 10))],
+            berlin(FRI, 10),
+        )
+    assert set(made) == {f"{alex.chat_id}:date-ask"}
+    ask = made[f"{alex.chat_id}:date-ask"].out
+    assert ask.text == texts.DATE_HOW
+    assert ask.buttons == keyboard(
+        [
+            (texts.DATE_LOVELY, f"datehow:lovely:{plan_id}"),
+            (texts.DATE_NOT_THIS_TIME, f"datehow:no:{plan_id}"),
+        ]
+    )
+    assert too_late == {}
+
+
+# --- recap -----------------------------------------------------------------------------------
+
+
+async def test_the_recap_says_nothing_when_nothing_was_shared(db: Database) -> None:
+    slot = berlin(SUN, 19)
+    async with db.session() as session:
+        couple, alex, sam = await couple_of_two(session)
+        shared, carol, dan = await couple_of_two(session, names=("Carol", "Dan"))
+        conversation_id = await open_conversation(session, shared, carol, dan)
+        conversation = await session.get(Conversation, conversation_id)
+        assert conversation is not None
+        conversation.revealed_at = berlin(WED, 21)
+        await session.flush()
+        made = await made_for(
+            session,
+            [
+                row_for(couple, alex, sam, "recap", slot),
+                row_for(shared, carol, dan, "recap", slot),
+                row_for(shared, dan, carol, "recap", slot),
+            ],
+            slot,
+        )
+    assert set(made) == {f"{carol.chat_id}:recap", f"{dan.chat_id}:recap"}
+    closing = line(LIBRARY, "recap", f"{shared.id}:{SUN}")
+    assert closing
+    expected = texts.RECAP.format(summary="1 evening checked in together", line=closing)
+    assert made[f"{carol.chat_id}:recap"].out.text == expected
+    assert made[f"{dan.chat_id}:recap"].out.text == expected
