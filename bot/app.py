@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 
-from bot import content, crypto, maintenance
+from bot import catalogs, content, crypto, maintenance
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core.ports import Channel
@@ -49,6 +49,7 @@ async def build(
             await db.dispose()
         raise crypto.KeyError_(problem)
     library = content.load(Path(settings.content_dir) if settings.content_dir else None)
+    catalogs.install()
     return Rekindle(
         db=db,
         clock=clock,

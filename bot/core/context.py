@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core import words
 from bot.core.events import Attachment, Button, MediaRef, Outgoing, Recipient, Sender
 from bot.core.models import Delivery, Member
 from bot.core.ports import Library
@@ -66,6 +67,20 @@ class Ctx:
     # older copies of them from its files too (`Database.scrub`).
     scrub: bool = False
 
+    @property
+    def lang(self) -> str:
+        """The language the bot speaks to the member writing."""
+        return words.spoken(self.member.language)
+
+    def say(self, sentence: str, /, **params: object) -> str:
+        """A sentence of the catalog (`texts.X`) in the writer's language, filled in."""
+        return self.say_to(self.member, sentence, **params)
+
+    def say_to(self, member: Member, sentence: str, /, **params: object) -> str:
+        """A sentence of the catalog (`texts.X`) in `member`'s language, filled in."""
+        template = words.translate(sentence, words.spoken(member.language))
+        return template.format(**params) if params else template
+
     def reply(
         self,
         text: str,
@@ -81,6 +96,7 @@ class Ctx:
                 buttons=buttons,
                 invite_code=invite_code,
                 attachment=attachment,
+                lang=self.lang,
             )
         )
 
@@ -97,7 +113,14 @@ class Ctx:
         conversation_id: int | None = None,
         author: Member | None = None,
     ) -> Delivery:
-        out = Outgoing(to=recipient(member), text=text, buttons=buttons, media=media, silent=silent)
+        out = Outgoing(
+            to=recipient(member),
+            text=text,
+            buttons=buttons,
+            media=media,
+            silent=silent,
+            lang=words.spoken(member.language),
+        )
         delivery = new_delivery(
             member,
             out,

@@ -125,7 +125,8 @@ class Outgoing:
     """One message for one member.
 
     `invite_code` asks the channel to add its own share link for that pairing code (the core
-    does not know the bot's username). `silent` asks for no notification sound.
+    does not know the bot's username). `silent` asks for no notification sound. `lang` is the
+    reader's language, for the few words a channel adds itself.
     """
 
     to: Recipient
@@ -136,6 +137,7 @@ class Outgoing:
     invite_code: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     attachment: Attachment | None = None
+    lang: str | None = None
 
     def to_payload(self) -> dict[str, Any]:
         """A JSON-safe form, for the outbox table (attachments are for direct replies only)."""
@@ -155,6 +157,7 @@ class Outgoing:
             "silent": self.silent,
             "invite_code": self.invite_code,
             "extra": self.extra,
+            "lang": self.lang,
         }
 
     @classmethod
@@ -170,6 +173,7 @@ class Outgoing:
             silent=payload.get("silent", False),
             invite_code=payload.get("invite_code"),
             extra=payload.get("extra", {}),
+            lang=payload.get("lang"),
         )
 
 

@@ -51,8 +51,8 @@ async def member_for(session: AsyncSession, sender: Sender, now: datetime) -> Me
         member = (await session.exec(query)).one()
     member.chat_id = sender.chat_id
     member.display_name = clean_name(sender.display_name)
-    if sender.language:
-        member.language = sender.language
+    # The language comes from the platform at first contact; after that it is the member's to
+    # choose (/language), so a platform's later word does not undo their choice.
     member.unreachable_at = None  # they wrote to us, so we can write to them
     return member
 

@@ -60,6 +60,19 @@ def use_catalogs(catalogs: Mapping[str, Catalog]) -> None:
     _catalogs = catalogs
 
 
+def languages() -> tuple[str, ...]:
+    """Every language the bot speaks, English first."""
+    return (DEFAULT_LANG, *sorted(_catalogs))
+
+
+def spoken(lang: str | None) -> str:
+    """The language the bot speaks to someone whose platform says `lang` ("es-419" -> "es";
+    one not shipped -> English)."""
+    if lang and catalog(lang) is not None:
+        return lang if lang in _catalogs else lang.split("_")[0].split("-")[0]
+    return DEFAULT_LANG
+
+
 def catalog(lang: str | None) -> Catalog | None:
     """The catalog of a language the bot speaks besides English, else None."""
     if not lang:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot import content
+from bot import catalogs, content
 from bot.clock import MovableClock
 from bot.core.events import Command, Outgoing, Sender, Text, parse_command
 from bot.service import Rekindle
@@ -14,6 +14,7 @@ from bot.service import Rekindle
 START = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)  # a Tuesday
 PAIRING_KEY = b"k" * 32  # the server secret invite codes are hashed with, in tests
 LIBRARY = content.load()
+LANGUAGES = catalogs.install()  # the bot's sentences in every language it speaks
 
 
 class RecordingChannel:
