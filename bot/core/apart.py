@@ -10,9 +10,12 @@ from bot.core.context import Ctx
 from bot.core.local_time import local_date, local_moment
 from bot.core.members import couple_of, partner_of
 from bot.core.models import Couple, Member
+from bot.core.router import Router
 from bot.core.sql import small_number
 
 MAX_DAYS = 366
+
+router = Router()
 
 
 def is_apart(couple: Couple, now: datetime) -> bool:
@@ -54,6 +57,7 @@ async def _paired(ctx: Ctx) -> tuple[Couple, Member] | None:
     return couple, partner
 
 
+@router.command("apart")
 async def apart(ctx: Ctx, args: str) -> None:
     """`/apart` or `/apart until 2027-01-15`: distance-friendly ideas for now; both told."""
     paired = await _paired(ctx)
@@ -76,6 +80,7 @@ async def apart(ctx: Ctx, args: str) -> None:
     _tell_both(ctx, couple, partner, texts.APART_DONE, texts.APART_TOLD)
 
 
+@router.command("together")
 async def together(ctx: Ctx, _args: str = "") -> None:
     """`/together`: in one place again; both told."""
     paired = await _paired(ctx)

@@ -17,10 +17,13 @@ from bot.core.members import partner_of
 from bot.core.models import Answer, Conversation, Couple, Delivery, Member
 from bot.core.ports import Library
 from bot.core.prompts import choose, record_use
+from bot.core.router import Router
 from bot.core.sql import row_id
 
 DEFAULT_EVENING = time(20, 30)
 DEPTH_STEP = 5  # conversations both answered at a depth before the next depth opens
+
+router = Router()
 
 
 def evening_kind(couple: Couple, day: date) -> str | None:
@@ -346,3 +349,23 @@ async def do_swap(ctx: Ctx, couple: Couple, conversation: Conversation, *, light
             kind="swap",
             conversation_id=conversation.id,
         )
+
+
+@router.button("skip")
+async def _skip_pressed(ctx: Ctx, parts: list[str]) -> None:
+    """`skip:<conversation id>`, under a prompt."""
+    match parts:
+        case [conversation_id]:
+            await swap(ctx, conversation_id, lighter=False)
+        case _:
+            ctx.reply(texts.STALE_BUTTON)
+
+
+@router.button("deep")
+async def _too_deep_pressed(ctx: Ctx, parts: list[str]) -> None:
+    """`deep:<conversation id>`, under a prompt."""
+    match parts:
+        case [conversation_id]:
+            await swap(ctx, conversation_id, lighter=True)
+        case _:
+            ctx.reply(texts.STALE_BUTTON)

@@ -16,6 +16,7 @@ from bot.core.local_time import local_moment, parse_hhmm
 from bot.core.members import couple_members, partner_of
 from bot.core.models import DatePlan, Schedule, Win
 from bot.core.rhythm import set_due
+from bot.core.router import Router
 from bot.core.sql import row_id
 from bot.core.zones import zone_info
 
@@ -40,6 +41,8 @@ DAYS = {
     for name in names
 }
 DATE_RHYTHMS = ("date-morning", "date-ask")
+
+router = Router()
 
 
 def parse_when(text: str, today: date) -> tuple[date, time] | None:
@@ -86,6 +89,7 @@ async def _active(ctx: Ctx) -> DatePlan | None:
     ).first()
 
 
+@router.command("date")
 async def plan(ctx: Ctx, args: str) -> None:
     """`/date`, `/date fri 19:30`, `/date cancel`."""
     partner = await partner_of(ctx.session, ctx.member)
@@ -245,3 +249,23 @@ async def how_was_it(ctx: Ctx, answer: str, plan_id: str) -> None:
         )
         await milestones.celebrate(ctx)
     ctx.reply(texts.DATE_LOVELY_DONE)
+
+
+@router.button("dateday")
+async def _day_pressed(ctx: Ctx, parts: list[str]) -> None:
+    """`dateday:<YYYY-MM-DD>:<couple id>`, the day buttons of /date."""
+    match parts:
+        case [day, couple_id]:
+            await pick_day(ctx, day, couple_id)
+        case _:
+            ctx.reply(texts.STALE_BUTTON)
+
+
+@router.button("datehow")
+async def _how_was_it_pressed(ctx: Ctx, parts: list[str]) -> None:
+    """`datehow:<lovely|no>:<plan id>`, under "How was your date?"."""
+    match parts:
+        case [answer, plan_id]:
+            await how_was_it(ctx, answer, plan_id)
+        case _:
+            ctx.reply(texts.STALE_BUTTON)

@@ -8,9 +8,12 @@ from bot.core.context import Ctx
 from bot.core.events import Attachment
 from bot.core.members import couple_members
 from bot.core.picture import render
+from bot.core.router import Router
 from bot.core.tally import CATEGORIES, RHYTHM_EVENINGS, Progress, collect
 
 LABELS = texts.PROGRESS_LABELS
+
+router = Router()
 
 
 def text(progress: Progress, names: dict[int, str]) -> str:
@@ -42,6 +45,7 @@ def text(progress: Progress, names: dict[int, str]) -> str:
     return "\n".join(lines)
 
 
+@router.command("progress")
 async def show(ctx: Ctx, _args: str = "") -> None:
     """`/progress`: the text, and the picture of the last 12 weeks."""
 
