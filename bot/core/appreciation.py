@@ -52,7 +52,7 @@ async def appreciate(ctx: Ctx, words: str) -> None:
     ctx.push(
         partner,
         texts.APPRECIATION.format(partner=ctx.member.display_name, words=appreciation.text),
-        keyboard([(texts.THANK_BUTTON, f"thank:{appreciation.id}")]),
+        buttons=keyboard([(texts.THANK_BUTTON, f"thank:{appreciation.id}")]),
         kind="appreciation",
         silent=_quiet_for(ctx, partner),
         author=ctx.member,

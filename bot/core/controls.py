@@ -34,7 +34,10 @@ async def _paired(ctx: Ctx) -> tuple[Couple, Member] | None:
 def _next_words(ctx: Ctx, couple: Couple, member: Member) -> dict[str, str]:
     at = parse_hhmm(couple.evening_time)
     assert at is not None
-    return {"when": tonight_or_tomorrow(ctx.now, at, member.timezone), "time": couple.evening_time}
+    return {
+        "when": tonight_or_tomorrow(ctx.now, at, zone=member.timezone),
+        "time": couple.evening_time,
+    }
 
 
 @router.command("time")
@@ -55,7 +58,9 @@ async def set_time(ctx: Ctx, args: str) -> None:
     ctx.member.awaiting = None
     couple.evening_time = f"{at:%H:%M}"
     assert couple.id is not None
-    await plan(ctx.session, couple, await couple_members(ctx.session, couple.id), ctx.now)
+    await plan(
+        ctx.session, couple, members=await couple_members(ctx.session, couple.id), now=ctx.now
+    )
     ctx.reply(texts.TIME_SET.format(time=couple.evening_time))
     ctx.push(
         partner, texts.TIME_TOLD.format(partner=ctx.member.display_name, time=couple.evening_time)
@@ -140,15 +145,19 @@ async def checkin_now(ctx: Ctx, args: str, *, kind: str | None = None) -> None:
     day = evening.todays_couple_day(ctx, couple, partner)
     existing = await evening.conversation_of_day(ctx, couple, day)
     if existing is not None:
-        if not await evening.send_prompt(ctx, couple, ctx.member, partner, existing):
+        if not await evening.send_prompt(
+            ctx, couple, member=ctx.member, partner=partner, conversation=existing
+        ):
             ctx.reply(texts.CHECKIN_SENT)
         return
     chosen = kind or evening_kind(couple, day) or "check-in"
     conversation = await conversation_for_day(
-        ctx.session, ctx.content, couple, day, chosen, ctx.now
+        ctx.session, ctx.content, couple=couple, day=day, kind=chosen, now=ctx.now
     )
     for member, other in ((ctx.member, partner), (partner, ctx.member)):
-        await evening.send_prompt(ctx, couple, member, other, conversation)
+        await evening.send_prompt(
+            ctx, couple, member=member, partner=other, conversation=conversation
+        )
     await ctx.session.flush()
 
 

@@ -147,7 +147,7 @@ async def _set(ctx: Ctx, day: date, at: time) -> None:
     if day < today:
         ctx.reply(texts.DATE_PAST)
         return
-    moment = local_moment(day, at, ctx.member.timezone)
+    moment = local_moment(day, at, zone=ctx.member.timezone)
     if moment <= ctx.now:
         ctx.reply(texts.DATE_PAST)
         return
@@ -170,9 +170,9 @@ async def _set(ctx: Ctx, day: date, at: time) -> None:
     for member in members:
         assert member.id is not None
         local_day = moment.astimezone(zone_info(member.timezone)).date()
-        morning = local_moment(local_day, MORNING, member.timezone)
+        morning = local_moment(local_day, MORNING, zone=member.timezone)
         if morning > ctx.now:
-            await set_due(ctx.session, member.id, "date-morning", morning)
+            await set_due(ctx.session, member.id, rhythm="date-morning", due=morning)
         else:
             await ctx.session.exec(
                 delete(Schedule).where(
@@ -182,8 +182,8 @@ async def _set(ctx: Ctx, day: date, at: time) -> None:
         await set_due(
             ctx.session,
             member.id,
-            "date-ask",
-            local_moment(local_day + timedelta(days=1), ASK_AT, member.timezone),
+            rhythm="date-ask",
+            due=local_moment(local_day + timedelta(days=1), ASK_AT, zone=member.timezone),
         )
     ctx.reply(texts.DATE_SET.format(when=_words(moment, ctx.member.timezone)))
     for member in members:

@@ -84,7 +84,7 @@ async def reach(ctx: Ctx, goal_id: str) -> None:
     if changed.rowcount != 1:
         ctx.reply(texts.GOAL_ALREADY)
         return
-    line = milestones.line(ctx.content, "goal-reached", f"goal:{goal.id}")
+    line = milestones.line(ctx.content, "goal-reached", seed=f"goal:{goal.id}")
     message = texts.GOAL_REACHED.format(words=goal.text, line=line)
     ctx.reply(message)
     partner = await partner_of(ctx.session, ctx.member)

@@ -64,11 +64,11 @@ async def handle(ctx: Ctx, event: Event) -> None:
         case ButtonPress(data=data):
             await _button(ctx, data)
         case Text(text=text, reply_to=reply_to, message_ref=ref):
-            await _message(ctx, text, None, reply_to, ref)
+            await _message(ctx, text, None, reply_to=reply_to, message_ref=ref)
         case Media(media=media, reply_to=reply_to, message_ref=ref):
-            await _message(ctx, media.caption, media, reply_to, ref)
+            await _message(ctx, media.caption, media, reply_to=reply_to, message_ref=ref)
         case Edit(message_ref=ref, text=text, media=media):
-            await conversations.edit(ctx, ref, media.caption if media else text, media)
+            await conversations.edit(ctx, ref, text=media.caption if media else text, media=media)
         case Unsupported(what=what):
             ctx.reply(texts.UNSUPPORTED.format(what=what))
 
@@ -89,6 +89,7 @@ async def _message(
     ctx: Ctx,
     text: str | None,
     media: MediaRef | None,
+    *,
     reply_to: str | None,
     message_ref: str | None,
 ) -> None:
@@ -111,8 +112,10 @@ async def _message(
             await dates.plan(ctx, typed)
             return
     if member.couple_id is not None and (
-        await evening.answer_before_prompt(ctx, text, media, reply_to, message_ref)
-        or await conversations.answer(ctx, text, media, reply_to, message_ref)
+        await evening.answer_before_prompt(
+            ctx, text, media, reply_to=reply_to, message_ref=message_ref
+        )
+        or await conversations.answer(ctx, text, media, reply_to=reply_to, message_ref=message_ref)
     ):
         return
     # Not a setting we understood and nothing to answer: help with the setting that was asked.
@@ -128,5 +131,5 @@ async def _message(
         return
     at = parse_hhmm(couple.evening_time)
     assert at is not None
-    when = tonight_or_tomorrow(ctx.now, at, member.timezone)
+    when = tonight_or_tomorrow(ctx.now, at, zone=member.timezone)
     ctx.reply(texts.PAIRED_TEXT.format(when=when, time=couple.evening_time))

@@ -209,7 +209,7 @@ async def _join(ctx: Ctx, invite: Invite, inviter: Member) -> None:
     )
     await ctx.session.refresh(member)
     await ctx.session.refresh(inviter)
-    await plan(ctx.session, couple, [inviter, member], ctx.now)
+    await plan(ctx.session, couple, members=[inviter, member], now=ctx.now)
     ctx.reply(
         texts.PAIR_DONE.format(
             partner=inviter.display_name, first=first_checkin(ctx, member, couple)
@@ -227,7 +227,7 @@ async def _join(ctx: Ctx, invite: Invite, inviter: Member) -> None:
         inviter,
         texts.PAIR_DONE.format(partner=joiner, first=first_checkin(ctx, inviter, couple))
         + f"\n\n{texts.PAIR_CHECK}",
-        keyboard([(texts.NOT_MY_PARTNER_BUTTON, f"notme:{couple.id}")]),
+        buttons=keyboard([(texts.NOT_MY_PARTNER_BUTTON, f"notme:{couple.id}")]),
         kind="paired",
     )
 
@@ -236,7 +236,7 @@ def first_checkin(ctx: Ctx, member: Member, couple: Couple) -> str:
     """When the member's first evening check-in comes, in their own words of time."""
     at = parse_hhmm(couple.evening_time)
     assert at is not None
-    when = tonight_or_tomorrow(ctx.now, at, member.timezone)
+    when = tonight_or_tomorrow(ctx.now, at, zone=member.timezone)
     sentence = texts.PAIR_FIRST_CHECKIN.format(when=when, time=couple.evening_time)
     if member.timezone is None:
         sentence += texts.PAIR_NO_ZONE

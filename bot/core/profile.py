@@ -58,7 +58,7 @@ async def set_zone(ctx: Ctx, typed: str) -> None:
     ctx.member.awaiting = None
     couple = await couple_of(ctx.session, ctx.member)
     if couple is not None:
-        await plan(ctx.session, couple, [ctx.member], ctx.now)
+        await plan(ctx.session, couple, members=[ctx.member], now=ctx.now)
     local = words.when(ctx.now, zone, "clock")
     message = texts.ZONE_SET.format(zone=zone, local=local)
     if first_time and ctx.member.couple_id is None:

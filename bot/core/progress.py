@@ -53,7 +53,7 @@ async def show(ctx: Ctx, _args: str = "") -> None:
     if couple_id is None:
         ctx.reply(texts.CHECKIN_NOT_PAIRED)
         return
-    progress = await collect(ctx.session, couple_id, ctx.member.timezone, ctx.now)
+    progress = await collect(ctx.session, couple_id, zone=ctx.member.timezone, now=ctx.now)
     members = await couple_members(ctx.session, couple_id)
     names = {m.id: m.display_name for m in members if m.id is not None}
     ctx.reply(text(progress, names))

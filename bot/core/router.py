@@ -32,7 +32,7 @@ class Router:
         """Register the decorated function as `/name`."""
 
         def register(handler: C) -> C:
-            _claim(self.commands, name, "command")
+            _claim(self.commands, name, what="command")
             self.commands[name] = handler
             return handler
 
@@ -42,7 +42,7 @@ class Router:
         """Register the decorated function for button data `action:…`."""
 
         def register(handler: B) -> B:
-            _claim(self.buttons, action, "button")
+            _claim(self.buttons, action, what="button")
             self.buttons[action] = handler
             return handler
 
@@ -54,14 +54,14 @@ class Router:
         composed = cls()
         for router in routers:
             for name, command in router.commands.items():
-                _claim(composed.commands, name, "command")
+                _claim(composed.commands, name, what="command")
                 composed.commands[name] = command
             for action, button in router.buttons.items():
-                _claim(composed.buttons, action, "button")
+                _claim(composed.buttons, action, what="button")
                 composed.buttons[action] = button
         return composed
 
 
-def _claim(table: Mapping[str, object], name: str, what: str) -> None:
+def _claim(table: Mapping[str, object], name: str, *, what: str) -> None:
     if name in table:
         raise ValueError(f"two handlers for the {what} {name!r}")
