@@ -113,7 +113,7 @@ class Due:
         key = (name, evening_time, zone)
         if key not in self._cache:
             couple = Couple(evening_time=evening_time, created_at=CREATED)
-            self._cache[key] = rhythm.next_due(name, QUIET_AFTER, couple, zone)
+            self._cache[key] = rhythm.next_due(name, QUIET_AFTER, couple=couple, zone=zone)
         return self._cache[key]
 
 
@@ -188,7 +188,7 @@ async def populate(db: Database, couples: int, due_couples: int) -> None:
     due = Due()
     # The busy couples' evening really does fall on T, one minute after it nothing is due.
     couple = Couple(evening_time=BUSY_TIME, created_at=CREATED)
-    assert rhythm.next_due("evening", T - timedelta(minutes=1), couple, BUSY_ZONE) == T
+    assert rhythm.next_due("evening", T - timedelta(minutes=1), couple=couple, zone=BUSY_ZONE) == T
     async with db.engine.connect() as conn:
         # Pragmas that must be set outside a transaction, on the driver's connection (any
         # SQLAlchemy statement would first BEGIN IMMEDIATE). The engine is disposed right after
@@ -244,7 +244,7 @@ def restore(snapshot: Path, work: Path) -> None:
 async def idle_tick(db: Database, library: Library) -> float:
     start = time.perf_counter()
     async with db.session() as session:
-        handled, _ = await tick(session, library, IDLE_AT, LIMIT)
+        handled, _ = await tick(session, library, now=IDLE_AT, limit=LIMIT)
     elapsed = time.perf_counter() - start
     assert handled == 0, f"{handled} rows due at the idle clock"
     return elapsed
@@ -266,7 +266,7 @@ async def busy_minute(db: Database, library: Library) -> Busy:
     while True:
         async with db.session() as session:
             tick_start = time.perf_counter()
-            handled, made = await tick(session, library, BUSY_AT, LIMIT)
+            handled, made = await tick(session, library, now=BUSY_AT, limit=LIMIT)
             result.in_tick += time.perf_counter() - tick_start
         result.units += 1
         result.rows += handled

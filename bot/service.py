@@ -83,7 +83,7 @@ class Rekindle:
         recorded = 0
         while True:
             async with self.db.session() as session:
-                handled, made = await tick(session, self.content, self.clock.now(), batch)
+                handled, made = await tick(session, self.content, now=self.clock.now(), limit=batch)
             recorded += made
             if handled < batch:
                 break

@@ -57,28 +57,28 @@ def test_bad_times_of_day(typed: str) -> None:
 
 def test_a_time_skipped_by_spring_forward_still_happens_once() -> None:
     # 2026-03-29 02:30 does not exist in Berlin; it lands after the gap, at 03:30 CEST.
-    moment = local_moment(date(2026, 3, 29), time(2, 30), "Europe/Berlin")
+    moment = local_moment(date(2026, 3, 29), time(2, 30), zone="Europe/Berlin")
     assert moment == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
 
 
 def test_a_time_repeated_by_fall_back_happens_once() -> None:
     # 2026-10-25 02:30 happens twice in Berlin; the first (CEST) is taken.
-    moment = local_moment(date(2026, 10, 25), time(2, 30), "Europe/Berlin")
+    moment = local_moment(date(2026, 10, 25), time(2, 30), zone="Europe/Berlin")
     assert moment == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
-    after = next_local_time(moment, time(2, 30), "Europe/Berlin")
+    after = next_local_time(moment, time(2, 30), zone="Europe/Berlin")
     assert after == datetime(2026, 10, 26, 1, 30, tzinfo=UTC)
 
 
 def test_next_evening_in_each_zone() -> None:
     now = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
-    assert next_local_time(now, time(20, 30), "Europe/Berlin") == datetime(
+    assert next_local_time(now, time(20, 30), zone="Europe/Berlin") == datetime(
         2026, 12, 1, 19, 30, tzinfo=UTC
     )
-    assert next_local_time(now, time(20, 30), "America/New_York") == datetime(
+    assert next_local_time(now, time(20, 30), zone="America/New_York") == datetime(
         2026, 12, 2, 1, 30, tzinfo=UTC
     )
-    assert tonight_or_tomorrow(now, time(20, 30), "Asia/Kolkata") == "tomorrow"  # 21:30 there
-    assert tonight_or_tomorrow(now, time(20, 30), "Europe/Berlin") == "tonight"
+    assert tonight_or_tomorrow(now, time(20, 30), zone="Asia/Kolkata") == "tomorrow"  # 21:30 there
+    assert tonight_or_tomorrow(now, time(20, 30), zone="Europe/Berlin") == "tonight"
 
 
 def test_split_text_never_yields_a_blank_piece() -> None:

@@ -10,9 +10,12 @@ from bot.core.context import Ctx
 from bot.core.local_time import local_date, local_moment
 from bot.core.members import couple_of, partner_of
 from bot.core.models import Couple, Member
+from bot.core.router import Router
 from bot.core.sql import small_number
 
 MAX_DAYS = 366
+
+router = Router()
 
 
 def is_apart(couple: Couple, now: datetime) -> bool:
@@ -54,6 +57,7 @@ async def _paired(ctx: Ctx) -> tuple[Couple, Member] | None:
     return couple, partner
 
 
+@router.command("apart")
 async def apart(ctx: Ctx, args: str) -> None:
     """`/apart` or `/apart until 2027-01-15`: distance-friendly ideas for now; both told."""
     paired = await _paired(ctx)
@@ -69,13 +73,14 @@ async def apart(ctx: Ctx, args: str) -> None:
     # so each of them reads the same date.
     zones = (ctx.member.timezone, partner.timezone)
     couple.apart_until = (
-        max(local_moment(end, time(0, 0), zone) for zone in zones)
+        max(local_moment(end, time(0, 0), zone=zone) for zone in zones)
         if isinstance(end, date)
         else None
     )
-    _tell_both(ctx, couple, partner, texts.APART_DONE, texts.APART_TOLD)
+    _tell_both(ctx, couple, partner, done=texts.APART_DONE, told=texts.APART_TOLD)
 
 
+@router.command("together")
 async def together(ctx: Ctx, _args: str = "") -> None:
     """`/together`: in one place again; both told."""
     paired = await _paired(ctx)
@@ -86,10 +91,10 @@ async def together(ctx: Ctx, _args: str = "") -> None:
         ctx.reply(texts.TOGETHER_ALREADY)
         return
     couple.apart_since = couple.apart_until = None
-    _tell_both(ctx, couple, partner, texts.TOGETHER_DONE, texts.TOGETHER_TOLD)
+    _tell_both(ctx, couple, partner, done=texts.TOGETHER_DONE, told=texts.TOGETHER_TOLD)
 
 
-def _tell_both(ctx: Ctx, couple: Couple, partner: Member, done: str, told: str) -> None:
+def _tell_both(ctx: Ctx, couple: Couple, partner: Member, *, done: str, told: str) -> None:
     def until(member: Member) -> str:
         day = until_words(couple, member)
         return texts.APART_UNTIL.format(day=day) if day else ""

@@ -11,11 +11,14 @@ from bot.core.events import keyboard
 from bot.core.members import partner_of
 from bot.core.models import Appreciation, Member
 from bot.core.rhythm import QUIET_FROM, QUIET_UNTIL
+from bot.core.router import Router
 from bot.core.sql import row_id
 from bot.core.zones import zone_info
 
 AWAITING = "appreciation"
 MAX_WORDS = 2000
+
+router = Router()
 
 
 def _quiet_for(ctx: Ctx, member: Member) -> bool:
@@ -23,6 +26,7 @@ def _quiet_for(ctx: Ctx, member: Member) -> bool:
     return local >= QUIET_FROM or local < QUIET_UNTIL
 
 
+@router.command("appreciate")
 async def appreciate(ctx: Ctx, words: str) -> None:
     """`/appreciate <words>`; without words, ask for them and take the next message."""
     partner = await partner_of(ctx.session, ctx.member)
@@ -48,7 +52,7 @@ async def appreciate(ctx: Ctx, words: str) -> None:
     ctx.push(
         partner,
         texts.APPRECIATION.format(partner=ctx.member.display_name, words=appreciation.text),
-        keyboard([(texts.THANK_BUTTON, f"thank:{appreciation.id}")]),
+        buttons=keyboard([(texts.THANK_BUTTON, f"thank:{appreciation.id}")]),
         kind="appreciation",
         silent=_quiet_for(ctx, partner),
         author=ctx.member,
@@ -80,3 +84,23 @@ async def thank(ctx: Ctx, appreciation_id: str) -> None:
     sender = await ctx.session.get(Member, found.sender_id) if found.sender_id else None
     if sender is not None and sender.couple_id == ctx.member.couple_id:
         ctx.push(sender, texts.THANKED_TOLD.format(partner=ctx.member.display_name), kind="thanked")
+
+
+@router.button("appr")
+async def _appreciate_pressed(ctx: Ctx, parts: list[str]) -> None:
+    """`appr:<couple id>`, under the appreciation nudge: ask for the words."""
+    match parts:
+        case [couple_id] if couple_id == str(ctx.member.couple_id):
+            await appreciate(ctx, "")
+        case _:
+            ctx.reply(texts.STALE_BUTTON)
+
+
+@router.button("thank")
+async def _thank_pressed(ctx: Ctx, parts: list[str]) -> None:
+    """`thank:<appreciation id>`, under a received appreciation."""
+    match parts:
+        case [appreciation_id]:
+            await thank(ctx, appreciation_id)
+        case _:
+            ctx.reply(texts.STALE_BUTTON)

@@ -13,10 +13,13 @@ from bot.core.local_time import parse_hhmm, tonight_or_tomorrow
 from bot.core.members import couple_members, couple_of, partner_of
 from bot.core.models import Conversation, Couple, Member
 from bot.core.rhythm import plan
+from bot.core.router import Router
 from bot.core.sql import small_number
 
 MAX_PAUSE_DAYS = 60
 AWAITING_TIME = "time"
+
+router = Router()
 
 
 async def _paired(ctx: Ctx) -> tuple[Couple, Member] | None:
@@ -31,9 +34,13 @@ async def _paired(ctx: Ctx) -> tuple[Couple, Member] | None:
 def _next_words(ctx: Ctx, couple: Couple, member: Member) -> dict[str, str]:
     at = parse_hhmm(couple.evening_time)
     assert at is not None
-    return {"when": tonight_or_tomorrow(ctx.now, at, member.timezone), "time": couple.evening_time}
+    return {
+        "when": tonight_or_tomorrow(ctx.now, at, zone=member.timezone),
+        "time": couple.evening_time,
+    }
 
 
+@router.command("time")
 async def set_time(ctx: Ctx, args: str) -> None:
     """`/time HH:MM`: the couple's evening time, each partner in their own zone."""
     paired = await _paired(ctx)
@@ -51,7 +58,9 @@ async def set_time(ctx: Ctx, args: str) -> None:
     ctx.member.awaiting = None
     couple.evening_time = f"{at:%H:%M}"
     assert couple.id is not None
-    await plan(ctx.session, couple, await couple_members(ctx.session, couple.id), ctx.now)
+    await plan(
+        ctx.session, couple, members=await couple_members(ctx.session, couple.id), now=ctx.now
+    )
     ctx.reply(texts.TIME_SET.format(time=couple.evening_time))
     ctx.push(
         partner, texts.TIME_TOLD.format(partner=ctx.member.display_name, time=couple.evening_time)
@@ -63,6 +72,7 @@ def _until_words(ctx: Ctx, couple: Couple, member: Member) -> str:
     return words.when(couple.paused_until, member.timezone, "day")
 
 
+@router.command("pause")
 async def pause(ctx: Ctx, args: str) -> None:
     """`/pause [days]` (default 7, at most 60): no prompts for both, both told."""
     paired = await _paired(ctx)
@@ -84,6 +94,7 @@ async def pause(ctx: Ctx, args: str) -> None:
     )
 
 
+@router.command("resume")
 async def resume(ctx: Ctx, _args: str) -> None:
     paired = await _paired(ctx)
     if paired is None:
@@ -102,6 +113,7 @@ async def resume(ctx: Ctx, _args: str) -> None:
     )
 
 
+@router.command("skip")
 async def skip(ctx: Ctx, _args: str) -> None:
     """`/skip`: swap today's open question for another (once a day)."""
     paired = await _paired(ctx)
@@ -119,6 +131,7 @@ async def skip(ctx: Ctx, _args: str) -> None:
     await do_swap(ctx, couple, conversation, lighter=False)
 
 
+@router.command("checkin")
 async def checkin_now(ctx: Ctx, args: str, *, kind: str | None = None) -> None:
     """`/checkin` or `/ask`: today's evening question now. If the partner already has it (their
     evening came first), the same question; otherwise a new one, to both."""
@@ -132,18 +145,23 @@ async def checkin_now(ctx: Ctx, args: str, *, kind: str | None = None) -> None:
     day = evening.todays_couple_day(ctx, couple, partner)
     existing = await evening.conversation_of_day(ctx, couple, day)
     if existing is not None:
-        if not await evening.send_prompt(ctx, couple, ctx.member, partner, existing):
+        if not await evening.send_prompt(
+            ctx, couple, member=ctx.member, partner=partner, conversation=existing
+        ):
             ctx.reply(texts.CHECKIN_SENT)
         return
     chosen = kind or evening_kind(couple, day) or "check-in"
     conversation = await conversation_for_day(
-        ctx.session, ctx.content, couple, day, chosen, ctx.now
+        ctx.session, ctx.content, couple=couple, day=day, kind=chosen, now=ctx.now
     )
     for member, other in ((ctx.member, partner), (partner, ctx.member)):
-        await evening.send_prompt(ctx, couple, member, other, conversation)
+        await evening.send_prompt(
+            ctx, couple, member=member, partner=other, conversation=conversation
+        )
     await ctx.session.flush()
 
 
+@router.command("ask")
 async def ask(ctx: Ctx, args: str) -> None:
     await checkin_now(ctx, args, kind="curiosity")
 
@@ -170,6 +188,7 @@ def _settings_keyboard(couple: Couple, now: datetime) -> tuple[tuple[object, ...
     return keyboard(*rows)
 
 
+@router.command("settings")
 async def show_settings(ctx: Ctx, _args: str = "") -> None:
     """`/settings`: an inline menu of time, zone, each rhythm and the curiosity days."""
     paired = await _paired(ctx)
@@ -193,6 +212,7 @@ async def show_settings(ctx: Ctx, _args: str = "") -> None:
     )
 
 
+@router.button("set")
 async def settings_button(ctx: Ctx, parts: list[str]) -> None:
     """`set:…:<couple id>` buttons; they act only on the presser's own couple."""
     couple = await couple_of(ctx.session, ctx.member)

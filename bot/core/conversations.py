@@ -17,10 +17,13 @@ from bot.core.members import partner_of
 from bot.core.models import Answer, Conversation, Couple, Delivery, Member
 from bot.core.ports import Library
 from bot.core.prompts import choose, record_use
+from bot.core.router import Router
 from bot.core.sql import row_id
 
 DEFAULT_EVENING = time(20, 30)
 DEPTH_STEP = 5  # conversations both answered at a depth before the next depth opens
+
+router = Router()
 
 
 def evening_kind(couple: Couple, day: date) -> str | None:
@@ -49,7 +52,7 @@ def prompt_buttons(conversation: Conversation) -> tuple[tuple[Button, ...], ...]
     return keyboard(row)
 
 
-def prompt_text(library: Library, conversation: Conversation, partner_name: str) -> str:
+def prompt_text(library: Library, conversation: Conversation, *, partner_name: str) -> str:
     prompt = library.get(conversation.prompt_id)
     words = prompt.text if prompt else texts.PROMPT_MISSING
     template = {
@@ -103,6 +106,7 @@ async def answer(
     ctx: Ctx,
     text: str | None,
     media: MediaRef | None,
+    *,
     reply_to: str | None,
     message_ref: str | None = None,
 ) -> bool:
@@ -134,7 +138,7 @@ async def answer(
         )
         at = parse_hhmm(couple.evening_time)
         assert at is not None
-        when = tonight_or_tomorrow(ctx.now, at, ctx.member.timezone)
+        when = tonight_or_tomorrow(ctx.now, at, zone=ctx.member.timezone)
         template = texts.LATE_ANSWER if conversation.closed_at else texts.ALREADY_REVEALED
         ctx.reply(template.format(when=when, time=couple.evening_time))
         return True
@@ -167,11 +171,11 @@ async def answer(
         template = texts.REPLACED if replaced else texts.SEALED
         ctx.reply(template.format(partner=partner_name))
         return True
-    await _reveal(ctx, couple, conversation, partner, mine, theirs)
+    await _reveal(ctx, couple, conversation, partner=partner, mine=mine, theirs=theirs)
     return True
 
 
-async def edit(ctx: Ctx, message_ref: str, text: str | None, media: MediaRef | None) -> None:
+async def edit(ctx: Ctx, message_ref: str, *, text: str | None, media: MediaRef | None) -> None:
     """An edited message. It changes an answer only if it is the very message the member's
     on-time answer was given in, and only while that conversation is sealed (neither revealed
     nor closed). After that, a kind note; an edited command gets a short note; any other edit
@@ -211,7 +215,7 @@ async def edit(ctx: Ctx, message_ref: str, text: str | None, media: MediaRef | N
 
 
 def _reveal_message(
-    library: Library, conversation: Conversation, author: Member, answer_row: Answer
+    library: Library, conversation: Conversation, *, author: Member, answer_row: Answer
 ) -> tuple[str, MediaRef | None]:
     prompt = library.get(conversation.prompt_id)
     prompt_words = prompt.text if prompt else texts.TONIGHTS_QUESTION
@@ -233,6 +237,7 @@ async def _reveal(
     ctx: Ctx,
     couple: Couple,
     conversation: Conversation,
+    *,
     partner: Member,
     mine: Answer,
     theirs: Answer,
@@ -240,14 +245,19 @@ async def _reveal(
     """Both have answered: each gets the other's words, once, and one warm line."""
     conversation.revealed_at = ctx.now
     for reader, author, words in ((ctx.member, partner, theirs), (partner, ctx.member, mine)):
-        text, media = _reveal_message(ctx.content, conversation, author, words)
+        text, media = _reveal_message(ctx.content, conversation, author=author, answer_row=words)
         key = f"reveal:{conversation.id}:{reader.id}"
         save: tuple[tuple[Button, ...], ...] = ()
         if conversation.kind == "goals" and words.text:
             save = keyboard([(texts.SAVE_GOAL_BUTTON, f"save:{words.id}")])
         if media is None:
             ctx.push(
-                reader, f"{text}\n\n{texts.TOGETHER}", save, kind="reveal", key=key, author=author
+                reader,
+                f"{text}\n\n{texts.TOGETHER}",
+                buttons=save,
+                kind="reveal",
+                key=key,
+                author=author,
             )
         else:
             ctx.push(reader, text, kind="reveal", key=key, media=media, author=author)
@@ -333,7 +343,7 @@ async def do_swap(ctx: Ctx, couple: Couple, conversation: Conversation, *, light
     partner_name = partner.display_name if partner else texts.YOUR_PARTNER
     intro = texts.TOO_DEEP_DONE if lighter else texts.SKIPPED
     ctx.reply(
-        f"{intro}\n{prompt_text(ctx.content, conversation, partner_name)}",
+        f"{intro}\n{prompt_text(ctx.content, conversation, partner_name=partner_name)}",
         prompt_buttons(conversation),
     )
     if partner is not None and partner.current_conversation_id == conversation.id:
@@ -341,8 +351,28 @@ async def do_swap(ctx: Ctx, couple: Couple, conversation: Conversation, *, light
         ctx.push(
             partner,
             f"{told.format(partner=ctx.member.display_name)}\n"
-            f"{prompt_text(ctx.content, conversation, ctx.member.display_name)}",
-            prompt_buttons(conversation),
+            f"{prompt_text(ctx.content, conversation, partner_name=ctx.member.display_name)}",
+            buttons=prompt_buttons(conversation),
             kind="swap",
             conversation_id=conversation.id,
         )
+
+
+@router.button("skip")
+async def _skip_pressed(ctx: Ctx, parts: list[str]) -> None:
+    """`skip:<conversation id>`, under a prompt."""
+    match parts:
+        case [conversation_id]:
+            await swap(ctx, conversation_id, lighter=False)
+        case _:
+            ctx.reply(texts.STALE_BUTTON)
+
+
+@router.button("deep")
+async def _too_deep_pressed(ctx: Ctx, parts: list[str]) -> None:
+    """`deep:<conversation id>`, under a prompt."""
+    match parts:
+        case [conversation_id]:
+            await swap(ctx, conversation_id, lighter=True)
+        case _:
+            ctx.reply(texts.STALE_BUTTON)

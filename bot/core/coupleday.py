@@ -49,7 +49,7 @@ def midway(moment: datetime, zones: Sequence[str | None]) -> timedelta:
     return _within_half_a_day(low + gap / 2)
 
 
-def couple_day(slot: datetime, evening: time, zones: Sequence[str | None]) -> date:
+def couple_day(slot: datetime, evening: time, *, zones: Sequence[str | None]) -> date:
     """The couple-day an evening instant (one partner's evening) belongs to. `zones` are both
     partners' zones (one zone alone for a member without a partner)."""
     to_noon = HALF_DAY - timedelta(hours=evening.hour, minutes=evening.minute)
@@ -57,10 +57,12 @@ def couple_day(slot: datetime, evening: time, zones: Sequence[str | None]) -> da
     return shifted.date()
 
 
-def evening_of(day: date, evening: time, zone: str | None, zones: Sequence[str | None]) -> datetime:
+def evening_of(
+    day: date, evening: time, *, zone: str | None, zones: Sequence[str | None]
+) -> datetime:
     """The evening instant, in `zone`, that belongs to the couple-day `day`."""
     for offset in (0, -1, 1, -2, 2):
-        moment = local_moment(day + timedelta(days=offset), evening, zone)
-        if couple_day(moment, evening, zones) == day:
+        moment = local_moment(day + timedelta(days=offset), evening, zone=zone)
+        if couple_day(moment, evening, zones=zones) == day:
             return moment
     raise AssertionError("unreachable: every couple-day has an evening in each zone")

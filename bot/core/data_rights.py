@@ -25,12 +25,16 @@ from bot.core.models import (
     Member,
     Win,
 )
+from bot.core.router import Router
+
+router = Router()
 
 
 def _when(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
+@router.command("export")
 async def export(ctx: Ctx, _args: str = "") -> None:
     """`/export`: everything the member wrote, from every pairing (what `/deletemydata` would
     erase), with the prompts as context, and none of a partner's words."""
@@ -148,6 +152,7 @@ async def export(ctx: Ctx, _args: str = "") -> None:
     )
 
 
+@router.command("deletemydata")
 async def ask_delete(ctx: Ctx, _args: str = "") -> None:
     """`/deletemydata`: ask first, with buttons."""
     ctx.reply(
@@ -211,3 +216,13 @@ async def answer_delete(ctx: Ctx, choice: str, member_id: str) -> None:
     if partner is not None:
         await session.refresh(partner)
         ctx.push(partner, texts.DELETE_TOLD.format(partner=name), kind="unpaired")
+
+
+@router.button("erase")
+async def _erase_pressed(ctx: Ctx, parts: list[str]) -> None:
+    """`erase:<yes|no>:<member id>`, under /deletemydata's question."""
+    match parts:
+        case [choice, member_id]:
+            await answer_delete(ctx, choice, member_id)
+        case _:
+            ctx.reply(texts.STALE_BUTTON)

@@ -16,6 +16,7 @@ from bot.core.local_time import local_moment, parse_hhmm
 from bot.core.members import couple_members, partner_of
 from bot.core.models import DatePlan, Schedule, Win
 from bot.core.rhythm import set_due
+from bot.core.router import Router
 from bot.core.sql import row_id
 from bot.core.zones import zone_info
 
@@ -40,6 +41,8 @@ DAYS = {
     for name in names
 }
 DATE_RHYTHMS = ("date-morning", "date-ask")
+
+router = Router()
 
 
 def parse_when(text: str, today: date) -> tuple[date, time] | None:
@@ -86,6 +89,7 @@ async def _active(ctx: Ctx) -> DatePlan | None:
     ).first()
 
 
+@router.command("date")
 async def plan(ctx: Ctx, args: str) -> None:
     """`/date`, `/date fri 19:30`, `/date cancel`."""
     partner = await partner_of(ctx.session, ctx.member)
@@ -143,7 +147,7 @@ async def _set(ctx: Ctx, day: date, at: time) -> None:
     if day < today:
         ctx.reply(texts.DATE_PAST)
         return
-    moment = local_moment(day, at, ctx.member.timezone)
+    moment = local_moment(day, at, zone=ctx.member.timezone)
     if moment <= ctx.now:
         ctx.reply(texts.DATE_PAST)
         return
@@ -166,9 +170,9 @@ async def _set(ctx: Ctx, day: date, at: time) -> None:
     for member in members:
         assert member.id is not None
         local_day = moment.astimezone(zone_info(member.timezone)).date()
-        morning = local_moment(local_day, MORNING, member.timezone)
+        morning = local_moment(local_day, MORNING, zone=member.timezone)
         if morning > ctx.now:
-            await set_due(ctx.session, member.id, "date-morning", morning)
+            await set_due(ctx.session, member.id, rhythm="date-morning", due=morning)
         else:
             await ctx.session.exec(
                 delete(Schedule).where(
@@ -178,8 +182,8 @@ async def _set(ctx: Ctx, day: date, at: time) -> None:
         await set_due(
             ctx.session,
             member.id,
-            "date-ask",
-            local_moment(local_day + timedelta(days=1), ASK_AT, member.timezone),
+            rhythm="date-ask",
+            due=local_moment(local_day + timedelta(days=1), ASK_AT, zone=member.timezone),
         )
     ctx.reply(texts.DATE_SET.format(when=_words(moment, ctx.member.timezone)))
     for member in members:
@@ -245,3 +249,23 @@ async def how_was_it(ctx: Ctx, answer: str, plan_id: str) -> None:
         )
         await milestones.celebrate(ctx)
     ctx.reply(texts.DATE_LOVELY_DONE)
+
+
+@router.button("dateday")
+async def _day_pressed(ctx: Ctx, parts: list[str]) -> None:
+    """`dateday:<YYYY-MM-DD>:<couple id>`, the day buttons of /date."""
+    match parts:
+        case [day, couple_id]:
+            await pick_day(ctx, day, couple_id)
+        case _:
+            ctx.reply(texts.STALE_BUTTON)
+
+
+@router.button("datehow")
+async def _how_was_it_pressed(ctx: Ctx, parts: list[str]) -> None:
+    """`datehow:<lovely|no>:<plan id>`, under "How was your date?"."""
+    match parts:
+        case [answer, plan_id]:
+            await how_was_it(ctx, answer, plan_id)
+        case _:
+            ctx.reply(texts.STALE_BUTTON)

@@ -23,6 +23,7 @@ async def conversations_for_days(
     session: AsyncSession,
     library: Library,
     wanted: Mapping[tuple[int, str], tuple[Couple, str]],
+    *,
     now: datetime,
 ) -> dict[tuple[int, str], Conversation]:
     """Each couple's conversation for a couple-day ((couple id, ISO day) → the couple and the
@@ -83,12 +84,18 @@ async def _load(
 
 
 async def conversation_for_day(
-    session: AsyncSession, library: Library, couple: Couple, day: date, kind: str, now: datetime
+    session: AsyncSession,
+    library: Library,
+    *,
+    couple: Couple,
+    day: date,
+    kind: str,
+    now: datetime,
 ) -> Conversation:
     """The couple's conversation for a couple-day (see `conversations_for_days`)."""
     assert couple.id is not None
     key = (couple.id, day.isoformat())
-    found = await conversations_for_days(session, library, {key: (couple, kind)}, now)
+    found = await conversations_for_days(session, library, {key: (couple, kind)}, now=now)
     if key not in found:
         raise LookupError(f"no {kind} prompts at depth {couple.depth} in content/")
     return found[key]

@@ -33,8 +33,8 @@ def todays_couple_day(ctx: Ctx, couple: Couple, partner: Member) -> date:
     """The couple-day of the member's evening on their own local today."""
     at = conversations.evening_at(couple)
     zone = ctx.member.timezone
-    evening = local_moment(local_date(ctx.now, zone), at, zone)
-    return couple_day(evening, at, _zones(ctx.member, partner))
+    evening = local_moment(local_date(ctx.now, zone), at, zone=zone)
+    return couple_day(evening, at, zones=_zones(ctx.member, partner))
 
 
 async def _conversation(ctx: Ctx, couple: Couple, day: date) -> Conversation | None:
@@ -54,10 +54,10 @@ async def conversation_of_day(ctx: Ctx, couple: Couple, day: date) -> Conversati
 async def send_prompt(
     ctx: Ctx,
     couple: Couple,
+    *,
     member: Member,
     partner: Member,
     conversation: Conversation,
-    *,
     shown_in_reply: bool = False,
 ) -> bool:
     """Record the conversation's prompt for `member` under the key of their own evening of that
@@ -65,10 +65,12 @@ async def send_prompt(
     evening's prompt was already recorded."""
     at = conversations.evening_at(couple)
     day = date.fromisoformat(conversation.day)
-    evening = evening_of(day, at, member.timezone, _zones(member, partner))
+    evening = evening_of(day, at, zone=member.timezone, zones=_zones(member, partner))
     out = Outgoing(
         to=recipient(member),
-        text=conversations.prompt_text(ctx.content, conversation, partner.display_name),
+        text=conversations.prompt_text(
+            ctx.content, conversation, partner_name=partner.display_name
+        ),
         buttons=conversations.prompt_buttons(conversation),
     )
     recorded = await record(
@@ -90,6 +92,7 @@ async def answer_before_prompt(
     ctx: Ctx,
     text: str | None,
     media: MediaRef | None,
+    *,
     reply_to: str | None,
     message_ref: str | None,
 ) -> bool:
@@ -104,16 +107,23 @@ async def answer_before_prompt(
         return False
     at = conversations.evening_at(couple)
     zone = ctx.member.timezone
-    if local_moment(local_date(ctx.now, zone), at, zone) <= ctx.now:
+    if local_moment(local_date(ctx.now, zone), at, zone=zone) <= ctx.now:
         return False  # the member's own evening came today: not "before the prompt came"
     conversation = await _conversation(ctx, couple, todays_couple_day(ctx, couple, partner))
     if conversation is None or conversation.closed_at is not None:
         return False
     # The question goes out in this reply, not as a prompt of its own.
-    if not await send_prompt(ctx, couple, ctx.member, partner, conversation, shown_in_reply=True):
+    if not await send_prompt(
+        ctx,
+        couple,
+        member=ctx.member,
+        partner=partner,
+        conversation=conversation,
+        shown_in_reply=True,
+    ):
         return False  # it was sent to them already (by /checkin): an ordinary answer
     before = len(ctx.replies)
-    await conversations.answer(ctx, text, media, None, message_ref)
+    await conversations.answer(ctx, text, media, reply_to=None, message_ref=message_ref)
     prompt = ctx.content.get(conversation.prompt_id)
     preface = texts.ANSWERED_BEFORE_PROMPT.format(
         prompt=prompt.text if prompt else texts.TODAYS_QUESTION

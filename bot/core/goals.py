@@ -10,6 +10,7 @@ from bot.core.context import Ctx
 from bot.core.events import keyboard
 from bot.core.members import partner_of
 from bot.core.models import Answer, Conversation, Goal
+from bot.core.router import Router
 from bot.core.shared_notes import note_for_both
 from bot.core.sql import insert, row_id
 
@@ -17,7 +18,10 @@ MAX_GOAL = 200
 GOALS_EVENING = "goals"  # the kind of evening conversation the goals rhythm opens
 LABEL = 40
 
+router = Router()
 
+
+@router.command("goal")
 async def add(ctx: Ctx, words: str) -> None:
     """`/goal <words>`: a goal both see."""
     await note_for_both(
@@ -34,6 +38,7 @@ async def add(ctx: Ctx, words: str) -> None:
     )
 
 
+@router.command("goals")
 async def show(ctx: Ctx, _args: str = "") -> None:
     """`/goals`: open and reached goals, a button under each open one."""
     if ctx.member.couple_id is None:
@@ -79,7 +84,7 @@ async def reach(ctx: Ctx, goal_id: str) -> None:
     if changed.rowcount != 1:
         ctx.reply(texts.GOAL_ALREADY)
         return
-    line = milestones.line(ctx.content, "goal-reached", f"goal:{goal.id}")
+    line = milestones.line(ctx.content, "goal-reached", seed=f"goal:{goal.id}")
     message = texts.GOAL_REACHED.format(words=goal.text, line=line)
     ctx.reply(message)
     partner = await partner_of(ctx.session, ctx.member)
@@ -131,3 +136,23 @@ async def save_answer(ctx: Ctx, answer_id: str) -> None:
         ctx.reply(texts.GOAL_ALREADY_SAVED)
         return
     ctx.reply(texts.GOAL_SAVED)
+
+
+@router.button("goal")
+async def _goal_pressed(ctx: Ctx, parts: list[str]) -> None:
+    """`goal:<goal id>`, under an open goal in /goals."""
+    match parts:
+        case [goal_id]:
+            await reach(ctx, goal_id)
+        case _:
+            ctx.reply(texts.STALE_BUTTON)
+
+
+@router.button("save")
+async def _save_pressed(ctx: Ctx, parts: list[str]) -> None:
+    """`save:<answer id>`, under a goals-and-values reveal."""
+    match parts:
+        case [answer_id]:
+            await save_answer(ctx, answer_id)
+        case _:
+            ctx.reply(texts.STALE_BUTTON)

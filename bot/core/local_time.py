@@ -24,7 +24,7 @@ def parse_hhmm(text: str) -> time | None:
     return time(h, m)
 
 
-def local_moment(day: date, at: time, zone: str | None) -> datetime:
+def local_moment(day: date, at: time, *, zone: str | None) -> datetime:
     """The UTC instant of a local date and wall-clock time in a zone.
 
     A wall-clock time that a spring-forward skips (02:30 on that night) is read with the
@@ -38,17 +38,17 @@ def local_date(moment: datetime, zone: str | None) -> date:
     return moment.astimezone(zone_info(zone)).date()
 
 
-def next_local_time(now: datetime, at: time, zone: str | None) -> datetime:
+def next_local_time(now: datetime, at: time, *, zone: str | None) -> datetime:
     """The first instant strictly after `now` at which the zone's clock shows `at`."""
     today = local_date(now, zone)
     for offset in range(3):
-        moment = local_moment(today + timedelta(days=offset), at, zone)
+        moment = local_moment(today + timedelta(days=offset), at, zone=zone)
         if moment > now:
             return moment
     raise AssertionError("unreachable: a wall-clock time recurs within three days")
 
 
-def tonight_or_tomorrow(now: datetime, at: time, zone: str | None) -> str:
+def tonight_or_tomorrow(now: datetime, at: time, *, zone: str | None) -> str:
     """ "tonight" if the zone's next `at` falls on its today, else "tomorrow"."""
-    moment = next_local_time(now, at, zone)
+    moment = next_local_time(now, at, zone=zone)
     return texts.TONIGHT if local_date(moment, zone) == local_date(now, zone) else texts.TOMORROW

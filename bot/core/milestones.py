@@ -30,7 +30,7 @@ MILESTONES: dict[str, tuple[str, int]] = {
 MONTH = timedelta(days=30)
 
 
-def line(library: Library, occasion: str, seed: str, index: int | None = None) -> str:
+def line(library: Library, occasion: str, *, seed: str, index: int | None = None) -> str:
     """A celebration line for the occasion: the given one, or one picked by a stable seed."""
     pool = library.for_occasion(occasion)
     if not pool:
@@ -93,7 +93,7 @@ async def celebrate(ctx: Ctx) -> None:
         if not result.rowcount:
             continue
         occasion, index = MILESTONES[name]
-        celebration = line(ctx.content, occasion, name, index)
+        celebration = line(ctx.content, occasion, seed=name, index=index)
         text = texts.MILESTONE.format(what=texts.MILESTONES[name], line=celebration).strip()
         for member in await couple_members(ctx.session, couple.id):
             ctx.push(

@@ -8,8 +8,11 @@ from bot.core import texts
 from bot.core.context import Ctx
 from bot.core.members import couple_of
 from bot.core.models import Moment
+from bot.core.router import Router
 from bot.core.sql import insert
 from bot.core.zones import zone_info
+
+router = Router()
 
 
 async def affection_done(ctx: Ctx, couple_id: str, day: str) -> None:
@@ -32,3 +35,13 @@ async def affection_done(ctx: Ctx, couple_id: str, day: str) -> None:
         .on_conflict_do_nothing()
     )
     ctx.reply(texts.AFFECTION_DONE if result.rowcount else texts.AFFECTION_ALREADY)
+
+
+@router.button("hug")
+async def _affection_pressed(ctx: Ctx, parts: list[str]) -> None:
+    """`hug:<couple id>:<day>`, under an affection idea."""
+    match parts:
+        case [couple_id, day]:
+            await affection_done(ctx, couple_id, day)
+        case _:
+            ctx.reply(texts.STALE_BUTTON)

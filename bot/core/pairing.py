@@ -23,6 +23,7 @@ from bot.core.local_time import parse_hhmm, tonight_or_tomorrow
 from bot.core.members import clean_handle, couple_of, partner_of
 from bot.core.models import Conversation, Couple, Delivery, Invite, Member, PairFailure
 from bot.core.rhythm import plan, unplan
+from bot.core.router import Router
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
@@ -30,6 +31,8 @@ CODE_TTL = timedelta(hours=24)
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(hours=1)
 UNDO_WINDOW = timedelta(hours=24)  # how long the inviter can say "That's not my partner"
+
+router = Router()
 
 
 class PairingRace(Exception):
@@ -63,6 +66,15 @@ def _hashes_to_accept(code: str, keys: tuple[bytes, ...]) -> list[str]:
     TRANSITIONAL (remove in the release after 0005), the plain SHA-256 that invites made before
     the upgrade were stored as: they expire within 24 hours of it."""
     return [code_hash(code, key) for key in keys] + [hashlib.sha256(code.encode()).hexdigest()]
+
+
+@router.command("pair")
+async def pair(ctx: Ctx, args: str) -> None:
+    """`/pair`: a new invite code; `/pair CODE`: join the partner who sent it."""
+    if args.strip():
+        await redeem(ctx, args)
+    else:
+        await create_invite(ctx)
 
 
 async def create_invite(ctx: Ctx) -> None:
@@ -197,7 +209,7 @@ async def _join(ctx: Ctx, invite: Invite, inviter: Member) -> None:
     )
     await ctx.session.refresh(member)
     await ctx.session.refresh(inviter)
-    await plan(ctx.session, couple, [inviter, member], ctx.now)
+    await plan(ctx.session, couple, members=[inviter, member], now=ctx.now)
     ctx.reply(
         texts.PAIR_DONE.format(
             partner=inviter.display_name, first=first_checkin(ctx, member, couple)
@@ -215,7 +227,7 @@ async def _join(ctx: Ctx, invite: Invite, inviter: Member) -> None:
         inviter,
         texts.PAIR_DONE.format(partner=joiner, first=first_checkin(ctx, inviter, couple))
         + f"\n\n{texts.PAIR_CHECK}",
-        keyboard([(texts.NOT_MY_PARTNER_BUTTON, f"notme:{couple.id}")]),
+        buttons=keyboard([(texts.NOT_MY_PARTNER_BUTTON, f"notme:{couple.id}")]),
         kind="paired",
     )
 
@@ -224,14 +236,15 @@ def first_checkin(ctx: Ctx, member: Member, couple: Couple) -> str:
     """When the member's first evening check-in comes, in their own words of time."""
     at = parse_hhmm(couple.evening_time)
     assert at is not None
-    when = tonight_or_tomorrow(ctx.now, at, member.timezone)
+    when = tonight_or_tomorrow(ctx.now, at, zone=member.timezone)
     sentence = texts.PAIR_FIRST_CHECKIN.format(when=when, time=couple.evening_time)
     if member.timezone is None:
         sentence += texts.PAIR_NO_ZONE
     return sentence
 
 
-async def ask_unpair(ctx: Ctx) -> None:
+@router.command("unpair")
+async def ask_unpair(ctx: Ctx, _args: str = "") -> None:
     """`/unpair`: ask first, with buttons."""
     partner = await partner_of(ctx.session, ctx.member)
     if partner is None or ctx.member.couple_id is None:
@@ -341,3 +354,23 @@ async def not_my_partner(ctx: Ctx, couple_id: str) -> None:
     if joiner is not None:
         await ctx.session.refresh(joiner)
         ctx.push(joiner, texts.NOT_MY_PARTNER_TOLD, kind="unpaired")
+
+
+@router.button("unpair")
+async def _unpair_pressed(ctx: Ctx, parts: list[str]) -> None:
+    """`unpair:<yes|no>:<couple id>`."""
+    match parts:
+        case [choice, couple_id]:
+            await answer_unpair(ctx, choice, couple_id)
+        case _:
+            ctx.reply(texts.STALE_BUTTON)
+
+
+@router.button("notme")
+async def _not_my_partner_pressed(ctx: Ctx, parts: list[str]) -> None:
+    """`notme:<couple id>`."""
+    match parts:
+        case [couple_id]:
+            await not_my_partner(ctx, couple_id)
+        case _:
+            ctx.reply(texts.STALE_BUTTON)

@@ -7,9 +7,12 @@ from bot.core.context import Ctx
 from bot.core.events import keyboard
 from bot.core.members import couple_of, partner_of
 from bot.core.rhythm import plan
+from bot.core.router import Router
 from bot.core.zones import COMMON_ZONES, parse_zone
 
 AWAITING_ZONE = "timezone"
+
+router = Router()
 
 
 def zone_picker() -> tuple[tuple[object, ...], ...]:
@@ -17,6 +20,7 @@ def zone_picker() -> tuple[tuple[object, ...], ...]:
     return keyboard(*[[(label, f"tz:{zone}") for label, zone in row] for row in rows])
 
 
+@router.command("start")
 async def start(ctx: Ctx, args: str) -> None:
     """`/start` (and `/start CODE` from a deep link)."""
     from bot.core.pairing import redeem
@@ -37,6 +41,7 @@ async def start(ctx: Ctx, args: str) -> None:
         await redeem(ctx, args)
 
 
+@router.command("timezone")
 async def set_zone(ctx: Ctx, typed: str) -> None:
     """`/timezone <zone>`, a typed zone after the question, or a zone button."""
     if not typed.strip():
@@ -53,9 +58,19 @@ async def set_zone(ctx: Ctx, typed: str) -> None:
     ctx.member.awaiting = None
     couple = await couple_of(ctx.session, ctx.member)
     if couple is not None:
-        await plan(ctx.session, couple, [ctx.member], ctx.now)
+        await plan(ctx.session, couple, members=[ctx.member], now=ctx.now)
     local = words.when(ctx.now, zone, "clock")
     message = texts.ZONE_SET.format(zone=zone, local=local)
     if first_time and ctx.member.couple_id is None:
         message += "\n" + texts.ZONE_NEXT_PAIR
     ctx.reply(message)
+
+
+@router.button("tz")
+async def _zone_pressed(ctx: Ctx, parts: list[str]) -> None:
+    """`tz:<zone>`, from the zone picker."""
+    zone = ":".join(parts)
+    if zone:
+        await set_zone(ctx, zone)
+    else:
+        ctx.reply(texts.STALE_BUTTON)

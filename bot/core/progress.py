@@ -8,9 +8,12 @@ from bot.core.context import Ctx
 from bot.core.events import Attachment
 from bot.core.members import couple_members
 from bot.core.picture import render
+from bot.core.router import Router
 from bot.core.tally import CATEGORIES, RHYTHM_EVENINGS, Progress, collect
 
 LABELS = texts.PROGRESS_LABELS
+
+router = Router()
 
 
 def text(progress: Progress, names: dict[int, str]) -> str:
@@ -42,6 +45,7 @@ def text(progress: Progress, names: dict[int, str]) -> str:
     return "\n".join(lines)
 
 
+@router.command("progress")
 async def show(ctx: Ctx, _args: str = "") -> None:
     """`/progress`: the text, and the picture of the last 12 weeks."""
 
@@ -49,7 +53,7 @@ async def show(ctx: Ctx, _args: str = "") -> None:
     if couple_id is None:
         ctx.reply(texts.CHECKIN_NOT_PAIRED)
         return
-    progress = await collect(ctx.session, couple_id, ctx.member.timezone, ctx.now)
+    progress = await collect(ctx.session, couple_id, zone=ctx.member.timezone, now=ctx.now)
     members = await couple_members(ctx.session, couple_id)
     names = {m.id: m.display_name for m in members if m.id is not None}
     ctx.reply(text(progress, names))

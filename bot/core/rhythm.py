@@ -50,7 +50,7 @@ SHOWN: dict[str, object] = {"text": "", "buttons": [], "media": None, "sent": Tr
 ONE_SHOT = ("reminder", "date-morning", "date-ask")  # set by an event, fire once, then go
 
 
-def next_due(rhythm: str, after: datetime, couple: Couple, zone: str | None) -> datetime:
+def next_due(rhythm: str, after: datetime, *, couple: Couple, zone: str | None) -> datetime:
     """The first instant strictly after `after` at which the rhythm comes round for the member."""
     if rhythm == "evening":
         at = parse_hhmm(couple.evening_time) or time(20, 30)
@@ -62,13 +62,15 @@ def next_due(rhythm: str, after: datetime, couple: Couple, zone: str | None) -> 
     for offset in range(9):
         day = start + timedelta(days=offset)
         if day.weekday() in days:
-            moment = local_moment(day, at, zone)
+            moment = local_moment(day, at, zone=zone)
             if moment > after:
                 return moment
     raise AssertionError("unreachable: every rhythm recurs within a week")
 
 
-async def plan(session: AsyncSession, couple: Couple, members: list[Member], now: datetime) -> None:
+async def plan(
+    session: AsyncSession, couple: Couple, *, members: list[Member], now: datetime
+) -> None:
     """(Re)write every member's schedule from the couple's settings, e.g. after pairing or a
     change of time or zone. A slot already delivered today keeps its unique key, so moving the
     time later on the same day does not send the day's prompt again."""
@@ -76,11 +78,14 @@ async def plan(session: AsyncSession, couple: Couple, members: list[Member], now
         assert member.id is not None
         for rhythm in RHYTHMS:
             await set_due(
-                session, member.id, rhythm, next_due(rhythm, now, couple, member.timezone)
+                session,
+                member.id,
+                rhythm=rhythm,
+                due=next_due(rhythm, now, couple=couple, zone=member.timezone),
             )
 
 
-async def set_due(session: AsyncSession, member_id: int, rhythm: str, due: datetime) -> None:
+async def set_due(session: AsyncSession, member_id: int, *, rhythm: str, due: datetime) -> None:
     await session.exec(
         insert(session, Schedule)
         .values(member_id=member_id, rhythm=rhythm, next_due_at=due)
@@ -98,7 +103,7 @@ def in_quiet_hours(moment: datetime, zone: str | None) -> bool:
     return local >= QUIET_FROM or local < QUIET_UNTIL
 
 
-def is_quiet(moment: datetime, zone: str | None, couple: Couple, rhythm: str) -> bool:
+def is_quiet(moment: datetime, zone: str | None, *, couple: Couple, rhythm: str) -> bool:
     """Between 22:30 and 07:30 local no nudge is sent; the evening question comes at the time
     the couple chose, even a late one (the outbox then sends it silently)."""
     return in_quiet_hours(moment, zone) and rhythm != "evening"

@@ -43,13 +43,13 @@ class Progress:
 
 
 async def collect(
-    session: AsyncSession, couple_id: int, zone: str | None, now: datetime
+    session: AsyncSession, couple_id: int, *, zone: str | None, now: datetime
 ) -> Progress:
     """Every shared moment of the couple, dated in `zone`."""
     tz = zone_info(zone)
     progress = Progress(today=now.astimezone(tz).date())
 
-    def add(category: str, moment: datetime | None, count_day: bool = True) -> date | None:
+    def add(category: str, moment: datetime | None, *, count_day: bool = True) -> date | None:
         if moment is None or moment > now:
             return None
         day = moment.astimezone(tz).date()

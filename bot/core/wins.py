@@ -5,11 +5,15 @@ from __future__ import annotations
 from bot.core import milestones, texts
 from bot.core.context import Ctx
 from bot.core.models import Win
+from bot.core.router import Router
 from bot.core.shared_notes import note_for_both
 
 MAX_WIN = 500
 
+router = Router()
 
+
+@router.command("win")
 async def log_win(ctx: Ctx, words: str) -> None:
     """`/win <words>`: a shared win, the partner told."""
     logged = await note_for_both(

@@ -149,7 +149,7 @@ async def test_progress_text_and_picture_come_from_the_same_numbers(bot: Harness
     from bot.core.tally import collect
 
     async with bot.service.db.session() as session:
-        progress = await collect(session, 1, "Europe/Berlin", bot.clock.now())
+        progress = await collect(session, 1, zone="Europe/Berlin", now=bot.clock.now())
     labels = render(progress, "Alex & Sam").labels
     drawn = {re.sub(r"\D", "", label): label for label in labels}
     assert labels[0] == "1 evening"

@@ -30,7 +30,7 @@ __all__ = ["tick"]
 
 
 async def tick(
-    session: AsyncSession, library: Library, now: datetime, limit: int = 2000
+    session: AsyncSession, library: Library, *, now: datetime, limit: int = 2000
 ) -> tuple[int, int]:
     """Turn up to `limit` due rows into deliveries. Returns (rows handled, deliveries
     recorded); call again while rows handled == limit."""
@@ -38,7 +38,7 @@ async def tick(
     if not rows:
         return 0, 0
     firing = [row for row in rows if may_fire(row, now)]
-    made = await compose(session, library, firing, now)
+    made = await compose(session, library, firing, now=now)
     sending = await within_daily_limit(session, firing, made)
     recorded = await store(session, sending, now)
     await advance(session, rows, now)

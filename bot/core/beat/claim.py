@@ -50,7 +50,7 @@ class Row:
     @property
     def couple_day(self) -> date:
         """The couple-day an evening slot belongs to: what the conversation's key names."""
-        return couple_day(self.slot, evening_at(self.couple), (self.zone, self.partner_zone))
+        return couple_day(self.slot, evening_at(self.couple), zones=(self.zone, self.partner_zone))
 
     def recipient(self) -> Recipient:
         return Recipient(member_id=self.member_id, channel=self.channel, chat_id=self.chat_id)

@@ -49,7 +49,7 @@ class Composer(Generic[Found]):
 
 
 async def compose(
-    session: AsyncSession, library: Library, rows: list[Row], now: datetime
+    session: AsyncSession, library: Library, rows: list[Row], *, now: datetime
 ) -> dict[tuple[int, str], Made]:
     """Each row's message, by (member, rhythm). Every gather runs once, for all of its rows, in
     the table's order (the evening's first: making a conversation closes the one before, which
@@ -82,14 +82,14 @@ async def conversations(
         kind = evening_kind(row.couple, row.couple_day)
         if kind is not None:
             wanted.setdefault((row.couple_id, row.couple_day.isoformat()), (row.couple, kind))
-    return await conversations_for_days(session, library, wanted, now)
+    return await conversations_for_days(session, library, wanted, now=now)
 
 
 def evening(row: Row, library: Library, found: dict[tuple[int, str], Conversation]) -> Made | None:
     conversation = found.get((row.couple_id, row.couple_day.isoformat()))
     if conversation is None:
         return None
-    text = prompt_text(library, conversation, row.partner_name)
+    text = prompt_text(library, conversation, partner_name=row.partner_name)
     return Made(Outgoing(row.recipient(), text, prompt_buttons(conversation)), conversation.id)
 
 
@@ -233,7 +233,9 @@ async def weeks(
     found: dict[int, Counter[str]] = {}
     for row in rows:
         if row.couple_id not in found:
-            found[row.couple_id] = (await collect(session, row.couple_id, row.zone, now)).week
+            found[row.couple_id] = (
+                await collect(session, row.couple_id, zone=row.zone, now=now)
+            ).week
     return found
 
 
@@ -241,7 +243,7 @@ def recap(row: Row, library: Library, found: dict[int, Counter[str]]) -> Made | 
     week = found[row.couple_id]
     if sum(week.values()) == 0:
         return None  # nothing shared: no message at all, never a nudge about it
-    line = celebration_line(library, "recap", f"{row.couple_id}:{row.day}")
+    line = celebration_line(library, "recap", seed=f"{row.couple_id}:{row.day}")
     return Made(Outgoing(row.recipient(), texts.RECAP.format(summary=summary(week), line=line)))
 
 

@@ -23,7 +23,7 @@ def may_fire(row: Row, now: datetime) -> bool:
         return False
     if row.rhythm in NUDGES and not getattr(couple, NUDGES[row.rhythm].switch):
         return False
-    return not is_quiet(row.slot, row.zone, couple, row.rhythm)
+    return not is_quiet(row.slot, row.zone, couple=couple, rhythm=row.rhythm)
 
 
 async def within_daily_limit(

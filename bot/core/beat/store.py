@@ -85,7 +85,9 @@ async def advance(session: AsyncSession, rows: list[Row], now: datetime) -> None
         {
             "member": row.member_id,
             "which": row.rhythm,
-            "due": next_due(row.rhythm, max(row.slot, now - GRACE), row.couple, row.zone),
+            "due": next_due(
+                row.rhythm, max(row.slot, now - GRACE), couple=row.couple, zone=row.zone
+            ),
         }
         for row in rows
         if row.rhythm not in ONE_SHOT
