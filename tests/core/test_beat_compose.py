@@ -46,7 +46,7 @@ def test_every_rhythm_in_the_table_is_tested_here() -> None:
 
 async def made_for(session: AsyncSession, rows: list[Row], now: datetime) -> dict[str, Made]:
     """What `compose` made for the rows, by the member's chat and the rhythm."""
-    made = await compose(session, LIBRARY, rows, now)
+    made = await compose(session, LIBRARY, rows, now=now)
     by_member = {row.member_id: row.chat_id for row in rows}
     return {f"{by_member[member]}:{rhythm}": m for (member, rhythm), m in made.items()}
 
@@ -66,11 +66,11 @@ async def test_the_evening_prompt_names_the_partner_and_both_share_one_conversat
         couple, alex, sam = await couple_of_two(session, zones=("Europe/Berlin", "Europe/London"))
         alex_slot = berlin(WED, 20, 30)  # Wednesday: a curiosity evening
         first = await compose(
-            session, LIBRARY, [row_for(couple, alex, sam, "evening", alex_slot)], alex_slot
+            session, LIBRARY, [row_for(couple, alex, sam, "evening", alex_slot)], now=alex_slot
         )
         sam_slot = alex_slot + timedelta(hours=1)  # 20:30 in London
         second = await compose(
-            session, LIBRARY, [row_for(couple, sam, alex, "evening", sam_slot)], sam_slot
+            session, LIBRARY, [row_for(couple, sam, alex, "evening", sam_slot)], now=sam_slot
         )
         conversation = (await session.exec(select(Conversation))).one()
     a, s = ids(alex, sam)
@@ -188,7 +188,7 @@ async def test_no_reminder_once_the_conversation_was_revealed_or_closed(db: Data
             row_for(revealed, sam, alex, "reminder", slot),
             row_for(closed, dan, carol, "reminder", slot),
         ]
-        assert await compose(session, LIBRARY, rows, slot) == {}
+        assert await compose(session, LIBRARY, rows, now=slot) == {}
 
 
 # --- nudges ----------------------------------------------------------------------------------
@@ -243,7 +243,7 @@ async def test_a_couple_apart_gets_ideas_that_work_at_a_distance(db: Database) -
                 session,
                 LIBRARY,
                 [row_for(couple, alex, sam, k, slot) for k in ("affection", "date")],
-                slot,
+                now=slot,
             )
         given = (await session.exec(select(PromptUse.prompt_id))).all()
     assert len(given) == 16
@@ -272,7 +272,7 @@ async def test_the_morning_of_a_date_says_its_time_and_no_other_morning_does(
                 session,
                 LIBRARY,
                 [row_for(couple, alex, sam, "date-morning", berlin(day, 9))],
-                berlin(day, 9),
+                now=berlin(day, 9),
             )
             for day in (WED, THU, FRI)
         }
@@ -303,7 +303,7 @@ async def test_the_day_after_a_date_asks_how_it_was_unless_it_was_already_lovely
             session,
             LIBRARY,
             [row_for(couple, alex, sam, "date-ask", berlin(FRI, 10))],
-            berlin(FRI, 10),
+            now=berlin(FRI, 10),
         )
     assert set(made) == {f"{alex.chat_id}:date-ask"}
     ask = made[f"{alex.chat_id}:date-ask"].out
@@ -340,7 +340,7 @@ async def test_the_recap_says_nothing_when_nothing_was_shared(db: Database) -> N
             slot,
         )
     assert set(made) == {f"{carol.chat_id}:recap", f"{dan.chat_id}:recap"}
-    closing = line(LIBRARY, "recap", f"{shared.id}:{SUN}")
+    closing = line(LIBRARY, "recap", seed=f"{shared.id}:{SUN}")
     assert closing
     expected = texts.RECAP.format(summary="1 evening checked in together", line=closing)
     assert made[f"{carol.chat_id}:recap"].out.text == expected

@@ -90,7 +90,7 @@ async def test_a_new_evening_moves_a_reminder_already_set(db: Database) -> None:
         couple, alex, sam = await couple_of_two(session)
         assert alex.id is not None
         conversation_id = await conversation(session, couple)
-        await set_due(session, alex.id, "reminder", EVENING - timedelta(days=1))
+        await set_due(session, alex.id, rhythm="reminder", due=EVENING - timedelta(days=1))
         row = row_for(couple, alex, sam, "evening", EVENING)
         made = Made(Outgoing(row.recipient(), "to Alex"), conversation_id)
         assert await store(session, [(row, made)], EVENING) == 1
@@ -105,9 +105,9 @@ async def test_one_shot_rows_go_and_the_others_move_to_their_next_instant(db: Da
         couple, alex, sam = await couple_of_two(session)
         assert alex.id is not None
         for rhythm in ("evening", "reminder", "date-morning"):
-            await set_due(session, alex.id, rhythm, EVENING)
+            await set_due(session, alex.id, rhythm=rhythm, due=EVENING)
         # A one-shot row set anew (a new date) after it was claimed is not the claimed one.
-        await set_due(session, alex.id, "date-ask", later)
+        await set_due(session, alex.id, rhythm="date-ask", due=later)
         await advance(
             session,
             [
@@ -137,7 +137,7 @@ async def test_a_slot_more_than_the_grace_late_counts_from_now(db: Database) -> 
             (row_for(nudged, erin, finn, "affection", berlin(TUE, 8)), berlin(SAT, 9)),
         ]
         for row, _ in rows:
-            await set_due(session, row.member_id, row.rhythm, row.slot)
+            await set_due(session, row.member_id, rhythm=row.rhythm, due=row.slot)
         for row, now in rows:
             await advance(session, [row], now)
     assert await schedule(db) == {

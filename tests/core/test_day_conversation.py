@@ -21,10 +21,17 @@ TUE = date(2026, 12, 1)
 async def test_made_once_and_found_by_the_other_partner(db: Database) -> None:
     async with db.session() as session:
         couple, _, _ = await couple_of_two(session, depth=2)
-        first = await conversation_for_day(session, LIBRARY, couple, TUE, "curiosity", START)
+        first = await conversation_for_day(
+            session, LIBRARY, couple=couple, day=TUE, kind="curiosity", now=START
+        )
     async with db.session() as session:
         again = await conversation_for_day(
-            session, LIBRARY, couple, TUE, "check-in", START + timedelta(hours=5)
+            session,
+            LIBRARY,
+            couple=couple,
+            day=TUE,
+            kind="check-in",
+            now=START + timedelta(hours=5),
         )  # the kind a new one would take does not change the one found
         uses = (await session.exec(select(PromptUse))).all()
     assert again.id == first.id
@@ -55,14 +62,14 @@ async def test_a_new_day_closes_the_couple_s_earlier_open_ones_only(db: Database
                 (couple.id, TUE.isoformat()): (couple, "check-in"),
                 (other.id, TUE.isoformat()): (other, "check-in"),
             },
-            START,
+            now=START,
         )
         wednesday = START + timedelta(days=1)
         made = await conversations_for_days(
             session,
             LIBRARY,
             {(couple.id, (TUE + timedelta(days=1)).isoformat()): (couple, "check-in")},
-            wednesday,
+            now=wednesday,
         )
         rows = (await session.exec(select(Conversation).order_by(col(Conversation.id)))).all()
     assert [(r.couple_id, r.day, r.depth, r.closed_at) for r in rows] == [
@@ -79,7 +86,9 @@ async def test_a_day_with_no_prompt_to_fit_makes_nothing(db: Database) -> None:
         couple, _, _ = await couple_of_two(session)
         assert couple.id is not None
         with pytest.raises(LookupError):
-            await conversation_for_day(session, empty, couple, TUE, "curiosity", START)
+            await conversation_for_day(
+                session, empty, couple=couple, day=TUE, kind="curiosity", now=START
+            )
         found = await conversations_for_days(
             session,
             empty,
@@ -87,9 +96,9 @@ async def test_a_day_with_no_prompt_to_fit_makes_nothing(db: Database) -> None:
                 (couple.id, TUE.isoformat()): (couple, "goals"),
                 (couple.id, "2026-12-02"): (couple, "check-in"),
             },
-            START,
+            now=START,
         )
-        assert await conversations_for_days(session, empty, {}, START) == {}
+        assert await conversations_for_days(session, empty, {}, now=START) == {}
         count = len((await session.exec(select(Conversation))).all())
     assert list(found) == [(couple.id, "2026-12-02")]
     assert count == 1

@@ -78,7 +78,7 @@ def test_each_rhythm_comes_once_on_each_of_its_days_through_a_dst_change(
     wall, days = when_and_which_days(rhythm, evening)
     start, end = utc(2027, 3, 1), utc(2027, 4, 20)
     dues, after = [], start
-    while (due := next_due(rhythm, after, couple(), zone)) <= end:
+    while (due := next_due(rhythm, after, couple=couple(), zone=zone)) <= end:
         assert due > after
         dues.append(due)
         after = due
@@ -111,7 +111,7 @@ def test_each_rhythm_comes_once_on_each_of_its_days_through_a_dst_change(
 def test_the_evening_through_daylight_saving_in_berlin(
     after: datetime, evening: str, due: datetime
 ) -> None:
-    assert next_due("evening", after, couple(evening_time=evening), BERLIN) == due
+    assert next_due("evening", after, couple=couple(evening_time=evening), zone=BERLIN) == due
 
 
 TUE, WED, THU, SAT, SUN = (date(2026, 12, d) for d in (1, 2, 3, 5, 6))
@@ -135,22 +135,30 @@ WEEK = timedelta(days=7)
     ],
 )
 def test_each_rhythm_on_its_weekday_boundaries(rhythm: str, after: datetime, due: datetime) -> None:
-    assert next_due(rhythm, after, couple(), BERLIN) == due
+    assert next_due(rhythm, after, couple=couple(), zone=BERLIN) == due
 
 
 def test_the_member_s_zone_decides_the_weekday() -> None:
     monday_evening_utc = utc(2026, 12, 7, 20)  # already Tuesday 09:00 in Auckland
-    assert next_due("affection", monday_evening_utc, couple(), "Pacific/Auckland") == at(
-        date(2026, 12, 12), 8, zone="Pacific/Auckland"
+    assert next_due(
+        "affection", monday_evening_utc, couple=couple(), zone="Pacific/Auckland"
+    ) == at(date(2026, 12, 12), 8, zone="Pacific/Auckland")
+    assert next_due("affection", monday_evening_utc, couple=couple(), zone=None) == utc(
+        2026, 12, 8, 8
     )
-    assert next_due("affection", monday_evening_utc, couple(), None) == utc(2026, 12, 8, 8)
     # Tuesday 16:00 UTC is still Tuesday 06:00 in Honolulu: that Tuesday's 08:00 is to come.
-    assert next_due("affection", START, couple(), "Pacific/Honolulu") == utc(2026, 12, 1, 18)
+    assert next_due("affection", START, couple=couple(), zone="Pacific/Honolulu") == utc(
+        2026, 12, 1, 18
+    )
 
 
 def test_the_evening_comes_at_the_couple_s_time() -> None:
-    assert next_due("evening", START, couple(evening_time="07:15"), BERLIN) == at(WED, 7, 15)
-    assert next_due("evening", START, couple(evening_time="21:45"), BERLIN) == at(TUE, 21, 45)
+    assert next_due("evening", START, couple=couple(evening_time="07:15"), zone=BERLIN) == at(
+        WED, 7, 15
+    )
+    assert next_due("evening", START, couple=couple(evening_time="21:45"), zone=BERLIN) == at(
+        TUE, 21, 45
+    )
 
 
 # --- quiet hours -----------------------------------------------------------------------------
@@ -186,8 +194,8 @@ def test_quiet_hours_are_the_member_s_own() -> None:
 @pytest.mark.parametrize("rhythm", [*RHYTHMS, *ONE_SHOT])
 def test_only_the_evening_comes_in_quiet_hours(rhythm: str) -> None:
     late, midday = at(WED, 23), at(WED, 12)
-    assert is_quiet(late, BERLIN, couple(), rhythm) is (rhythm != "evening")
-    assert not is_quiet(midday, BERLIN, couple(), rhythm)
+    assert is_quiet(late, BERLIN, couple=couple(), rhythm=rhythm) is (rhythm != "evening")
+    assert not is_quiet(midday, BERLIN, couple=couple(), rhythm=rhythm)
 
 
 # --- deliveries: the daily count and unique keys --------------------------------------------
@@ -293,15 +301,16 @@ async def test_record_is_true_once_and_a_sent_one_holds_the_key_without_words(
 async def test_plan_writes_one_row_per_rhythm_and_a_new_plan_moves_them(db: Database) -> None:
     async with db.session() as session:
         pair, alex, sam = await couple_of_two(session, zones=(BERLIN, "America/New_York"))
-        await plan(session, pair, [alex, sam], START)
+        await plan(session, pair, members=[alex, sam], now=START)
         pair.evening_time = "21:00"
-        await plan(session, pair, [alex, sam], START)  # rewritten, not added to
+        await plan(session, pair, members=[alex, sam], now=START)  # rewritten, not added to
         rows = (await session.exec(select(Schedule))).all()
         assert len(rows) == 2 * len(RHYTHMS)
         for member in (alex, sam):
             mine = {r.rhythm: r.next_due_at for r in rows if r.member_id == member.id}
             assert mine == {
-                rhythm: next_due(rhythm, START, pair, member.timezone) for rhythm in RHYTHMS
+                rhythm: next_due(rhythm, START, couple=pair, zone=member.timezone)
+                for rhythm in RHYTHMS
             }
         evenings = {r.member_id: r.next_due_at for r in rows if r.rhythm == "evening"}
     assert evenings == {alex.id: at(TUE, 21), sam.id: at(TUE, 21, zone="America/New_York")}
