@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     content_sub = content_cmd.add_subparsers(dest="content_command", required=True)
     check = content_sub.add_parser("check", help="validate every file in content/")
     check.add_argument("--dir", type=Path, default=None, help="content folder (default: content/)")
+    commands.add_parser(
+        "catalog",
+        help="refresh bot/locale/messages.pot from the bot's sentences and merge it into every "
+        "language's catalog",
+    )
     backup = commands.add_parser("backup", help="copy the SQLite database, safely while it runs")
     backup.add_argument("file", type=Path, help="where to write the copy")
     commands.add_parser(
@@ -59,7 +64,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _content_check(directory: Path | None) -> int:
-    library, problems = content.check(directory or content.DEFAULT_DIR)
+    """The prompts in every language, and the bot's own sentences in every catalog."""
+    from bot import catalogs
+
+    library, found = content.check(directory or content.DEFAULT_DIR)
+    problems = [*map(str, found), *catalogs.problems()]
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -138,6 +147,13 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     if args.command == "content":
         return _content_check(args.dir)
+    if args.command == "catalog":
+        from bot import catalogs
+
+        updated = catalogs.update()
+        print(f"Updated bot/locale/messages.pot and the catalogs of: {', '.join(updated)}.")
+        print("Translate what is new or fuzzy, then run: python -m bot content check")
+        return 0
     if args.command in ("backup", "new-key", "rotate-key"):
         return _maintenance(args, settings)
     if args.command == "migrate":
