@@ -19,6 +19,7 @@ from bot.core.handle import handle
 from bot.core.members import mark_unreachable, member_for
 from bot.core.models import Delivery, Member, Schedule
 from bot.core.pairing import PairingRace
+from bot.core.words import spoken
 from bot.db import Database
 from bot.outbox import Outbox
 
@@ -70,7 +71,9 @@ class Rekindle:
             # Someone else won the same code at the same moment; everything was rolled back.
             async with self.db.session() as session:
                 member = await member_for(session, event.sender, now)
-                return [Outgoing(to=recipient(member), text=race.message)]
+                return [
+                    Outgoing(to=recipient(member), text=race.message, lang=spoken(member.language))
+                ]
         if ctx.scrub:
             log.info("member data erased", extra={"member": member.id})
             await self.db.scrub(member=member.id)

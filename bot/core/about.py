@@ -11,9 +11,9 @@ router = Router()
 
 @router.command("help")
 async def show_help(ctx: Ctx, _args: str) -> None:
-    ctx.reply(texts.HELP)
+    ctx.reply(ctx.say(texts.HELP))
 
 
 @router.command("privacy")
 async def show_privacy(ctx: Ctx, _args: str) -> None:
-    ctx.reply(texts.PRIVACY)
+    ctx.reply(ctx.say(texts.PRIVACY))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from bot.core import texts, words
+from bot.core import texts, typed, words
 from bot.core.context import Ctx
 from bot.core.local_time import local_date, local_moment
 from bot.core.members import couple_of, partner_of
@@ -29,20 +29,23 @@ def until_words(couple: Couple, member: Member) -> str:
     """When being apart ends, in the member's own calendar ("" when they gave no date)."""
     if couple.apart_until is None:
         return ""
-    return words.when(couple.apart_until, member.timezone, "day")
+    return words.when(couple.apart_until, member.timezone, "day", words.spoken(member.language))
 
 
-def _end(args: str, today: date) -> date | str | None:
+def _end(args: str, today: date, *, lang: str | None = None) -> date | str | None:
     """The day they are together again: a date (`until 2027-01-15`, `2027-01-15`, or a number
-    of days), None for no date, or "bad"."""
-    typed = args.strip().lower().removeprefix("until").strip()
-    if not typed:
+    of days), None for no date, or "bad". "until" and "days" may be in the member's `lang`."""
+    given = typed.strip_word(args.strip().lower(), "INPUT_UNTIL", lang=lang)
+    if not given:
         return None
-    days = small_number(typed.removesuffix("days").removesuffix("day").strip())
+    count = given
+    for suffix in ("days", "day"):  # "10days", as people type it in a hurry
+        count = count.removesuffix(suffix)
+    days = small_number(typed.strip_word(count, "INPUT_DAYS", lang=lang, at_end=True).strip())
     if days is not None:
         return today + timedelta(days=days) if 1 <= days <= MAX_DAYS else "bad"
     try:
-        day = date.fromisoformat(typed)
+        day = date.fromisoformat(given)
     except ValueError:
         return "bad"
     return day if today < day <= today + timedelta(days=MAX_DAYS) else "bad"
@@ -52,7 +55,7 @@ async def _paired(ctx: Ctx) -> tuple[Couple, Member] | None:
     couple = await couple_of(ctx.session, ctx.member)
     partner = await partner_of(ctx.session, ctx.member)
     if couple is None or partner is None:
-        ctx.reply(texts.CHECKIN_NOT_PAIRED)
+        ctx.reply(ctx.say(texts.CHECKIN_NOT_PAIRED))
         return None
     return couple, partner
 
@@ -64,9 +67,9 @@ async def apart(ctx: Ctx, args: str) -> None:
     if paired is None:
         return
     couple, partner = paired
-    end = _end(args, local_date(ctx.now, ctx.member.timezone))
+    end = _end(args, local_date(ctx.now, ctx.member.timezone), lang=ctx.lang)
     if end == "bad":
-        ctx.reply(texts.APART_BAD)
+        ctx.reply(ctx.say(texts.APART_BAD))
         return
     couple.apart_since = couple.apart_since if is_apart(couple, ctx.now) else ctx.now
     # The day begins at different moments for the two: apart ends once it has begun for both,
@@ -88,7 +91,7 @@ async def together(ctx: Ctx, _args: str = "") -> None:
         return
     couple, partner = paired
     if not is_apart(couple, ctx.now):
-        ctx.reply(texts.TOGETHER_ALREADY)
+        ctx.reply(ctx.say(texts.TOGETHER_ALREADY))
         return
     couple.apart_since = couple.apart_until = None
     _tell_both(ctx, couple, partner, done=texts.TOGETHER_DONE, told=texts.TOGETHER_TOLD)
@@ -97,10 +100,13 @@ async def together(ctx: Ctx, _args: str = "") -> None:
 def _tell_both(ctx: Ctx, couple: Couple, partner: Member, *, done: str, told: str) -> None:
     def until(member: Member) -> str:
         day = until_words(couple, member)
-        return texts.APART_UNTIL.format(day=day) if day else ""
+        return ctx.say_to(member, texts.APART_UNTIL, day=day) if day else ""
 
-    ctx.reply(done.format(until=until(ctx.member)))
-    ctx.push(partner, told.format(partner=ctx.member.display_name, until=until(partner)))
+    ctx.reply(ctx.say(done, until=until(ctx.member)))
+    ctx.push(
+        partner,
+        ctx.say_to(partner, told, partner=ctx.member.display_name, until=until(partner)),
+    )
 
 
 async def toggle(ctx: Ctx) -> None:

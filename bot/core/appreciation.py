@@ -31,12 +31,12 @@ async def appreciate(ctx: Ctx, words: str) -> None:
     """`/appreciate <words>`; without words, ask for them and take the next message."""
     partner = await partner_of(ctx.session, ctx.member)
     if partner is None or ctx.member.couple_id is None:
-        ctx.reply(texts.CHECKIN_NOT_PAIRED)
+        ctx.reply(ctx.say(texts.CHECKIN_NOT_PAIRED))
         return
     words = words.strip()
     if not words:
         ctx.member.awaiting = AWAITING
-        ctx.reply(texts.APPRECIATE_ASK.format(partner=partner.display_name))
+        ctx.reply(ctx.say(texts.APPRECIATE_ASK, partner=partner.display_name))
         return
     ctx.member.awaiting = None
     appreciation = Appreciation(
@@ -51,13 +51,15 @@ async def appreciate(ctx: Ctx, words: str) -> None:
     # At night it still arrives at once, only without a sound.
     ctx.push(
         partner,
-        texts.APPRECIATION.format(partner=ctx.member.display_name, words=appreciation.text),
-        buttons=keyboard([(texts.THANK_BUTTON, f"thank:{appreciation.id}")]),
+        ctx.say_to(
+            partner, texts.APPRECIATION, partner=ctx.member.display_name, words=appreciation.text
+        ),
+        buttons=keyboard([(ctx.say_to(partner, texts.THANK_BUTTON), f"thank:{appreciation.id}")]),
         kind="appreciation",
         silent=_quiet_for(ctx, partner),
         author=ctx.member,
     )
-    ctx.reply(texts.APPRECIATE_SENT.format(partner=partner.display_name))
+    ctx.reply(ctx.say(texts.APPRECIATE_SENT, partner=partner.display_name))
     await milestones.celebrate(ctx)
 
 
@@ -70,7 +72,7 @@ async def thank(ctx: Ctx, appreciation_id: str) -> None:
         or found.receiver_id != ctx.member.id
         or found.couple_id != ctx.member.couple_id
     ):
-        ctx.reply(texts.STALE_BUTTON)
+        ctx.reply(ctx.say(texts.STALE_BUTTON))
         return
     changed = await ctx.session.exec(
         update(Appreciation)
@@ -78,12 +80,16 @@ async def thank(ctx: Ctx, appreciation_id: str) -> None:
         .values(thanked_at=ctx.now)
     )
     if changed.rowcount != 1:
-        ctx.reply(texts.THANK_ALREADY)
+        ctx.reply(ctx.say(texts.THANK_ALREADY))
         return
-    ctx.reply(texts.THANKED)
+    ctx.reply(ctx.say(texts.THANKED))
     sender = await ctx.session.get(Member, found.sender_id) if found.sender_id else None
     if sender is not None and sender.couple_id == ctx.member.couple_id:
-        ctx.push(sender, texts.THANKED_TOLD.format(partner=ctx.member.display_name), kind="thanked")
+        ctx.push(
+            sender,
+            ctx.say_to(sender, texts.THANKED_TOLD, partner=ctx.member.display_name),
+            kind="thanked",
+        )
 
 
 @router.button("appr")
@@ -93,7 +99,7 @@ async def _appreciate_pressed(ctx: Ctx, parts: list[str]) -> None:
         case [couple_id] if couple_id == str(ctx.member.couple_id):
             await appreciate(ctx, "")
         case _:
-            ctx.reply(texts.STALE_BUTTON)
+            ctx.reply(ctx.say(texts.STALE_BUTTON))
 
 
 @router.button("thank")
@@ -103,4 +109,4 @@ async def _thank_pressed(ctx: Ctx, parts: list[str]) -> None:
         case [appreciation_id]:
             await thank(ctx, appreciation_id)
         case _:
-            ctx.reply(texts.STALE_BUTTON)
+            ctx.reply(ctx.say(texts.STALE_BUTTON))

@@ -26,7 +26,7 @@ async def _paired(ctx: Ctx) -> tuple[Couple, Member] | None:
     couple = await couple_of(ctx.session, ctx.member)
     partner = await partner_of(ctx.session, ctx.member)
     if couple is None or partner is None:
-        ctx.reply(texts.CHECKIN_NOT_PAIRED)
+        ctx.reply(ctx.say(texts.CHECKIN_NOT_PAIRED))
         return None
     return couple, partner
 
@@ -35,7 +35,9 @@ def _next_words(ctx: Ctx, couple: Couple, member: Member) -> dict[str, str]:
     at = parse_hhmm(couple.evening_time)
     assert at is not None
     return {
-        "when": tonight_or_tomorrow(ctx.now, at, zone=member.timezone),
+        "when": tonight_or_tomorrow(
+            ctx.now, at, zone=member.timezone, lang=words.spoken(member.language)
+        ),
         "time": couple.evening_time,
     }
 
@@ -49,11 +51,11 @@ async def set_time(ctx: Ctx, args: str) -> None:
     couple, partner = paired
     if not args.strip():
         ctx.member.awaiting = AWAITING_TIME
-        ctx.reply(texts.TIME_ASK)
+        ctx.reply(ctx.say(texts.TIME_ASK))
         return
     at = parse_hhmm(args)
     if at is None:
-        ctx.reply(texts.TIME_BAD)
+        ctx.reply(ctx.say(texts.TIME_BAD))
         return
     ctx.member.awaiting = None
     couple.evening_time = f"{at:%H:%M}"
@@ -61,15 +63,18 @@ async def set_time(ctx: Ctx, args: str) -> None:
     await plan(
         ctx.session, couple, members=await couple_members(ctx.session, couple.id), now=ctx.now
     )
-    ctx.reply(texts.TIME_SET.format(time=couple.evening_time))
+    ctx.reply(ctx.say(texts.TIME_SET, time=couple.evening_time))
     ctx.push(
-        partner, texts.TIME_TOLD.format(partner=ctx.member.display_name, time=couple.evening_time)
+        partner,
+        ctx.say_to(
+            partner, texts.TIME_TOLD, partner=ctx.member.display_name, time=couple.evening_time
+        ),
     )
 
 
 def _until_words(ctx: Ctx, couple: Couple, member: Member) -> str:
     assert couple.paused_until is not None
-    return words.when(couple.paused_until, member.timezone, "day")
+    return words.when(couple.paused_until, member.timezone, "day", words.spoken(member.language))
 
 
 @router.command("pause")
@@ -82,14 +87,17 @@ async def pause(ctx: Ctx, args: str) -> None:
     raw = args.strip() or "7"
     days = small_number(raw)
     if days is None or not 1 <= days <= MAX_PAUSE_DAYS:
-        ctx.reply(texts.PAUSE_BAD)
+        ctx.reply(ctx.say(texts.PAUSE_BAD))
         return
     couple.paused_until = ctx.now + timedelta(days=days)
-    ctx.reply(texts.PAUSE_DONE.format(until=_until_words(ctx, couple, ctx.member)))
+    ctx.reply(ctx.say(texts.PAUSE_DONE, until=_until_words(ctx, couple, ctx.member)))
     ctx.push(
         partner,
-        texts.PAUSE_TOLD.format(
-            partner=ctx.member.display_name, until=_until_words(ctx, couple, partner)
+        ctx.say_to(
+            partner,
+            texts.PAUSE_TOLD,
+            partner=ctx.member.display_name,
+            until=_until_words(ctx, couple, partner),
         ),
     )
 
@@ -101,14 +109,17 @@ async def resume(ctx: Ctx, _args: str) -> None:
         return
     couple, partner = paired
     if couple.paused_until is None or couple.paused_until <= ctx.now:
-        ctx.reply(texts.RESUME_NOT_PAUSED)
+        ctx.reply(ctx.say(texts.RESUME_NOT_PAUSED))
         return
     couple.paused_until = None
-    ctx.reply(texts.RESUME_DONE.format(**_next_words(ctx, couple, ctx.member)))
+    ctx.reply(ctx.say(texts.RESUME_DONE, **_next_words(ctx, couple, ctx.member)))
     ctx.push(
         partner,
-        texts.RESUME_TOLD.format(
-            partner=ctx.member.display_name, **_next_words(ctx, couple, partner)
+        ctx.say_to(
+            partner,
+            texts.RESUME_TOLD,
+            partner=ctx.member.display_name,
+            **_next_words(ctx, couple, partner),
         ),
     )
 
@@ -126,7 +137,7 @@ async def skip(ctx: Ctx, _args: str) -> None:
         else None
     )
     if conversation is None or conversation.closed_at or conversation.revealed_at:
-        ctx.reply(texts.SKIP_NOTHING)
+        ctx.reply(ctx.say(texts.SKIP_NOTHING))
         return
     await do_swap(ctx, couple, conversation, lighter=False)
 
@@ -140,7 +151,7 @@ async def checkin_now(ctx: Ctx, args: str, *, kind: str | None = None) -> None:
         return
     couple, partner = paired
     if couple.paused_until is not None and couple.paused_until > ctx.now:
-        ctx.reply(texts.CHECKIN_PAUSED.format(until=_until_words(ctx, couple, ctx.member)))
+        ctx.reply(ctx.say(texts.CHECKIN_PAUSED, until=_until_words(ctx, couple, ctx.member)))
         return
     day = evening.todays_couple_day(ctx, couple, partner)
     existing = await evening.conversation_of_day(ctx, couple, day)
@@ -148,7 +159,7 @@ async def checkin_now(ctx: Ctx, args: str, *, kind: str | None = None) -> None:
         if not await evening.send_prompt(
             ctx, couple, member=ctx.member, partner=partner, conversation=existing
         ):
-            ctx.reply(texts.CHECKIN_SENT)
+            ctx.reply(ctx.say(texts.CHECKIN_SENT))
         return
     chosen = kind or evening_kind(couple, day) or "check-in"
     conversation = await conversation_for_day(
@@ -166,25 +177,32 @@ async def ask(ctx: Ctx, args: str) -> None:
     await checkin_now(ctx, args, kind="curiosity")
 
 
-def _settings_keyboard(couple: Couple, now: datetime) -> tuple[tuple[object, ...], ...]:
+def _settings_keyboard(
+    couple: Couple, now: datetime, *, lang: str | None = None
+) -> tuple[tuple[object, ...], ...]:
     rows = [
         [
-            (texts.SETTINGS_TIME_BUTTON, f"set:time:{couple.id}"),
-            (texts.SETTINGS_ZONE_BUTTON, f"set:zone:{couple.id}"),
+            (words.translate(texts.SETTINGS_TIME_BUTTON, lang), f"set:time:{couple.id}"),
+            (words.translate(texts.SETTINGS_ZONE_BUTTON, lang), f"set:zone:{couple.id}"),
         ]
     ]
-    for rhythm, label in texts.RHYTHM_LABELS.items():
+    for rhythm, english in texts.RHYTHM_LABELS.items():
+        label = words.translate(english, lang)
         on = getattr(couple, f"{rhythm}_on")
         rows.append([(f"{'✅' if on else '⬜'} {label}", f"set:toggle:{rhythm}:{couple.id}")])
     days = couple.curiosity_days.split(",")
     rows.append(
         [
-            (f"{'●' if d in days else '○'}{words.weekday(i, 'short')}", f"set:day:{d}:{couple.id}")
+            (
+                f"{'●' if d in days else '○'}{words.weekday(i, 'short', lang)}",
+                f"set:day:{d}:{couple.id}",
+            )
             for i, d in enumerate(texts.DAY_NAMES)
         ]
     )
     on = apart.is_apart(couple, now)
-    rows.append([(f"{'✅' if on else '⬜'} {texts.APART_BUTTON}", f"set:apart:{couple.id}")])
+    apart_label = words.translate(texts.APART_BUTTON, lang)
+    rows.append([(f"{'✅' if on else '⬜'} {apart_label}", f"set:apart:{couple.id}")])
     return keyboard(*rows)
 
 
@@ -196,19 +214,25 @@ async def show_settings(ctx: Ctx, _args: str = "") -> None:
         return
     couple, _ = paired
     chosen = [d for d in couple.curiosity_days.split(",") if d in texts.DAY_NAMES]
-    days = ", ".join(words.weekday(texts.DAY_NAMES.index(d), "abbreviated") for d in chosen)
-    days = days or texts.SETTINGS_NO_DAYS
+    days = ", ".join(
+        words.weekday(texts.DAY_NAMES.index(d), "abbreviated", ctx.lang) for d in chosen
+    )
+    days = days or ctx.say(texts.SETTINGS_NO_DAYS)
     if apart.is_apart(couple, ctx.now):
         day = apart.until_words(couple, ctx.member)
-        until = texts.APART_UNTIL.format(day=day) if day else ""
-        place = texts.SETTINGS_APART.format(until=until)
+        until = ctx.say(texts.APART_UNTIL, day=day) if day else ""
+        place = ctx.say(texts.SETTINGS_APART, until=until)
     else:
-        place = texts.SETTINGS_TOGETHER
+        place = ctx.say(texts.SETTINGS_TOGETHER)
     ctx.reply(
-        texts.SETTINGS.format(
-            time=couple.evening_time, zone=ctx.member.timezone or "UTC", days=days, place=place
+        ctx.say(
+            texts.SETTINGS,
+            time=couple.evening_time,
+            zone=ctx.member.timezone or "UTC",
+            days=days,
+            place=place,
         ),
-        _settings_keyboard(couple, ctx.now),  # type: ignore[arg-type]
+        _settings_keyboard(couple, ctx.now, lang=ctx.lang),  # type: ignore[arg-type]
     )
 
 
@@ -217,7 +241,7 @@ async def settings_button(ctx: Ctx, parts: list[str]) -> None:
     """`set:…:<couple id>` buttons; they act only on the presser's own couple."""
     couple = await couple_of(ctx.session, ctx.member)
     if couple is None or not parts or parts[-1] != str(couple.id):
-        ctx.reply(texts.STALE_BUTTON)
+        ctx.reply(ctx.say(texts.STALE_BUTTON))
         return
     from bot.core.profile import set_zone
 
@@ -239,4 +263,4 @@ async def settings_button(ctx: Ctx, parts: list[str]) -> None:
             couple.curiosity_days = ",".join(d for d in texts.DAY_NAMES if d in days)
             await show_settings(ctx)
         case _:
-            ctx.reply(texts.STALE_BUTTON)
+            ctx.reply(ctx.say(texts.STALE_BUTTON))

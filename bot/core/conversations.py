@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from bot.core import milestones, texts
+from bot.core import milestones, texts, words
 from bot.core.context import Ctx
 from bot.core.events import Button, MediaRef, keyboard, media_name, parse_command
 from bot.core.local_time import local_date, parse_hhmm, tonight_or_tomorrow
@@ -43,23 +43,30 @@ def evening_at(couple: Couple) -> time:
     return parse_hhmm(couple.evening_time) or DEFAULT_EVENING
 
 
-def prompt_buttons(conversation: Conversation) -> tuple[tuple[Button, ...], ...]:
+def prompt_buttons(
+    conversation: Conversation, lang: str | None = None
+) -> tuple[tuple[Button, ...], ...]:
+    """The buttons under a curiosity prompt, labelled in the reader's language."""
     if conversation.kind != "curiosity":
         return ()
-    row = [(texts.SKIP_BUTTON, f"skip:{conversation.id}")]
+    row = [(words.translate(texts.SKIP_BUTTON, lang), f"skip:{conversation.id}")]
     if (conversation.depth or 1) > 1:
-        row.append((texts.TOO_DEEP_BUTTON, f"deep:{conversation.id}"))
+        row.append((words.translate(texts.TOO_DEEP_BUTTON, lang), f"deep:{conversation.id}"))
     return keyboard(row)
 
 
-def prompt_text(library: Library, conversation: Conversation, *, partner_name: str) -> str:
-    prompt = library.get(conversation.prompt_id)
-    words = prompt.text if prompt else texts.PROMPT_MISSING
+def prompt_text(
+    library: Library, conversation: Conversation, *, partner_name: str, lang: str | None = None
+) -> str:
+    """The evening's prompt, framed, in the reader's language `lang`."""
+    question = library.text(conversation.prompt_id, lang)
+    if question is None:
+        question = words.translate(texts.PROMPT_MISSING, lang)
     template = {
         "curiosity": texts.EVENING_CURIOSITY,
         "goals": texts.EVENING_GOALS,
     }.get(conversation.kind, texts.EVENING_CHECKIN)
-    return template.format(prompt=words, partner=partner_name)
+    return words.translate(template, lang).format(prompt=question, partner=partner_name)
 
 
 @dataclass
@@ -122,7 +129,7 @@ async def answer(
     assert ctx.member.id is not None
     assert conversation.id is not None
     partner = await partner_of(ctx.session, ctx.member)
-    partner_name = partner.display_name if partner else texts.YOUR_PARTNER
+    partner_name = partner.display_name if partner else ctx.say(texts.YOUR_PARTNER)
     if conversation.closed_at is not None or conversation.revealed_at is not None:
         ctx.session.add(
             Answer(
@@ -138,9 +145,9 @@ async def answer(
         )
         at = parse_hhmm(couple.evening_time)
         assert at is not None
-        when = tonight_or_tomorrow(ctx.now, at, zone=ctx.member.timezone)
+        when = tonight_or_tomorrow(ctx.now, at, zone=ctx.member.timezone, lang=ctx.lang)
         template = texts.LATE_ANSWER if conversation.closed_at else texts.ALREADY_REVEALED
-        ctx.reply(template.format(when=when, time=couple.evening_time))
+        ctx.reply(ctx.say(template, when=when, time=couple.evening_time))
         return True
     on_time = (
         await ctx.session.exec(
@@ -169,7 +176,7 @@ async def answer(
         replaced = True
     if partner is None or theirs is None:
         template = texts.REPLACED if replaced else texts.SEALED
-        ctx.reply(template.format(partner=partner_name))
+        ctx.reply(ctx.say(template, partner=partner_name))
         return True
     await _reveal(ctx, couple, conversation, partner=partner, mine=mine, theirs=theirs)
     return True
@@ -191,7 +198,7 @@ async def edit(ctx: Ctx, message_ref: str, *, text: str | None, media: MediaRef 
     ).first()
     if found is None:
         if media is None and text is not None and parse_command(text) is not None:
-            ctx.reply(texts.EDIT_COMMAND)
+            ctx.reply(ctx.say(texts.EDIT_COMMAND))
         return
     answer_id, conversation_id = found
     # Locked as an answer locks it, so an edit and the partner's answer (the reveal) queue.
@@ -199,34 +206,40 @@ async def edit(ctx: Ctx, message_ref: str, *, text: str | None, media: MediaRef 
     if conversation is None or conversation.couple_id != ctx.member.couple_id:
         return
     if conversation.revealed_at is not None:
-        ctx.reply(texts.EDIT_AFTER_REVEAL)
+        ctx.reply(ctx.say(texts.EDIT_AFTER_REVEAL))
         return
     if conversation.closed_at is not None:
-        ctx.reply(texts.EDIT_AFTER_CLOSE)
+        ctx.reply(ctx.say(texts.EDIT_AFTER_CLOSE))
         return
     mine = await ctx.session.get(Answer, answer_id, populate_existing=True)
     if mine is None or mine.late:
         return
     mine.text, mine.media, mine.updated_at = text, _media_json(media), ctx.now
     partner = await partner_of(ctx.session, ctx.member)
-    ctx.reply(
-        texts.REPLACED.format(partner=partner.display_name if partner else texts.YOUR_PARTNER)
-    )
+    name = partner.display_name if partner else ctx.say(texts.YOUR_PARTNER)
+    ctx.reply(ctx.say(texts.REPLACED, partner=name))
 
 
 def _reveal_message(
-    library: Library, conversation: Conversation, *, author: Member, answer_row: Answer
+    library: Library,
+    conversation: Conversation,
+    *,
+    author: Member,
+    answer_row: Answer,
+    lang: str | None = None,
 ) -> tuple[str, MediaRef | None]:
-    prompt = library.get(conversation.prompt_id)
-    prompt_words = prompt.text if prompt else texts.TONIGHTS_QUESTION
+    """The partner's answer (as written), framed in the reader's language `lang`."""
+    prompt_words = library.text(conversation.prompt_id, lang)
+    if prompt_words is None:
+        prompt_words = words.translate(texts.TONIGHTS_QUESTION, lang)
     if answer_row.media:
         media = MediaRef(**answer_row.media)
-        name = media_name(media.kind)
-        return texts.REVEAL_MEDIA.format(
+        name = words.translate(media_name(media.kind), lang)
+        return words.translate(texts.REVEAL_MEDIA, lang).format(
             partner=author.display_name, prompt=prompt_words, media=name
         ), media
     return (
-        texts.REVEAL.format(
+        words.translate(texts.REVEAL, lang).format(
             partner=author.display_name, prompt=prompt_words, answer=answer_row.text or ""
         ),
         None,
@@ -244,16 +257,19 @@ async def _reveal(
 ) -> None:
     """Both have answered: each gets the other's words, once, and one warm line."""
     conversation.revealed_at = ctx.now
-    for reader, author, words in ((ctx.member, partner, theirs), (partner, ctx.member, mine)):
-        text, media = _reveal_message(ctx.content, conversation, author=author, answer_row=words)
+    for reader, author, said in ((ctx.member, partner, theirs), (partner, ctx.member, mine)):
+        lang = words.spoken(reader.language)
+        text, media = _reveal_message(
+            ctx.content, conversation, author=author, answer_row=said, lang=lang
+        )
         key = f"reveal:{conversation.id}:{reader.id}"
         save: tuple[tuple[Button, ...], ...] = ()
-        if conversation.kind == "goals" and words.text:
-            save = keyboard([(texts.SAVE_GOAL_BUTTON, f"save:{words.id}")])
+        if conversation.kind == "goals" and said.text:
+            save = keyboard([(ctx.say_to(reader, texts.SAVE_GOAL_BUTTON), f"save:{said.id}")])
         if media is None:
             ctx.push(
                 reader,
-                f"{text}\n\n{texts.TOGETHER}",
+                f"{text}\n\n{ctx.say_to(reader, texts.TOGETHER)}",
                 buttons=save,
                 kind="reveal",
                 key=key,
@@ -263,7 +279,7 @@ async def _reveal(
             ctx.push(reader, text, kind="reveal", key=key, media=media, author=author)
             ctx.push(
                 reader,
-                texts.TOGETHER,
+                ctx.say_to(reader, texts.TOGETHER),
                 kind="together",
                 key=f"together:{conversation.id}:{reader.id}",
             )
@@ -287,7 +303,7 @@ async def swap(ctx: Ctx, conversation_id: str, *, lighter: bool) -> None:
         or conversation.closed_at is not None
         or conversation.revealed_at is not None
     ):
-        ctx.reply(texts.SKIP_NOTHING)
+        ctx.reply(ctx.say(texts.SKIP_NOTHING))
         return
     await do_swap(ctx, couple, conversation, lighter=lighter)
 
@@ -304,11 +320,11 @@ async def do_swap(ctx: Ctx, couple: Couple, conversation: Conversation, *, light
         )
     ).all()
     if partner is not None and partner.id in answered:
-        ctx.reply(texts.SKIP_ANSWERED.format(partner=partner.display_name))
+        ctx.reply(ctx.say(texts.SKIP_ANSWERED, partner=partner.display_name))
         return
     today = local_date(ctx.now, ctx.member.timezone).isoformat()
     if not lighter and couple.skipped_on == today:
-        ctx.reply(texts.SKIP_USED)
+        ctx.reply(ctx.say(texts.SKIP_USED))
         return
     depth = conversation.depth
     if lighter and depth is not None:
@@ -340,19 +356,20 @@ async def do_swap(ctx: Ctx, couple: Couple, conversation: Conversation, *, light
             .where(col(Answer.conversation_id) == conversation.id, col(Answer.member_id) == old)
             .values(late=True)
         )
-    partner_name = partner.display_name if partner else texts.YOUR_PARTNER
-    intro = texts.TOO_DEEP_DONE if lighter else texts.SKIPPED
-    ctx.reply(
-        f"{intro}\n{prompt_text(ctx.content, conversation, partner_name=partner_name)}",
-        prompt_buttons(conversation),
-    )
+    partner_name = partner.display_name if partner else ctx.say(texts.YOUR_PARTNER)
+    intro = ctx.say(texts.TOO_DEEP_DONE if lighter else texts.SKIPPED)
+    framed = prompt_text(ctx.content, conversation, partner_name=partner_name, lang=ctx.lang)
+    ctx.reply(f"{intro}\n{framed}", prompt_buttons(conversation, ctx.lang))
     if partner is not None and partner.current_conversation_id == conversation.id:
+        theirs = words.spoken(partner.language)
         told = texts.TOO_DEEP_TOLD if lighter else texts.SKIP_TOLD
         ctx.push(
             partner,
-            f"{told.format(partner=ctx.member.display_name)}\n"
-            f"{prompt_text(ctx.content, conversation, partner_name=ctx.member.display_name)}",
-            buttons=prompt_buttons(conversation),
+            f"{ctx.say_to(partner, told, partner=ctx.member.display_name)}\n"
+            + prompt_text(
+                ctx.content, conversation, partner_name=ctx.member.display_name, lang=theirs
+            ),
+            buttons=prompt_buttons(conversation, theirs),
             kind="swap",
             conversation_id=conversation.id,
         )
@@ -365,7 +382,7 @@ async def _skip_pressed(ctx: Ctx, parts: list[str]) -> None:
         case [conversation_id]:
             await swap(ctx, conversation_id, lighter=False)
         case _:
-            ctx.reply(texts.STALE_BUTTON)
+            ctx.reply(ctx.say(texts.STALE_BUTTON))
 
 
 @router.button("deep")
@@ -375,4 +392,4 @@ async def _too_deep_pressed(ctx: Ctx, parts: list[str]) -> None:
         case [conversation_id]:
             await swap(ctx, conversation_id, lighter=True)
         case _:
-            ctx.reply(texts.STALE_BUTTON)
+            ctx.reply(ctx.say(texts.STALE_BUTTON))

@@ -108,7 +108,7 @@ async def export(ctx: Ctx, _args: str = "") -> None:
         "answers": [
             {
                 "day": conversation.day,
-                "question": (p.text if (p := ctx.content.get(conversation.prompt_id)) else None),
+                "question": ctx.content.text(conversation.prompt_id, ctx.lang),
                 "answer": answer.text,
                 "media": (answer.media or {}).get("kind"),
                 "caption": (answer.media or {}).get("caption"),
@@ -145,7 +145,7 @@ async def export(ctx: Ctx, _args: str = "") -> None:
     }
     body = json.dumps(data, ensure_ascii=False, indent=2).encode()
     ctx.reply(
-        texts.EXPORT_READY,
+        ctx.say(texts.EXPORT_READY),
         attachment=Attachment(
             filename=f"rekindle-export-{ctx.now:%Y-%m-%d}.json", data=body, kind="document"
         ),
@@ -156,10 +156,10 @@ async def export(ctx: Ctx, _args: str = "") -> None:
 async def ask_delete(ctx: Ctx, _args: str = "") -> None:
     """`/deletemydata`: ask first, with buttons."""
     ctx.reply(
-        texts.DELETE_CONFIRM,
+        ctx.say(texts.DELETE_CONFIRM),
         keyboard(
-            [(texts.DELETE_YES, f"erase:yes:{ctx.member.id}")],
-            [(texts.DELETE_NO, f"erase:no:{ctx.member.id}")],
+            [(ctx.say(texts.DELETE_YES), f"erase:yes:{ctx.member.id}")],
+            [(ctx.say(texts.DELETE_NO), f"erase:no:{ctx.member.id}")],
         ),
     )
 
@@ -168,10 +168,10 @@ async def answer_delete(ctx: Ctx, choice: str, member_id: str) -> None:
     """Erase everything the member wrote and the member record; unpair; tell the partner."""
     member = ctx.member
     if str(member.id) != member_id:
-        ctx.reply(texts.STALE_BUTTON)
+        ctx.reply(ctx.say(texts.STALE_BUTTON))
         return
     if choice != "yes":
-        ctx.reply(texts.DELETE_KEPT)
+        ctx.reply(ctx.say(texts.DELETE_KEPT))
         return
     session = ctx.session
     partner = await partner_of(session, member)
@@ -210,12 +210,12 @@ async def answer_delete(ctx: Ctx, choice: str, member_id: str) -> None:
     for column in (Couple.member_a_id, Couple.member_b_id):
         await session.exec(update(Couple).where(col(column) == mine).values({column: None}))
     name = member.display_name
-    ctx.reply(texts.DELETE_DONE)  # addressed now, while the member row still exists
+    ctx.reply(ctx.say(texts.DELETE_DONE))  # addressed now, while the member row still exists
     await session.exec(delete(Member).where(col(Member.id) == mine))
     ctx.scrub = True  # once committed, the database files must not keep older copies either
     if partner is not None:
         await session.refresh(partner)
-        ctx.push(partner, texts.DELETE_TOLD.format(partner=name), kind="unpaired")
+        ctx.push(partner, ctx.say_to(partner, texts.DELETE_TOLD, partner=name), kind="unpaired")
 
 
 @router.button("erase")
@@ -225,4 +225,4 @@ async def _erase_pressed(ctx: Ctx, parts: list[str]) -> None:
         case [choice, member_id]:
             await answer_delete(ctx, choice, member_id)
         case _:
-            ctx.reply(texts.STALE_BUTTON)
+            ctx.reply(ctx.say(texts.STALE_BUTTON))

@@ -9,12 +9,12 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import delete, update
 from sqlmodel import col, select
 
-from bot.core import milestones, texts, words
+from bot.core import milestones, texts, typed, words
 from bot.core.context import Ctx
 from bot.core.events import keyboard
 from bot.core.local_time import local_moment, parse_hhmm
 from bot.core.members import couple_members, partner_of
-from bot.core.models import DatePlan, Schedule, Win
+from bot.core.models import DatePlan, Member, Schedule, Win
 from bot.core.rhythm import set_due
 from bot.core.router import Router
 from bot.core.sql import row_id
@@ -25,28 +25,14 @@ DEFAULT_TIME = time(19, 30)
 HORIZON = timedelta(days=366)  # plans further ahead than a year are surely a typo
 MORNING = time(9, 0)
 ASK_AT = time(10, 0)
-DAYS = {
-    name: i
-    for i, names in enumerate(
-        (
-            ("mon", "monday"),
-            ("tue", "tues", "tuesday"),
-            ("wed", "wednesday"),
-            ("thu", "thur", "thurs", "thursday"),
-            ("fri", "friday"),
-            ("sat", "saturday"),
-            ("sun", "sunday"),
-        )
-    )
-    for name in names
-}
 DATE_RHYTHMS = ("date-morning", "date-ask")
 
 router = Router()
 
 
-def parse_when(text: str, today: date) -> tuple[date, time] | None:
-    """`fri 19:30`, `tomorrow`, `today 20:00`, `2026-12-24 19:00`: a local day and time."""
+def parse_when(text: str, today: date, *, lang: str | None = None) -> tuple[date, time] | None:
+    """`fri 19:30`, `tomorrow`, `today 20:00`, `2026-12-24 19:00`: a local day and time. The
+    words may be English or the member's language `lang` (`vie 19:30`, `завтра 20:00`)."""
     parts = text.strip().lower().replace(",", " ").split()
     if not parts or len(parts) > 2:
         return None
@@ -57,12 +43,13 @@ def parse_when(text: str, today: date) -> tuple[date, time] | None:
             return None
         at = parsed
     head = parts[0]
-    if head == "today":
+    if typed.is_word(head, "INPUT_TODAY", lang=lang):
         return today, at
-    if head == "tomorrow":
+    if typed.is_word(head, "INPUT_TOMORROW", lang=lang):
         return today + timedelta(days=1), at
-    if head in DAYS:
-        ahead = (DAYS[head] - today.weekday()) % 7
+    weekday = typed.weekdays(lang).get(typed.fold(head))
+    if weekday is not None:
+        ahead = (weekday - today.weekday()) % 7
         return today + timedelta(days=ahead), at
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", head):
         try:
@@ -73,8 +60,8 @@ def parse_when(text: str, today: date) -> tuple[date, time] | None:
     return None
 
 
-def _words(moment: datetime, zone: str | None) -> str:
-    return words.when(moment, zone, "day_time")
+def _words(moment: datetime, member: Member) -> str:
+    return words.when(moment, member.timezone, "day_time", words.spoken(member.language))
 
 
 async def _active(ctx: Ctx) -> DatePlan | None:
@@ -94,9 +81,9 @@ async def plan(ctx: Ctx, args: str) -> None:
     """`/date`, `/date fri 19:30`, `/date cancel`."""
     partner = await partner_of(ctx.session, ctx.member)
     if partner is None or ctx.member.couple_id is None:
-        ctx.reply(texts.CHECKIN_NOT_PAIRED)
+        ctx.reply(ctx.say(texts.CHECKIN_NOT_PAIRED))
         return
-    if args.strip().lower() == "cancel":
+    if typed.is_word(args, "INPUT_CANCEL", lang=ctx.lang):
         await cancel(ctx)
         return
     today = ctx.now.astimezone(zone_info(ctx.member.timezone)).date()
@@ -105,12 +92,12 @@ async def plan(ctx: Ctx, args: str) -> None:
         days = [today + timedelta(days=i) for i in range(7)]
         rows = [days[:4], days[4:]]
         ctx.reply(
-            texts.DATE_ASK,
+            ctx.say(texts.DATE_ASK),
             keyboard(
                 *[
                     [
                         (
-                            words.when(d, None, "weekday_day"),
+                            words.when(d, None, "weekday_day", ctx.lang),
                             f"dateday:{d.isoformat()}:{ctx.member.couple_id}",
                         )
                         for d in row
@@ -120,21 +107,21 @@ async def plan(ctx: Ctx, args: str) -> None:
             ),
         )
         return
-    when = parse_when(args, today)
+    when = parse_when(args, today, lang=ctx.lang)
     if when is None:
-        ctx.reply(texts.DATE_BAD)
+        ctx.reply(ctx.say(texts.DATE_BAD))
         return
     await _set(ctx, *when)
 
 
 async def pick_day(ctx: Ctx, day: str, couple_id: str) -> None:
     if str(ctx.member.couple_id) != couple_id:
-        ctx.reply(texts.STALE_BUTTON)
+        ctx.reply(ctx.say(texts.STALE_BUTTON))
         return
     today = ctx.now.astimezone(zone_info(ctx.member.timezone)).date()
     when = parse_when(day, today) if len(day) == 10 else None
     if when is None:
-        ctx.reply(texts.STALE_BUTTON)
+        ctx.reply(ctx.say(texts.STALE_BUTTON))
         return
     await _set(ctx, when[0], DEFAULT_TIME)
 
@@ -142,14 +129,14 @@ async def pick_day(ctx: Ctx, day: str, couple_id: str) -> None:
 async def _set(ctx: Ctx, day: date, at: time) -> None:
     today = ctx.now.astimezone(zone_info(ctx.member.timezone)).date()
     if day > today + HORIZON:
-        ctx.reply(texts.DATE_BAD)
+        ctx.reply(ctx.say(texts.DATE_BAD))
         return
     if day < today:
-        ctx.reply(texts.DATE_PAST)
+        ctx.reply(ctx.say(texts.DATE_PAST))
         return
     moment = local_moment(day, at, zone=ctx.member.timezone)
     if moment <= ctx.now:
-        ctx.reply(texts.DATE_PAST)
+        ctx.reply(ctx.say(texts.DATE_PAST))
         return
     assert ctx.member.couple_id is not None
     ctx.member.awaiting = None
@@ -185,13 +172,16 @@ async def _set(ctx: Ctx, day: date, at: time) -> None:
             rhythm="date-ask",
             due=local_moment(local_day + timedelta(days=1), ASK_AT, zone=member.timezone),
         )
-    ctx.reply(texts.DATE_SET.format(when=_words(moment, ctx.member.timezone)))
+    ctx.reply(ctx.say(texts.DATE_SET, when=_words(moment, ctx.member)))
     for member in members:
         if member.id != ctx.member.id:
             ctx.push(
                 member,
-                texts.DATE_TOLD.format(
-                    partner=ctx.member.display_name, when=_words(moment, member.timezone)
+                ctx.say_to(
+                    member,
+                    texts.DATE_TOLD,
+                    partner=ctx.member.display_name,
+                    when=_words(moment, member),
                 ),
                 kind="date",
             )
@@ -200,7 +190,7 @@ async def _set(ctx: Ctx, day: date, at: time) -> None:
 async def cancel(ctx: Ctx) -> None:
     active = await _active(ctx)
     if active is None:
-        ctx.reply(texts.DATE_NONE)
+        ctx.reply(ctx.say(texts.DATE_NONE))
         return
     active.cancelled_at = ctx.now
     assert ctx.member.couple_id is not None
@@ -211,13 +201,16 @@ async def cancel(ctx: Ctx) -> None:
             col(Schedule.rhythm).in_(DATE_RHYTHMS),
         )
     )
-    ctx.reply(texts.DATE_CANCELLED.format(when=_words(active.at, ctx.member.timezone)))
+    ctx.reply(ctx.say(texts.DATE_CANCELLED, when=_words(active.at, ctx.member)))
     for member in members:
         if member.id != ctx.member.id:
             ctx.push(
                 member,
-                texts.DATE_CANCEL_TOLD.format(
-                    partner=ctx.member.display_name, when=_words(active.at, member.timezone)
+                ctx.say_to(
+                    member,
+                    texts.DATE_CANCEL_TOLD,
+                    partner=ctx.member.display_name,
+                    when=_words(active.at, member),
                 ),
                 kind="date",
             )
@@ -228,10 +221,10 @@ async def how_was_it(ctx: Ctx, answer: str, plan_id: str) -> None:
     key = row_id(plan_id)
     found = await ctx.session.get(DatePlan, key) if key is not None else None
     if found is None or found.couple_id != ctx.member.couple_id or found.cancelled_at is not None:
-        ctx.reply(texts.STALE_BUTTON)
+        ctx.reply(ctx.say(texts.STALE_BUTTON))
         return
     if answer != "lovely":
-        ctx.reply(texts.DATE_NOT_DONE)
+        ctx.reply(ctx.say(texts.DATE_NOT_DONE))
         return
     changed = await ctx.session.exec(
         update(DatePlan)
@@ -243,12 +236,12 @@ async def how_was_it(ctx: Ctx, answer: str, plan_id: str) -> None:
             Win(
                 couple_id=found.couple_id,
                 member_id=ctx.member.id,
-                text=texts.DATE_WIN,
+                text=ctx.say(texts.DATE_WIN),
                 created_at=ctx.now,
             )
         )
         await milestones.celebrate(ctx)
-    ctx.reply(texts.DATE_LOVELY_DONE)
+    ctx.reply(ctx.say(texts.DATE_LOVELY_DONE))
 
 
 @router.button("dateday")
@@ -258,7 +251,7 @@ async def _day_pressed(ctx: Ctx, parts: list[str]) -> None:
         case [day, couple_id]:
             await pick_day(ctx, day, couple_id)
         case _:
-            ctx.reply(texts.STALE_BUTTON)
+            ctx.reply(ctx.say(texts.STALE_BUTTON))
 
 
 @router.button("datehow")
@@ -268,4 +261,4 @@ async def _how_was_it_pressed(ctx: Ctx, parts: list[str]) -> None:
         case [answer, plan_id]:
             await how_was_it(ctx, answer, plan_id)
         case _:
-            ctx.reply(texts.STALE_BUTTON)
+            ctx.reply(ctx.say(texts.STALE_BUTTON))

@@ -15,7 +15,7 @@ from datetime import date
 
 from sqlmodel import select
 
-from bot.core import conversations, texts
+from bot.core import conversations, texts, words
 from bot.core.context import Ctx, recipient
 from bot.core.coupleday import couple_day, evening_of
 from bot.core.events import MediaRef, Outgoing
@@ -66,12 +66,14 @@ async def send_prompt(
     at = conversations.evening_at(couple)
     day = date.fromisoformat(conversation.day)
     evening = evening_of(day, at, zone=member.timezone, zones=_zones(member, partner))
+    lang = words.spoken(member.language)
     out = Outgoing(
         to=recipient(member),
         text=conversations.prompt_text(
-            ctx.content, conversation, partner_name=partner.display_name
+            ctx.content, conversation, partner_name=partner.display_name, lang=lang
         ),
-        buttons=conversations.prompt_buttons(conversation),
+        buttons=conversations.prompt_buttons(conversation, lang),
+        lang=lang,
     )
     recorded = await record(
         ctx.session,
@@ -124,9 +126,9 @@ async def answer_before_prompt(
         return False  # it was sent to them already (by /checkin): an ordinary answer
     before = len(ctx.replies)
     await conversations.answer(ctx, text, media, reply_to=None, message_ref=message_ref)
-    prompt = ctx.content.get(conversation.prompt_id)
-    preface = texts.ANSWERED_BEFORE_PROMPT.format(
-        prompt=prompt.text if prompt else texts.TODAYS_QUESTION
+    question = ctx.content.text(conversation.prompt_id, ctx.lang)
+    preface = ctx.say(
+        texts.ANSWERED_BEFORE_PROMPT, prompt=question or ctx.say(texts.TODAYS_QUESTION)
     )
     if len(ctx.replies) > before:
         first = ctx.replies[before]

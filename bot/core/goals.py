@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from bot.core import milestones, texts
+from bot.core import milestones, texts, words
 from bot.core.context import Ctx
 from bot.core.events import keyboard
 from bot.core.members import partner_of
@@ -42,7 +42,7 @@ async def add(ctx: Ctx, words: str) -> None:
 async def show(ctx: Ctx, _args: str = "") -> None:
     """`/goals`: open and reached goals, a button under each open one."""
     if ctx.member.couple_id is None:
-        ctx.reply(texts.CHECKIN_NOT_PAIRED)
+        ctx.reply(ctx.say(texts.CHECKIN_NOT_PAIRED))
         return
     goals = (
         await ctx.session.exec(
@@ -50,17 +50,17 @@ async def show(ctx: Ctx, _args: str = "") -> None:
         )
     ).all()
     if not goals:
-        ctx.reply(texts.GOALS_NONE)
+        ctx.reply(ctx.say(texts.GOALS_NONE))
         return
     open_goals = [g for g in goals if g.reached_at is None]
     reached = [g for g in goals if g.reached_at is not None]
-    lines = [texts.GOALS_LIST]
+    lines = [ctx.say(texts.GOALS_LIST)]
     if open_goals:
-        lines += [texts.GOALS_OPEN, *(f"• {g.text}" for g in open_goals)]
+        lines += [ctx.say(texts.GOALS_OPEN), *(f"• {g.text}" for g in open_goals)]
     if reached:
-        lines += [texts.GOALS_REACHED, *(f"✓ {g.text}" for g in reached)]
+        lines += [ctx.say(texts.GOALS_REACHED), *(f"✓ {g.text}" for g in reached)]
     if open_goals:
-        lines.append(texts.GOALS_TAP)
+        lines.append(ctx.say(texts.GOALS_TAP))
     buttons = keyboard(*[[(f"✓ {_short(g.text)}", f"goal:{g.id}")] for g in open_goals[:20]])
     ctx.reply("\n".join(lines), buttons)
 
@@ -74,7 +74,7 @@ async def reach(ctx: Ctx, goal_id: str) -> None:
     key = row_id(goal_id)
     goal = await ctx.session.get(Goal, key) if key is not None else None
     if goal is None or goal.couple_id != ctx.member.couple_id:
-        ctx.reply(texts.STALE_BUTTON)
+        ctx.reply(ctx.say(texts.STALE_BUTTON))
         return
     changed = await ctx.session.exec(
         update(Goal)
@@ -82,13 +82,17 @@ async def reach(ctx: Ctx, goal_id: str) -> None:
         .values(reached_at=ctx.now)
     )
     if changed.rowcount != 1:
-        ctx.reply(texts.GOAL_ALREADY)
+        ctx.reply(ctx.say(texts.GOAL_ALREADY))
         return
-    line = milestones.line(ctx.content, "goal-reached", seed=f"goal:{goal.id}")
-    message = texts.GOAL_REACHED.format(words=goal.text, line=line)
-    ctx.reply(message)
+    seed = f"goal:{goal.id}"
+    line = milestones.line(ctx.content, "goal-reached", seed=seed, lang=ctx.lang)
+    ctx.reply(ctx.say(texts.GOAL_REACHED, words=goal.text, line=line))
     partner = await partner_of(ctx.session, ctx.member)
     if partner is not None:
+        theirs = milestones.line(
+            ctx.content, "goal-reached", seed=seed, lang=words.spoken(partner.language)
+        )
+        message = ctx.say_to(partner, texts.GOAL_REACHED, words=goal.text, line=theirs)
         ctx.push(partner, message, kind="goal-reached")
     await milestones.celebrate(ctx)
 
@@ -111,13 +115,13 @@ async def save_answer(ctx: Ctx, answer_id: str) -> None:
         or answer.late
         or not answer.text
     ):
-        ctx.reply(texts.STALE_BUTTON)
+        ctx.reply(ctx.say(texts.STALE_BUTTON))
         return
     saved = (
         await ctx.session.exec(select(Goal.id).where(Goal.source_answer_id == answer.id))
     ).first()
     if saved is not None:
-        ctx.reply(texts.GOAL_ALREADY_SAVED)
+        ctx.reply(ctx.say(texts.GOAL_ALREADY_SAVED))
         return
     # A press racing this one (another process, PostgreSQL) waits on the unique constraint and
     # then inserts nothing.
@@ -133,9 +137,9 @@ async def save_answer(ctx: Ctx, answer_id: str) -> None:
         .on_conflict_do_nothing(index_elements=["source_answer_id"])
     )
     if inserted.rowcount != 1:
-        ctx.reply(texts.GOAL_ALREADY_SAVED)
+        ctx.reply(ctx.say(texts.GOAL_ALREADY_SAVED))
         return
-    ctx.reply(texts.GOAL_SAVED)
+    ctx.reply(ctx.say(texts.GOAL_SAVED))
 
 
 @router.button("goal")
@@ -145,7 +149,7 @@ async def _goal_pressed(ctx: Ctx, parts: list[str]) -> None:
         case [goal_id]:
             await reach(ctx, goal_id)
         case _:
-            ctx.reply(texts.STALE_BUTTON)
+            ctx.reply(ctx.say(texts.STALE_BUTTON))
 
 
 @router.button("save")
@@ -155,4 +159,4 @@ async def _save_pressed(ctx: Ctx, parts: list[str]) -> None:
         case [answer_id]:
             await save_answer(ctx, answer_id)
         case _:
-            ctx.reply(texts.STALE_BUTTON)
+            ctx.reply(ctx.say(texts.STALE_BUTTON))

@@ -58,7 +58,7 @@ async def handle(ctx: Ctx, event: Event) -> None:
         case Command(name=name, args=args):
             command = COMMANDS.get(name)
             if command is None:
-                ctx.reply(texts.UNKNOWN_COMMAND.format(name=name[:32]))
+                ctx.reply(ctx.say(texts.UNKNOWN_COMMAND, name=name[:32]))
             else:
                 await command(ctx, args)
         case ButtonPress(data=data):
@@ -70,7 +70,7 @@ async def handle(ctx: Ctx, event: Event) -> None:
         case Edit(message_ref=ref, text=text, media=media):
             await conversations.edit(ctx, ref, text=media.caption if media else text, media=media)
         case Unsupported(what=what):
-            ctx.reply(texts.UNSUPPORTED.format(what=what))
+            ctx.reply(ctx.say(texts.UNSUPPORTED, what=ctx.say(what)))
 
 
 async def _button(ctx: Ctx, data: str) -> None:
@@ -80,7 +80,7 @@ async def _button(ctx: Ctx, data: str) -> None:
     action, _, rest = data.partition(":")
     button = ROUTES.buttons.get(action)
     if button is None:
-        ctx.reply(texts.STALE_BUTTON)
+        ctx.reply(ctx.say(texts.STALE_BUTTON))
     else:
         await button(ctx, rest.split(":"))
 
@@ -108,7 +108,7 @@ async def _message(
         return
     if typed and member.awaiting == dates.AWAITING and member.couple_id is not None:
         today = ctx.now.astimezone(zone_info(member.timezone)).date()
-        if dates.parse_when(typed, today) is not None:
+        if dates.parse_when(typed, today, lang=ctx.lang) is not None:
             await dates.plan(ctx, typed)
             return
     if member.couple_id is not None and (
@@ -127,9 +127,9 @@ async def _message(
         return
     couple = await couple_of(ctx.session, member)
     if couple is None:
-        ctx.reply(texts.NOT_PAIRED_TEXT)
+        ctx.reply(ctx.say(texts.NOT_PAIRED_TEXT))
         return
     at = parse_hhmm(couple.evening_time)
     assert at is not None
-    when = tonight_or_tomorrow(ctx.now, at, zone=member.timezone)
-    ctx.reply(texts.PAIRED_TEXT.format(when=when, time=couple.evening_time))
+    when = tonight_or_tomorrow(ctx.now, at, zone=member.timezone, lang=ctx.lang)
+    ctx.reply(ctx.say(texts.PAIRED_TEXT, when=when, time=couple.evening_time))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.core import texts
+from bot.core import texts, words
 from bot.core.zones import zone_info
 
 
@@ -48,7 +48,10 @@ def next_local_time(now: datetime, at: time, *, zone: str | None) -> datetime:
     raise AssertionError("unreachable: a wall-clock time recurs within three days")
 
 
-def tonight_or_tomorrow(now: datetime, at: time, *, zone: str | None) -> str:
-    """ "tonight" if the zone's next `at` falls on its today, else "tomorrow"."""
+def tonight_or_tomorrow(
+    now: datetime, at: time, *, zone: str | None, lang: str | None = None
+) -> str:
+    """ "tonight" if the zone's next `at` falls on its today, else "tomorrow" (in `lang`)."""
     moment = next_local_time(now, at, zone=zone)
-    return texts.TONIGHT if local_date(moment, zone) == local_date(now, zone) else texts.TOMORROW
+    word = texts.TONIGHT if local_date(moment, zone) == local_date(now, zone) else texts.TOMORROW
+    return words.translate(word, lang)

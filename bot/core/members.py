@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core import texts
+from bot.core import texts, words
 from bot.core.events import Outgoing, Sender
 from bot.core.models import Couple, Member
 from bot.core.sql import insert
@@ -97,8 +97,11 @@ async def mark_unreachable(session: AsyncSession, member_id: int, now: datetime)
     partner = await partner_of(session, member) if member is not None else None
     if member is None or partner is None:
         return
+    lang = words.spoken(partner.language)
     out = Outgoing(
-        to=recipient(partner), text=texts.PARTNER_UNREACHABLE.format(partner=member.display_name)
+        to=recipient(partner),
+        text=words.translate(texts.PARTNER_UNREACHABLE, lang).format(partner=member.display_name),
+        lang=lang,
     )
     session.add(
         new_delivery(

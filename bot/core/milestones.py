@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot.core import texts
+from bot.core import texts, words
 from bot.core.context import Ctx
 from bot.core.members import couple_members
 from bot.core.models import Appreciation, Conversation, Couple, Goal, Milestone
@@ -30,13 +30,22 @@ MILESTONES: dict[str, tuple[str, int]] = {
 MONTH = timedelta(days=30)
 
 
-def line(library: Library, occasion: str, *, seed: str, index: int | None = None) -> str:
-    """A celebration line for the occasion: the given one, or one picked by a stable seed."""
+def line(
+    library: Library,
+    occasion: str,
+    *,
+    seed: str,
+    index: int | None = None,
+    lang: str | None = None,
+) -> str:
+    """A celebration line for the occasion, in the reader's language `lang`: the given one, or
+    one picked by a stable seed (the same line for both partners, each in their language)."""
     pool = library.for_occasion(occasion)
     if not pool:
         return ""
     position = index if index is not None else zlib.crc32(seed.encode())
-    return pool[position % len(pool)].text
+    chosen = pool[position % len(pool)]
+    return library.text(chosen.id, lang) or chosen.text
 
 
 async def reached(ctx: Ctx, couple: Couple) -> list[str]:
@@ -93,9 +102,11 @@ async def celebrate(ctx: Ctx) -> None:
         if not result.rowcount:
             continue
         occasion, index = MILESTONES[name]
-        celebration = line(ctx.content, occasion, seed=name, index=index)
-        text = texts.MILESTONE.format(what=texts.MILESTONES[name], line=celebration).strip()
         for member in await couple_members(ctx.session, couple.id):
+            lang = words.spoken(member.language)
+            celebration = line(ctx.content, occasion, seed=name, index=index, lang=lang)
+            what = ctx.say_to(member, texts.MILESTONES[name])
+            text = ctx.say_to(member, texts.MILESTONE, what=what, line=celebration).strip()
             ctx.push(
                 member, text, kind="milestone", key=f"milestone:{couple.id}:{name}:{member.id}"
             )

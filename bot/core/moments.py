@@ -21,7 +21,7 @@ async def affection_done(ctx: Ctx, couple_id: str, day: str) -> None:
     today = ctx.now.astimezone(zone_info(ctx.member.timezone)).date()
     recent = {(today - timedelta(days=n)).isoformat() for n in range(7)}
     if couple is None or str(couple.id) != couple_id or day not in recent:
-        ctx.reply(texts.STALE_BUTTON)
+        ctx.reply(ctx.say(texts.STALE_BUTTON))
         return
     result = await ctx.session.exec(
         insert(ctx.session, Moment)
@@ -34,7 +34,7 @@ async def affection_done(ctx: Ctx, couple_id: str, day: str) -> None:
         )
         .on_conflict_do_nothing()
     )
-    ctx.reply(texts.AFFECTION_DONE if result.rowcount else texts.AFFECTION_ALREADY)
+    ctx.reply(ctx.say(texts.AFFECTION_DONE if result.rowcount else texts.AFFECTION_ALREADY))
 
 
 @router.button("hug")
@@ -44,4 +44,4 @@ async def _affection_pressed(ctx: Ctx, parts: list[str]) -> None:
         case [couple_id, day]:
             await affection_done(ctx, couple_id, day)
         case _:
-            ctx.reply(texts.STALE_BUTTON)
+            ctx.reply(ctx.say(texts.STALE_BUTTON))

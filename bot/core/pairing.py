@@ -81,7 +81,7 @@ async def create_invite(ctx: Ctx) -> None:
     """`/pair`: a fresh one-time code for the member to share."""
     partner = await partner_of(ctx.session, ctx.member)
     if partner is not None:
-        ctx.reply(texts.PAIR_ALREADY.format(partner=partner.display_name))
+        ctx.reply(ctx.say(texts.PAIR_ALREADY, partner=partner.display_name))
         return
     assert ctx.member.id is not None
     code = new_code()
@@ -93,7 +93,7 @@ async def create_invite(ctx: Ctx) -> None:
             expires_at=ctx.now + CODE_TTL,
         )
     )
-    ctx.reply(texts.PAIR_CODE.format(code=code), invite_code=code)
+    ctx.reply(ctx.say(texts.PAIR_CODE, code=code), invite_code=code)
 
 
 async def _wait_needed(ctx: Ctx) -> timedelta | None:
@@ -111,7 +111,8 @@ async def _wait_needed(ctx: Ctx) -> timedelta | None:
 
 
 async def _refuse(ctx: Ctx, message: str) -> None:
-    """A wrong code: count it, and say how many tries are left when few are."""
+    """A wrong code: count it, and say how many tries are left when few are. `message` is
+    already in the member's language."""
     assert ctx.member.id is not None
     ctx.session.add(PairFailure(member_id=ctx.member.id, at=ctx.now))
     await ctx.session.flush()
@@ -124,7 +125,7 @@ async def _refuse(ctx: Ctx, message: str) -> None:
     ).one()
     left = MAX_FAILURES - recent
     if 0 < left <= 2:
-        message += texts.PAIR_TRIES_LEFT.format(left=left)
+        message += ctx.say(texts.PAIR_TRIES_LEFT, left=left)
     ctx.reply(message)
 
 
@@ -133,35 +134,35 @@ async def redeem(ctx: Ctx, raw_code: str) -> None:
     member = ctx.member
     partner = await partner_of(ctx.session, member)
     if partner is not None:
-        ctx.reply(texts.PAIR_ALREADY.format(partner=partner.display_name))
+        ctx.reply(ctx.say(texts.PAIR_ALREADY, partner=partner.display_name))
         return
     wait = await _wait_needed(ctx)
     if wait is not None:
-        ctx.reply(texts.PAIR_WAIT.format(wait=words.duration(wait)))
+        ctx.reply(ctx.say(texts.PAIR_WAIT, wait=words.duration(wait, ctx.lang)))
         return
     code = normalize_code(raw_code)
     if code is None:
-        ctx.reply(texts.PAIR_BAD_FORMAT)
+        ctx.reply(ctx.say(texts.PAIR_BAD_FORMAT))
         return
     wanted = _hashes_to_accept(code, ctx.pairing_keys)
     invite = (
         await ctx.session.exec(select(Invite).where(col(Invite.code_hash).in_(wanted)))
     ).first()
     if invite is None or not any(hmac.compare_digest(invite.code_hash, w) for w in wanted):
-        await _refuse(ctx, texts.PAIR_UNKNOWN)
+        await _refuse(ctx, ctx.say(texts.PAIR_UNKNOWN))
         return
     if invite.member_id == member.id:
-        ctx.reply(texts.PAIR_SELF)
+        ctx.reply(ctx.say(texts.PAIR_SELF))
         return
     if invite.used_at is not None:
-        await _refuse(ctx, texts.PAIR_USED)
+        await _refuse(ctx, ctx.say(texts.PAIR_USED))
         return
     if invite.expires_at <= ctx.now:
-        await _refuse(ctx, texts.PAIR_EXPIRED)
+        await _refuse(ctx, ctx.say(texts.PAIR_EXPIRED))
         return
     inviter = await ctx.session.get(Member, invite.member_id)
     if inviter is None or inviter.couple_id is not None:
-        ctx.reply(texts.PAIR_TAKEN)
+        ctx.reply(ctx.say(texts.PAIR_TAKEN))
         return
     await _join(ctx, invite, inviter)
 
@@ -180,14 +181,14 @@ async def _join(ctx: Ctx, invite: Invite, inviter: Member) -> None:
         .execution_options(populate_existing=True)
     )
     if any(person.couple_id is not None for person in people):
-        raise PairingRace(texts.PAIR_TAKEN)
+        raise PairingRace(ctx.say(texts.PAIR_TAKEN))
     claimed = await ctx.session.exec(
         update(Invite)
         .where(col(Invite.id) == invite.id, col(Invite.used_at).is_(None))
         .values(used_at=ctx.now, used_by_member_id=member.id)
     )
     if claimed.rowcount != 1:
-        raise PairingRace(texts.PAIR_USED)
+        raise PairingRace(ctx.say(texts.PAIR_USED))
     couple = Couple(member_a_id=inviter.id, member_b_id=member.id, created_at=ctx.now)
     ctx.session.add(couple)
     await ctx.session.flush()
@@ -197,7 +198,7 @@ async def _join(ctx: Ctx, invite: Invite, inviter: Member) -> None:
         .values(couple_id=couple.id)
     )
     if joined.rowcount != 2:
-        raise PairingRace(texts.PAIR_TAKEN)
+        raise PairingRace(ctx.say(texts.PAIR_TAKEN))
     # Other open invites of either person can no longer be used.
     await ctx.session.exec(
         update(Invite)
@@ -211,35 +212,42 @@ async def _join(ctx: Ctx, invite: Invite, inviter: Member) -> None:
     await ctx.session.refresh(inviter)
     await plan(ctx.session, couple, members=[inviter, member], now=ctx.now)
     ctx.reply(
-        texts.PAIR_DONE.format(
-            partner=inviter.display_name, first=first_checkin(ctx, member, couple)
+        ctx.say(
+            texts.PAIR_DONE, partner=inviter.display_name, first=first_checkin(ctx, member, couple)
         )
     )
     # The inviter is shown what the platform vouches for, not only the name the joiner chose,
     # and can undo the pairing if someone else used the invite.
     handle = clean_handle(ctx.sender.handle)
     joiner = (
-        texts.PAIR_HANDLE.format(partner=member.display_name, handle=handle)
+        ctx.say_to(inviter, texts.PAIR_HANDLE, partner=member.display_name, handle=handle)
         if handle
         else member.display_name
     )
     ctx.push(
         inviter,
-        texts.PAIR_DONE.format(partner=joiner, first=first_checkin(ctx, inviter, couple))
-        + f"\n\n{texts.PAIR_CHECK}",
-        buttons=keyboard([(texts.NOT_MY_PARTNER_BUTTON, f"notme:{couple.id}")]),
+        ctx.say_to(
+            inviter, texts.PAIR_DONE, partner=joiner, first=first_checkin(ctx, inviter, couple)
+        )
+        + f"\n\n{ctx.say_to(inviter, texts.PAIR_CHECK)}",
+        buttons=keyboard(
+            [(ctx.say_to(inviter, texts.NOT_MY_PARTNER_BUTTON), f"notme:{couple.id}")]
+        ),
         kind="paired",
     )
 
 
 def first_checkin(ctx: Ctx, member: Member, couple: Couple) -> str:
-    """When the member's first evening check-in comes, in their own words of time."""
+    """When the member's first evening check-in comes, in their own words of time and their
+    own language."""
     at = parse_hhmm(couple.evening_time)
     assert at is not None
-    when = tonight_or_tomorrow(ctx.now, at, zone=member.timezone)
-    sentence = texts.PAIR_FIRST_CHECKIN.format(when=when, time=couple.evening_time)
+    when = tonight_or_tomorrow(
+        ctx.now, at, zone=member.timezone, lang=words.spoken(member.language)
+    )
+    sentence = ctx.say_to(member, texts.PAIR_FIRST_CHECKIN, when=when, time=couple.evening_time)
     if member.timezone is None:
-        sentence += texts.PAIR_NO_ZONE
+        sentence += ctx.say_to(member, texts.PAIR_NO_ZONE)
     return sentence
 
 
@@ -248,14 +256,14 @@ async def ask_unpair(ctx: Ctx, _args: str = "") -> None:
     """`/unpair`: ask first, with buttons."""
     partner = await partner_of(ctx.session, ctx.member)
     if partner is None or ctx.member.couple_id is None:
-        ctx.reply(texts.UNPAIR_NOT_PAIRED)
+        ctx.reply(ctx.say(texts.UNPAIR_NOT_PAIRED))
         return
     couple_id = ctx.member.couple_id
     ctx.reply(
-        texts.UNPAIR_CONFIRM.format(partner=partner.display_name),
+        ctx.say(texts.UNPAIR_CONFIRM, partner=partner.display_name),
         keyboard(
-            [(texts.UNPAIR_YES, f"unpair:yes:{couple_id}")],
-            [(texts.UNPAIR_NO, f"unpair:no:{couple_id}")],
+            [(ctx.say(texts.UNPAIR_YES), f"unpair:yes:{couple_id}")],
+            [(ctx.say(texts.UNPAIR_NO), f"unpair:no:{couple_id}")],
         ),
     )
 
@@ -264,11 +272,12 @@ async def answer_unpair(ctx: Ctx, choice: str, couple_id: str) -> None:
     """The unpair buttons. They act only on the presser's own, still active couple."""
     couple = await couple_of(ctx.session, ctx.member)
     if couple is None or str(couple.id) != couple_id or couple.ended_at is not None:
-        ctx.reply(texts.STALE_BUTTON)
+        ctx.reply(ctx.say(texts.STALE_BUTTON))
         return
     partner = await partner_of(ctx.session, ctx.member)
     if choice != "yes":
-        ctx.reply(texts.UNPAIR_KEPT.format(partner=partner.display_name if partner else "them"))
+        name = partner.display_name if partner else ctx.say(texts.YOUR_PARTNER)
+        ctx.reply(ctx.say(texts.UNPAIR_KEPT, partner=name))
         return
     # Conditional, so the same press handled twice (two processes, a retried webhook) ends the
     # pairing, and tells the partner, once.
@@ -278,7 +287,7 @@ async def answer_unpair(ctx: Ctx, choice: str, couple_id: str) -> None:
         .values(ended_at=ctx.now)
     )
     if ended.rowcount != 1:
-        ctx.reply(texts.STALE_BUTTON)
+        ctx.reply(ctx.say(texts.STALE_BUTTON))
         return
     await ctx.session.exec(
         update(Conversation)
@@ -292,11 +301,13 @@ async def answer_unpair(ctx: Ctx, choice: str, couple_id: str) -> None:
         .values(couple_id=None, current_conversation_id=None)
     )
     await ctx.session.refresh(ctx.member)
-    ctx.reply(texts.UNPAIR_DONE)
+    ctx.reply(ctx.say(texts.UNPAIR_DONE))
     if partner is not None:
         await ctx.session.refresh(partner)
         ctx.push(
-            partner, texts.UNPAIR_TOLD.format(partner=ctx.member.display_name), kind="unpaired"
+            partner,
+            ctx.say_to(partner, texts.UNPAIR_TOLD, partner=ctx.member.display_name),
+            kind="unpaired",
         )
 
 
@@ -312,10 +323,10 @@ async def not_my_partner(ctx: Ctx, couple_id: str) -> None:
         or couple.ended_at is not None
         or couple.member_a_id != member.id
     ):
-        ctx.reply(texts.STALE_BUTTON)
+        ctx.reply(ctx.say(texts.STALE_BUTTON))
         return
     if ctx.now - couple.created_at > UNDO_WINDOW:
-        ctx.reply(texts.NOT_MY_PARTNER_TOO_LATE)
+        ctx.reply(ctx.say(texts.NOT_MY_PARTNER_TOO_LATE))
         return
     joiner = await partner_of(ctx.session, member)
     # Conditional, so the same press handled twice undoes the pairing, and tells the joiner, once.
@@ -325,7 +336,7 @@ async def not_my_partner(ctx: Ctx, couple_id: str) -> None:
         .values(ended_at=ctx.now)
     )
     if ended.rowcount != 1:
-        ctx.reply(texts.STALE_BUTTON)
+        ctx.reply(ctx.say(texts.STALE_BUTTON))
         return
     people = [m.id for m in (member, joiner) if m is not None and m.id is not None]
     await unplan(ctx.session, people)
@@ -350,10 +361,10 @@ async def not_my_partner(ctx: Ctx, couple_id: str) -> None:
         )
     await ctx.session.exec(delete(Couple).where(col(Couple.id) == couple.id))
     await ctx.session.refresh(member)
-    ctx.reply(texts.NOT_MY_PARTNER_DONE)
+    ctx.reply(ctx.say(texts.NOT_MY_PARTNER_DONE))
     if joiner is not None:
         await ctx.session.refresh(joiner)
-        ctx.push(joiner, texts.NOT_MY_PARTNER_TOLD, kind="unpaired")
+        ctx.push(joiner, ctx.say_to(joiner, texts.NOT_MY_PARTNER_TOLD), kind="unpaired")
 
 
 @router.button("unpair")
@@ -363,7 +374,7 @@ async def _unpair_pressed(ctx: Ctx, parts: list[str]) -> None:
         case [choice, couple_id]:
             await answer_unpair(ctx, choice, couple_id)
         case _:
-            ctx.reply(texts.STALE_BUTTON)
+            ctx.reply(ctx.say(texts.STALE_BUTTON))
 
 
 @router.button("notme")
@@ -373,4 +384,4 @@ async def _not_my_partner_pressed(ctx: Ctx, parts: list[str]) -> None:
         case [couple_id]:
             await not_my_partner(ctx, couple_id)
         case _:
-            ctx.reply(texts.STALE_BUTTON)
+            ctx.reply(ctx.say(texts.STALE_BUTTON))

@@ -32,15 +32,16 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def render(progress: Progress, names: str) -> Picture:
+def render(progress: Progress, names: str, *, lang: str | None = None) -> Picture:
+    """The picture, its words in the reader's language `lang`."""
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    title = texts.PICTURE_TITLE.format(names=names, weeks=WEEKS)
+    title = words.translate(texts.PICTURE_TITLE, lang).format(names=names, weeks=WEEKS)
     draw.text((40, 28), title, fill=INK, font=_font(28))
     first_monday = progress.week_start - timedelta(weeks=WEEKS - 1)
     left, top = 90, 90
     for weekday in range(0, 7, 2):  # Mon, Wed, Fri, Sun
-        name = words.weekday(weekday, "abbreviated")
+        name = words.weekday(weekday, "abbreviated", lang)
         draw.text((40, top + weekday * (CELL + GAP) + 12), name, fill=SOFT, font=_font(16))
     for week in range(WEEKS):
         for weekday in range(7):
@@ -52,9 +53,10 @@ def render(progress: Progress, names: str) -> Picture:
             shared = progress.daily[day]
             colour = EMPTY if shared == 0 else SHADES[min(shared, len(SHADES)) - 1]
             draw.rounded_rectangle((x, y, x + CELL, y + CELL), 8, fill=colour)
-    labels = tuple(words.plural(f"PICTURE_COUNTS.{c}", progress.total[c]) for c in CATEGORIES)
+    labels = tuple(words.plural(f"PICTURE_COUNTS.{c}", progress.total[c], lang) for c in CATEGORIES)
     column = left + WEEKS * (CELL + GAP) + 20
-    draw.text((column, top - 4), texts.PICTURE_ALL_TIME, fill=SOFT, font=_font(18))
+    all_time = words.translate(texts.PICTURE_ALL_TIME, lang)
+    draw.text((column, top - 4), all_time, fill=SOFT, font=_font(18))
     for index, label in enumerate(labels):
         draw.text((column, top + 26 + index * 44), label, fill=INK, font=_font(22))
     buffer = io.BytesIO()

@@ -60,6 +60,10 @@ class Library(Protocol):
 
     def get(self, prompt_id: str) -> Prompt | None: ...
 
+    def text(self, prompt_id: str, lang: str | None = None) -> str | None:
+        """The prompt's text in `lang` (English where the library lacks it); None if unknown."""
+        ...
+
     def of(
         self, kind: str, depth: int | None = None, *, apart: bool | None = None
     ) -> Sequence[Prompt]: ...

@@ -15,9 +15,12 @@ AWAITING_ZONE = "timezone"
 router = Router()
 
 
-def zone_picker() -> tuple[tuple[object, ...], ...]:
+def zone_picker(lang: str | None = None) -> tuple[tuple[object, ...], ...]:
+    """The common zones as buttons, labelled in the reader's language."""
     rows = [list(COMMON_ZONES[i : i + 2]) for i in range(0, len(COMMON_ZONES), 2)]
-    return keyboard(*[[(label, f"tz:{zone}") for label, zone in row] for row in rows])
+    return keyboard(
+        *[[(words.translate(label, lang), f"tz:{zone}") for label, zone in row] for row in rows]
+    )
 
 
 @router.command("start")
@@ -27,16 +30,16 @@ async def start(ctx: Ctx, args: str) -> None:
 
     member = ctx.member
     if member.timezone is None:
-        ctx.reply(texts.GREETING.format(name=member.display_name), zone_picker())  # type: ignore[arg-type]
+        ctx.reply(ctx.say(texts.GREETING, name=member.display_name), zone_picker(ctx.lang))  # type: ignore[arg-type]
         member.awaiting = AWAITING_ZONE
     else:
         partner = await partner_of(ctx.session, member)
         status = (
-            texts.STATUS_PAIRED.format(partner=partner.display_name)
+            ctx.say(texts.STATUS_PAIRED, partner=partner.display_name)
             if partner
-            else texts.STATUS_UNPAIRED
+            else ctx.say(texts.STATUS_UNPAIRED)
         )
-        ctx.reply(texts.GREETING_AGAIN.format(name=member.display_name, status=status))
+        ctx.reply(ctx.say(texts.GREETING_AGAIN, name=member.display_name, status=status))
     if args.strip():
         await redeem(ctx, args)
 
@@ -45,13 +48,13 @@ async def start(ctx: Ctx, args: str) -> None:
 async def set_zone(ctx: Ctx, typed: str) -> None:
     """`/timezone <zone>`, a typed zone after the question, or a zone button."""
     if not typed.strip():
-        ctx.reply(texts.ZONE_ASK, zone_picker())  # type: ignore[arg-type]
+        ctx.reply(ctx.say(texts.ZONE_ASK), zone_picker(ctx.lang))  # type: ignore[arg-type]
         ctx.member.awaiting = AWAITING_ZONE
         return
     zone = parse_zone(typed)
     if zone is None:
         shown = typed.strip()[:40]
-        ctx.reply(texts.ZONE_UNKNOWN.format(typed=shown), zone_picker())  # type: ignore[arg-type]
+        ctx.reply(ctx.say(texts.ZONE_UNKNOWN, typed=shown), zone_picker(ctx.lang))  # type: ignore[arg-type]
         return
     first_time = ctx.member.timezone is None
     ctx.member.timezone = zone
@@ -59,10 +62,10 @@ async def set_zone(ctx: Ctx, typed: str) -> None:
     couple = await couple_of(ctx.session, ctx.member)
     if couple is not None:
         await plan(ctx.session, couple, members=[ctx.member], now=ctx.now)
-    local = words.when(ctx.now, zone, "clock")
-    message = texts.ZONE_SET.format(zone=zone, local=local)
+    local = words.when(ctx.now, zone, "clock", ctx.lang)
+    message = ctx.say(texts.ZONE_SET, zone=zone, local=local)
     if first_time and ctx.member.couple_id is None:
-        message += "\n" + texts.ZONE_NEXT_PAIR
+        message += "\n" + ctx.say(texts.ZONE_NEXT_PAIR)
     ctx.reply(message)
 
 
@@ -73,4 +76,4 @@ async def _zone_pressed(ctx: Ctx, parts: list[str]) -> None:
     if zone:
         await set_zone(ctx, zone)
     else:
-        ctx.reply(texts.STALE_BUTTON)
+        ctx.reply(ctx.say(texts.STALE_BUTTON))

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from bot.core import texts
+from bot.core import texts, words
 from bot.core.context import Ctx
 from bot.core.events import Attachment
 from bot.core.members import couple_members
@@ -16,22 +16,31 @@ LABELS = texts.PROGRESS_LABELS
 router = Router()
 
 
-def text(progress: Progress, names: dict[int, str]) -> str:
-    lines = [texts.PROGRESS_TITLE, texts.PROGRESS_COLUMNS]
+def text(progress: Progress, names: dict[int, str], *, lang: str | None = None) -> str:
+    """The /progress lines, in the reader's language `lang`."""
+
+    def say(sentence: str, **params: object) -> str:
+        return words.translate(sentence, lang).format(**params)
+
+    lines = [say(texts.PROGRESS_TITLE), say(texts.PROGRESS_COLUMNS)]
     for category in CATEGORIES:
         lines.append(
-            texts.PROGRESS_LINE.format(
-                label=LABELS[category],
+            say(
+                texts.PROGRESS_LINE,
+                label=say(LABELS[category]),
                 week=progress.week[category],
                 total=progress.total[category],
             )
         )
         if category == "appreciations":
             for sender, (week, total) in sorted(progress.appreciations_by.items()):
-                receiver = next((n for m, n in names.items() if m != sender), texts.YOUR_PARTNER)
+                receiver = next(
+                    (n for m, n in names.items() if m != sender), say(texts.YOUR_PARTNER)
+                )
                 lines.append(
-                    texts.PROGRESS_APPRECIATIONS_BY.format(
-                        sender=names.get(sender, texts.ONE_OF_YOU),
+                    say(
+                        texts.PROGRESS_APPRECIATIONS_BY,
+                        sender=names.get(sender, say(texts.ONE_OF_YOU)),
                         receiver=receiver,
                         week=week,
                         total=total,
@@ -39,9 +48,9 @@ def text(progress: Progress, names: dict[int, str]) -> str:
                 )
     weeks = progress.rhythm_weeks()
     if weeks:
-        lines.append(texts.PROGRESS_IN_RHYTHM.format(weeks=weeks, evenings=RHYTHM_EVENINGS))
+        lines.append(say(texts.PROGRESS_IN_RHYTHM, weeks=weeks, evenings=RHYTHM_EVENINGS))
     else:
-        lines.append(texts.PROGRESS_NOT_YET)
+        lines.append(say(texts.PROGRESS_NOT_YET))
     return "\n".join(lines)
 
 
@@ -51,15 +60,15 @@ async def show(ctx: Ctx, _args: str = "") -> None:
 
     couple_id = ctx.member.couple_id
     if couple_id is None:
-        ctx.reply(texts.CHECKIN_NOT_PAIRED)
+        ctx.reply(ctx.say(texts.CHECKIN_NOT_PAIRED))
         return
     progress = await collect(ctx.session, couple_id, zone=ctx.member.timezone, now=ctx.now)
     members = await couple_members(ctx.session, couple_id)
     names = {m.id: m.display_name for m in members if m.id is not None}
-    ctx.reply(text(progress, names))
-    picture = render(progress, " & ".join(names.values()))
+    ctx.reply(text(progress, names, lang=ctx.lang))
+    picture = render(progress, " & ".join(names.values()), lang=ctx.lang)
     ctx.reply(
-        texts.PROGRESS_PICTURE,
+        ctx.say(texts.PROGRESS_PICTURE),
         attachment=Attachment(
             filename=f"progress-{progress.today.isoformat()}.png", data=picture.png, kind="photo"
         ),

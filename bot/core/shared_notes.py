@@ -22,21 +22,22 @@ async def note_for_both(
     kind: str,
     row: Callable[[int, str], SQLModel],
 ) -> bool:
-    """Store `row(couple_id, words)`, confirm with `done`, tell the partner `told`. Without
+    """Store `row(couple_id, words)`, confirm with `done`, tell the partner `told` (sentences
+    of the catalog, each said in its reader's language). Without
     a partner or words, answer kindly and return False."""
     partner = await partner_of(ctx.session, ctx.member)
     if partner is None or ctx.member.couple_id is None:
-        ctx.reply(texts.CHECKIN_NOT_PAIRED)
+        ctx.reply(ctx.say(texts.CHECKIN_NOT_PAIRED))
         return False
     words = " ".join(words.split())[:limit]
     if not words:
-        ctx.reply(ask)
+        ctx.reply(ctx.say(ask))
         return False
     ctx.session.add(row(ctx.member.couple_id, words))
-    ctx.reply(done)
+    ctx.reply(ctx.say(done))
     ctx.push(
         partner,
-        told.format(partner=ctx.member.display_name, words=words),
+        ctx.say_to(partner, told, partner=ctx.member.display_name, words=words),
         kind=kind,
         author=ctx.member,
     )

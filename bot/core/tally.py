@@ -100,7 +100,7 @@ async def collect(
     return progress
 
 
-def summary(counts: Counter[str]) -> str:
-    """ "3 evenings together, 2 appreciations, 1 win" — only what happened."""
-    parts = [plural(f"RECAP_COUNTS.{c}", counts[c]) for c in CATEGORIES if counts[c]]
+def summary(counts: Counter[str], lang: str | None = None) -> str:
+    """ "3 evenings together, 2 appreciations, 1 win" — only what happened, in `lang`."""
+    parts = [plural(f"RECAP_COUNTS.{c}", counts[c], lang) for c in CATEGORIES if counts[c]]
     return ", ".join(parts)

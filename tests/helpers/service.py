@@ -35,8 +35,16 @@ class RecordingChannel:
         self.sent.clear()
 
 
-def sender(who: str, name: str | None = None, channel: str = "test") -> Sender:
-    return Sender(channel=channel, user_id=who, chat_id=who, display_name=name or who.title())
+def sender(
+    who: str, name: str | None = None, channel: str = "test", language: str | None = None
+) -> Sender:
+    return Sender(
+        channel=channel,
+        user_id=who,
+        chat_id=who,
+        display_name=name or who.title(),
+        language=language,
+    )
 
 
 class Harness:
@@ -47,9 +55,11 @@ class Harness:
         self.channel = channel
         self.clock = clock
         self.names = {"a": "Alex", "b": "Sam", "c": "Chris"}
+        # The language each one's platform reports (none: English).
+        self.languages: dict[str, str] = {}
 
     async def say(self, who: str, message: str) -> list[Outgoing]:
-        who_sender = sender(who, self.names.get(who))
+        who_sender = sender(who, self.names.get(who), language=self.languages.get(who))
         parsed = parse_command(message)
         event = (
             Command(sender=who_sender, name=parsed[0], args=parsed[1])

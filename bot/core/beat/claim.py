@@ -12,7 +12,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core import texts
+from bot.core import texts, words
 from bot.core.conversations import evening_at
 from bot.core.coupleday import couple_day
 from bot.core.events import Recipient
@@ -37,6 +37,8 @@ class Row:
     partner_id: int | None = None
     partner_name: str = texts.YOUR_PARTNER
     partner_zone: str | None = None
+    # The language the bot speaks to the member (`words.spoken` of their stored code).
+    language: str = words.DEFAULT_LANG
 
     @property
     def couple_id(self) -> int:
@@ -70,6 +72,7 @@ async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Row]:
             member.c.unreachable_at,
             member.c.current_conversation_id,
             member.c.couple_id,
+            member.c.language,
         )
         .join(member, member.c.id == schedule.c.member_id)
         .where(schedule.c.next_due_at <= now, member.c.couple_id.is_not(None))
@@ -90,7 +93,19 @@ async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Row]:
         else {}
     )
     rows = [
-        Row(r[0], r[1], r[2], r[3], r[4], r[5], r[6] is not None, r[7], couples[r[8]])
+        Row(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6] is not None,
+            r[7],
+            couples[r[8]],
+            partner_name=words.translate(texts.YOUR_PARTNER, words.spoken(r[9])),
+            language=words.spoken(r[9]),
+        )
         for r in claimed
     ]
     if couples:

@@ -16,12 +16,12 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core import texts
+from bot.core import texts, words
 from bot.core.apart import is_apart
 from bot.core.beat.claim import Row
 from bot.core.conversations import evening_kind, prompt_buttons, prompt_text
 from bot.core.day_conversation import conversations_for_days
-from bot.core.events import Outgoing, keyboard
+from bot.core.events import Button, Outgoing, keyboard
 from bot.core.local_time import local_date
 from bot.core.milestones import line as celebration_line
 from bot.core.models import Answer, Conversation, Couple, DatePlan
@@ -29,6 +29,16 @@ from bot.core.ports import Library, Prompt
 from bot.core.prompts import Use, Want, prompts_for_days
 from bot.core.tally import collect, summary
 from bot.core.zones import zone_info
+
+
+def _say(row: Row, sentence: str, /, **params: object) -> str:
+    """A sentence of the catalog in the row member's language, filled in."""
+    return words.translate(sentence, row.language).format(**params)
+
+
+def _out(row: Row, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> Outgoing:
+    """A message to the row's member, who reads it in their language."""
+    return Outgoing(row.recipient(), text, buttons, lang=row.language)
 
 
 class Made(NamedTuple):
@@ -89,8 +99,10 @@ def evening(row: Row, library: Library, found: dict[tuple[int, str], Conversatio
     conversation = found.get((row.couple_id, row.couple_day.isoformat()))
     if conversation is None:
         return None
-    text = prompt_text(library, conversation, partner_name=row.partner_name)
-    return Made(Outgoing(row.recipient(), text, prompt_buttons(conversation)), conversation.id)
+    lang = row.language
+    text = prompt_text(library, conversation, partner_name=row.partner_name, lang=lang)
+    buttons = prompt_buttons(conversation, lang)
+    return Made(Outgoing(row.recipient(), text, buttons, lang=lang), conversation.id)
 
 
 # --- reminder: only to a member whose partner answered while they have not -------------------
@@ -135,7 +147,7 @@ async def waiting_partners(
 def reminder(row: Row, _library: Library, waiting: set[int]) -> Made | None:
     if row.member_id not in waiting:
         return None
-    return Made(Outgoing(row.recipient(), texts.REMINDER.format(partner=row.partner_name)))
+    return Made(_out(row, _say(row, texts.REMINDER, partner=row.partner_name)))
 
 
 # --- nudges: the couple's prompt of the rhythm's kind for the member's day -------------------
@@ -151,33 +163,37 @@ async def nudge_prompts(
     return await prompts_for_days(session, library, wanted)
 
 
-def _nudge_prompt(row: Row, prompts: dict[Use, Prompt]) -> Prompt | None:
-    return prompts.get(Use(row.couple_id, row.rhythm, row.day.isoformat()))
-
-
-def affection(row: Row, _library: Library, prompts: dict[Use, Prompt]) -> Made | None:
-    prompt = _nudge_prompt(row, prompts)
+def _nudge_prompt(row: Row, library: Library, prompts: dict[Use, Prompt]) -> str | None:
+    """The text of the couple's prompt for the member's day, in the member's language."""
+    prompt = prompts.get(Use(row.couple_id, row.rhythm, row.day.isoformat()))
     if prompt is None:
         return None
-    button = (texts.AFFECTION_BUTTON, f"hug:{row.couple_id}:{row.day.isoformat()}")
-    text = texts.AFFECTION_NUDGE.format(prompt=prompt.text)
-    return Made(Outgoing(row.recipient(), text, keyboard([button])))
+    return library.text(prompt.id, row.language) or prompt.text
 
 
-def appreciation(row: Row, _library: Library, prompts: dict[Use, Prompt]) -> Made | None:
-    prompt = _nudge_prompt(row, prompts)
+def affection(row: Row, library: Library, prompts: dict[Use, Prompt]) -> Made | None:
+    prompt = _nudge_prompt(row, library, prompts)
     if prompt is None:
         return None
-    button = (texts.APPRECIATION_BUTTON, f"appr:{row.couple_id}")
-    text = texts.APPRECIATION_NUDGE.format(prompt=prompt.text)
-    return Made(Outgoing(row.recipient(), text, keyboard([button])))
+    button = (_say(row, texts.AFFECTION_BUTTON), f"hug:{row.couple_id}:{row.day.isoformat()}")
+    text = _say(row, texts.AFFECTION_NUDGE, prompt=prompt)
+    return Made(_out(row, text, keyboard([button])))
 
 
-def date_idea(row: Row, _library: Library, prompts: dict[Use, Prompt]) -> Made | None:
-    prompt = _nudge_prompt(row, prompts)
+def appreciation(row: Row, library: Library, prompts: dict[Use, Prompt]) -> Made | None:
+    prompt = _nudge_prompt(row, library, prompts)
     if prompt is None:
         return None
-    return Made(Outgoing(row.recipient(), texts.DATE_NUDGE.format(prompt=prompt.text)))
+    button = (_say(row, texts.APPRECIATION_BUTTON), f"appr:{row.couple_id}")
+    text = _say(row, texts.APPRECIATION_NUDGE, prompt=prompt)
+    return Made(_out(row, text, keyboard([button])))
+
+
+def date_idea(row: Row, library: Library, prompts: dict[Use, Prompt]) -> Made | None:
+    prompt = _nudge_prompt(row, library, prompts)
+    if prompt is None:
+        return None
+    return Made(_out(row, _say(row, texts.DATE_NUDGE, prompt=prompt)))
 
 
 # --- a planned date: the morning of it, and "how was it?" the day after ----------------------
@@ -203,7 +219,7 @@ def date_morning(row: Row, _library: Library, plans: dict[int, DatePlan]) -> Mad
     if plan is None or local_date(plan.at, row.zone) != row.day:
         return None
     at = plan.at.astimezone(zone_info(row.zone))
-    return Made(Outgoing(row.recipient(), texts.DATE_MORNING.format(time=f"{at:%H:%M}")))
+    return Made(_out(row, _say(row, texts.DATE_MORNING, time=f"{at:%H:%M}")))
 
 
 def date_ask(row: Row, _library: Library, plans: dict[int, DatePlan]) -> Made | None:
@@ -216,11 +232,11 @@ def date_ask(row: Row, _library: Library, plans: dict[int, DatePlan]) -> Made | 
         return None
     buttons = keyboard(
         [
-            (texts.DATE_LOVELY, f"datehow:lovely:{plan.id}"),
-            (texts.DATE_NOT_THIS_TIME, f"datehow:no:{plan.id}"),
+            (_say(row, texts.DATE_LOVELY), f"datehow:lovely:{plan.id}"),
+            (_say(row, texts.DATE_NOT_THIS_TIME), f"datehow:no:{plan.id}"),
         ]
     )
-    return Made(Outgoing(row.recipient(), texts.DATE_HOW, buttons))
+    return Made(_out(row, _say(row, texts.DATE_HOW), buttons))
 
 
 # --- recap: the week shared, only if they shared anything -----------------------------------
@@ -243,8 +259,9 @@ def recap(row: Row, library: Library, found: dict[int, Counter[str]]) -> Made | 
     week = found[row.couple_id]
     if sum(week.values()) == 0:
         return None  # nothing shared: no message at all, never a nudge about it
-    line = celebration_line(library, "recap", seed=f"{row.couple_id}:{row.day}")
-    return Made(Outgoing(row.recipient(), texts.RECAP.format(summary=summary(week), line=line)))
+    line = celebration_line(library, "recap", seed=f"{row.couple_id}:{row.day}", lang=row.language)
+    text = _say(row, texts.RECAP, summary=summary(week, row.language), line=line)
+    return Made(_out(row, text))
 
 
 COMPOSERS: dict[str, Composer[Any]] = {

@@ -24,3 +24,11 @@ ONE_OF_YOU = "One of you"
 PROMPT_MISSING = "What's on your mind tonight?"
 TONIGHTS_QUESTION = "tonight's question"
 TODAYS_QUESTION = "today's question"
+
+# Words people type, read in their language as well as English (`bot.core.typed`): each is one
+# or more alternatives separated by "|", compared without case, accents or a trailing dot.
+INPUT_TODAY = "today"
+INPUT_TOMORROW = "tomorrow"
+INPUT_CANCEL = "cancel"
+INPUT_UNTIL = "until"
+INPUT_DAYS = "days|day"
