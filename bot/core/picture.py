@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
+import font_roboto  # type: ignore[import-untyped]
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.core import texts, words
@@ -28,8 +30,11 @@ class Picture:
     labels: tuple[str, ...]  # every number-bearing text drawn, for checking against the text
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
+@cache
+def font(size: int) -> ImageFont.FreeTypeFont:
+    """Roboto (from the `font-roboto` package), which has the letters of every language the bot
+    speaks; Pillow's built-in font draws Cyrillic and accented letters as empty boxes."""
+    return ImageFont.truetype(font_roboto.Roboto, size)
 
 
 def render(progress: Progress, names: str, *, lang: str | None = None) -> Picture:
@@ -37,12 +42,12 @@ def render(progress: Progress, names: str, *, lang: str | None = None) -> Pictur
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     title = words.translate(texts.PICTURE_TITLE, lang).format(names=names, weeks=WEEKS)
-    draw.text((40, 28), title, fill=INK, font=_font(28))
+    draw.text((40, 28), title, fill=INK, font=font(28))
     first_monday = progress.week_start - timedelta(weeks=WEEKS - 1)
     left, top = 90, 90
     for weekday in range(0, 7, 2):  # Mon, Wed, Fri, Sun
         name = words.weekday(weekday, "abbreviated", lang)
-        draw.text((40, top + weekday * (CELL + GAP) + 12), name, fill=SOFT, font=_font(16))
+        draw.text((40, top + weekday * (CELL + GAP) + 12), name, fill=SOFT, font=font(16))
     for week in range(WEEKS):
         for weekday in range(7):
             day = first_monday + timedelta(weeks=week, days=weekday)
@@ -56,9 +61,9 @@ def render(progress: Progress, names: str, *, lang: str | None = None) -> Pictur
     labels = tuple(words.plural(f"PICTURE_COUNTS.{c}", progress.total[c], lang) for c in CATEGORIES)
     column = left + WEEKS * (CELL + GAP) + 20
     all_time = words.translate(texts.PICTURE_ALL_TIME, lang)
-    draw.text((column, top - 4), all_time, fill=SOFT, font=_font(18))
+    draw.text((column, top - 4), all_time, fill=SOFT, font=font(18))
     for index, label in enumerate(labels):
-        draw.text((column, top + 26 + index * 44), label, fill=INK, font=_font(22))
+        draw.text((column, top + 26 + index * 44), label, fill=INK, font=font(22))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return Picture(png=buffer.getvalue(), labels=labels)
