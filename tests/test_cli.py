@@ -219,3 +219,29 @@ def test_console_berlin_and_london_sam_gets_alexs_question_and_the_reveal() -> N
     assert "[to a] 💬 Sam's answer" in after
     assert "my answer to tonight" in after.split("[to a] 💬 Sam's answer", 1)[1]
     assert "[to b] 💬 Alex's answer" in after
+
+
+def test_console_a_couple_who_mix_russian_and_spanish_share_one_question() -> None:
+    """Issue #14: `a: /language ru`, `b: /language es`, one evening in the console."""
+    from bot import content
+
+    script = (
+        "a: /start\nb: /start\na: /language ru\nb: /language es\na: Berlin\nb: Madrid\n"
+        ":pair\n:advance 5h\na: мой ответ\nb: mi respuesta\n"
+    )
+    result = run_bot("console", "--start", "2026-12-01T15:00:00+00:00", stdin=script)
+    assert result.returncode == 0, result.stderr
+    evening = result.stdout.split("(now 2026-12-01 20:00 UTC", 1)[0]
+    library = content.load()
+    asked = {}
+    for who, lang in (("a", "ru"), ("b", "es")):
+        texts = {library.text(i, lang): i for i in library.prompts}
+        block = evening.split(f"[to {who}] 🌙", 1)[1]
+        line = block.splitlines()[1].strip()
+        asked[who] = texts[line]  # the question, in the reader's own language
+    assert asked["a"] == asked["b"]
+    after = result.stdout.split("(now 2026-12-01 20:00 UTC", 1)[1]
+    to_a = after.split("[to a]")[1:]
+    to_b = after.split("[to b]")[1:]
+    assert any("mi respuesta" in m for m in to_a)  # Sam's words as written, in Alex's frame
+    assert any("мой ответ" in m for m in to_b)
