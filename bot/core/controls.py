@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.core import apart, evening, texts, words
+from bot.core import apart, evening, language, texts, words
 from bot.core.context import Ctx
 from bot.core.conversations import do_swap, evening_kind
 from bot.core.day_conversation import conversation_for_day
@@ -171,6 +171,7 @@ def _settings_keyboard(couple: Couple, now: datetime) -> tuple[tuple[object, ...
         [
             (texts.SETTINGS_TIME_BUTTON, f"set:time:{couple.id}"),
             (texts.SETTINGS_ZONE_BUTTON, f"set:zone:{couple.id}"),
+            (texts.SETTINGS_LANGUAGE_BUTTON, f"set:language:{couple.id}"),
         ]
     ]
     for rhythm, label in texts.RHYTHM_LABELS.items():
@@ -204,12 +205,21 @@ async def show_settings(ctx: Ctx, _args: str = "") -> None:
         place = texts.SETTINGS_APART.format(until=until)
     else:
         place = texts.SETTINGS_TOGETHER
+    text = texts.SETTINGS.format(
+        time=couple.evening_time, zone=ctx.member.timezone or "UTC", days=days, place=place
+    )
     ctx.reply(
-        texts.SETTINGS.format(
-            time=couple.evening_time, zone=ctx.member.timezone or "UTC", days=days, place=place
-        ),
+        _with_language_line(ctx, text),
         _settings_keyboard(couple, ctx.now),  # type: ignore[arg-type]
     )
+
+
+def _with_language_line(ctx: Ctx, settings: str) -> str:
+    """The settings with the member's language as one more line, before the last ("Tap to
+    change:")."""
+    line = ctx.say(texts.SETTINGS_LANGUAGE, language=language.name_of(ctx.lang))
+    head, newline, last = settings.rpartition("\n")
+    return f"{head}\n{line}\n{last}" if newline else f"{settings}\n{line}"
 
 
 @router.button("set")
@@ -226,6 +236,8 @@ async def settings_button(ctx: Ctx, parts: list[str]) -> None:
             await set_time(ctx, "")
         case ["zone"]:
             await set_zone(ctx, "")
+        case ["language"]:
+            await language.show(ctx)
         case ["toggle", rhythm] if rhythm in texts.RHYTHM_LABELS:
             column = f"{rhythm}_on"
             setattr(couple, column, not getattr(couple, column))
