@@ -245,9 +245,7 @@ async def test_set_my_commands_per_language_keeps_the_default_menu(
     assert api.commands_by_scope['{"type": "default"}', "es"] == [
         {"command": "start", "description": "Empezar"}
     ]
-    assert tuple(await bot.get_my_commands(language_code="es")) == (
-        BotCommand("start", "Empezar"),
-    )
+    assert tuple(await bot.get_my_commands(language_code="es")) == (BotCommand("start", "Empezar"),)
     with pytest.raises(BadRequest, match=r"(?i)language code"):
         await bot.set_my_commands([BotCommand("start", "Begin")], language_code="es-419")
 
