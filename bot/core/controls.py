@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.core import apart, evening, texts, words
+from bot.core import apart, evening, language, texts, words
 from bot.core.context import Ctx
 from bot.core.conversations import do_swap, evening_kind
 from bot.core.day_conversation import conversation_for_day
@@ -184,6 +184,7 @@ def _settings_keyboard(
         [
             (words.translate(texts.SETTINGS_TIME_BUTTON, lang), f"set:time:{couple.id}"),
             (words.translate(texts.SETTINGS_ZONE_BUTTON, lang), f"set:zone:{couple.id}"),
+            (words.translate(texts.SETTINGS_LANGUAGE_BUTTON, lang), f"set:language:{couple.id}"),
         ]
     ]
     for rhythm, english in texts.RHYTHM_LABELS.items():
@@ -224,16 +225,25 @@ async def show_settings(ctx: Ctx, _args: str = "") -> None:
         place = ctx.say(texts.SETTINGS_APART, until=until)
     else:
         place = ctx.say(texts.SETTINGS_TOGETHER)
+    text = ctx.say(
+        texts.SETTINGS,
+        time=couple.evening_time,
+        zone=ctx.member.timezone or "UTC",
+        days=days,
+        place=place,
+    )
     ctx.reply(
-        ctx.say(
-            texts.SETTINGS,
-            time=couple.evening_time,
-            zone=ctx.member.timezone or "UTC",
-            days=days,
-            place=place,
-        ),
+        _with_language_line(ctx, text),
         _settings_keyboard(couple, ctx.now, lang=ctx.lang),  # type: ignore[arg-type]
     )
+
+
+def _with_language_line(ctx: Ctx, settings: str) -> str:
+    """The settings with the member's language as one more line, before the last ("Tap to
+    change:")."""
+    line = ctx.say(texts.SETTINGS_LANGUAGE, language=language.name_of(ctx.lang))
+    head, newline, last = settings.rpartition("\n")
+    return f"{head}\n{line}\n{last}" if newline else f"{settings}\n{line}"
 
 
 @router.button("set")
@@ -250,6 +260,8 @@ async def settings_button(ctx: Ctx, parts: list[str]) -> None:
             await set_time(ctx, "")
         case ["zone"]:
             await set_zone(ctx, "")
+        case ["language"]:
+            await language.show(ctx)
         case ["toggle", rhythm] if rhythm in texts.RHYTHM_LABELS:
             column = f"{rhythm}_on"
             setattr(couple, column, not getattr(couple, column))

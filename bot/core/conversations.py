@@ -234,7 +234,7 @@ def _reveal_message(
         prompt_words = words.translate(texts.TONIGHTS_QUESTION, lang)
     if answer_row.media:
         media = MediaRef(**answer_row.media)
-        name = words.translate(media_name(media.kind), lang)
+        name = media_name(media.kind, lang)
         return words.translate(texts.REVEAL_MEDIA, lang).format(
             partner=author.display_name, prompt=prompt_words, media=name
         ), media

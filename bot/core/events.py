@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.core import texts
+from bot.core import texts, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +87,12 @@ class Edit:
 
 @dataclass(frozen=True, slots=True)
 class Unsupported:
-    """Something the bot does not understand (a location, a poll, a contact...)."""
+    """Something the bot does not understand (a location, a poll, a contact...): `kind` is a key
+    of `texts.UNSUPPORTED_NAMES` ("location"), or anything else for a kind without a name; the
+    core names it in the reader's language."""
 
     sender: Sender
-    what: str
+    kind: str = ""
 
 
 Event = Command | Text | ButtonPress | Media | Edit | Unsupported
@@ -197,6 +199,14 @@ def parse_command(text: str) -> tuple[str, str] | None:
 MEDIA_NAMES = texts.MEDIA_NAMES
 
 
-def media_name(kind: str) -> str:
-    """How a kind of media is called in a sentence: "a voice note"."""
-    return MEDIA_NAMES.get(kind, "file")
+def media_name(kind: str, /, lang: str | None = None) -> str:
+    """How a kind of media is called in a sentence ("voice note"), in `lang`."""
+    return words.say(f"MEDIA_NAMES.{kind if kind in MEDIA_NAMES else 'document'}", lang)
+
+
+def unsupported_name(kind: str, /, lang: str | None = None) -> str:
+    """How a kind of message the bot cannot use is called in a sentence ("a location"), in
+    `lang`."""
+    if kind in texts.UNSUPPORTED_NAMES:
+        return words.say(f"UNSUPPORTED_NAMES.{kind}", lang)
+    return words.translate(texts.UNSUPPORTED_OTHER, lang)

@@ -12,15 +12,27 @@ from bot.core import (
     dates,
     evening,
     goals,
+    language,
     moments,
     pairing,
     profile,
     progress,
     texts,
     wins,
+    words,
 )
 from bot.core.context import Ctx
-from bot.core.events import ButtonPress, Command, Edit, Event, Media, MediaRef, Text, Unsupported
+from bot.core.events import (
+    ButtonPress,
+    Command,
+    Edit,
+    Event,
+    Media,
+    MediaRef,
+    Text,
+    Unsupported,
+    unsupported_name,
+)
 from bot.core.local_time import parse_hhmm, tonight_or_tomorrow
 from bot.core.members import couple_of
 from bot.core.router import CommandHandler, Router
@@ -33,6 +45,7 @@ FEATURES = (
     about.router,
     pairing.router,
     controls.router,
+    language.router,
     apart.router,
     appreciation.router,
     goals.router,
@@ -52,6 +65,11 @@ COMMANDS: dict[str, CommandHandler] = ROUTES.commands
 DESCRIPTIONS: dict[str, str] = texts.COMMAND_DESCRIPTIONS
 
 
+def descriptions(lang: str | None) -> dict[str, str]:
+    """The command menu's descriptions in `lang` (a chat app shows a menu per language)."""
+    return {name: words.say(f"COMMAND_DESCRIPTIONS.{name}", lang) for name in DESCRIPTIONS}
+
+
 async def handle(ctx: Ctx, event: Event) -> None:
     """Decide what the event means and record what should be said."""
     match event:
@@ -69,8 +87,8 @@ async def handle(ctx: Ctx, event: Event) -> None:
             await _message(ctx, media.caption, media, reply_to=reply_to, message_ref=ref)
         case Edit(message_ref=ref, text=text, media=media):
             await conversations.edit(ctx, ref, text=media.caption if media else text, media=media)
-        case Unsupported(what=what):
-            ctx.reply(ctx.say(texts.UNSUPPORTED, what=ctx.say(what)))
+        case Unsupported(kind=kind):
+            ctx.reply(ctx.say(texts.UNSUPPORTED, what=unsupported_name(kind, lang=ctx.lang)))
 
 
 async def _button(ctx: Ctx, data: str) -> None:

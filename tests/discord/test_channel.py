@@ -12,7 +12,7 @@ import pytest
 from bot.channels.base import PermanentSendError, RejectedSendError, TemporarySendError
 from bot.channels.discord import DiscordChannel, RekindleClient
 from bot.channels.discord.render import MAX_TEXT, button_rows
-from bot.core import texts
+from bot.core import texts, words
 from bot.core.events import Attachment, Button, MediaRef, Outgoing, Recipient, keyboard
 from tests.helpers.discord import FakeDM, http_error
 
@@ -120,6 +120,24 @@ async def test_media_from_discord_is_a_link_and_from_telegram_a_kind_note(
 async def test_an_invite_says_how_the_code_is_used(channel: DiscordChannel, dm: FakeDM) -> None:
     await channel.send(out("Here's your invite: K7MQ2XRT9B", invite_code="K7MQ2XRT9B"))
     assert "your partner sends me /pair K7MQ2XRT9B" in dm.sent[0]["content"]
+
+
+async def test_the_channels_own_words_are_in_the_readers_language(
+    channel: DiscordChannel, dm: FakeDM
+) -> None:
+    await channel.send(
+        out("Aquí está tu invitación: K7MQ2XRT9B", invite_code="K7MQ2XRT9B", lang="es")
+    )
+    note = words.translate(texts.INVITE_NO_LINK, "es").format(
+        app="Discord", other="Telegram", code="K7MQ2XRT9B"
+    )
+    assert note != texts.INVITE_NO_LINK.format(app="Discord", other="Telegram", code="K7MQ2XRT9B")
+    assert dm.sent[0]["content"].endswith(discord.utils.escape_markdown(note))
+    voice = MediaRef(channel="telegram", kind="voice", ref="11:42", caption=None)
+    await channel.send(out("💬 Sam:", media=voice, lang="ru"))
+    what = words.say("MEDIA_NAMES.voice", "ru")
+    across = words.translate(texts.MEDIA_ACROSS, "ru").format(what=what, app="Telegram")
+    assert dm.sent[-1]["content"] == discord.utils.escape_markdown(across)
 
 
 @pytest.mark.parametrize(

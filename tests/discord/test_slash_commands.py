@@ -4,11 +4,14 @@ with interactions built from payloads; answers go out as followups after a defer
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import discord
+from discord import app_commands
 from sqlmodel import select
 
-from bot.channels.discord.app import ARGUMENTS
+from bot.channels.discord.app import ARGUMENTS, MenuTranslator
+from bot.core import words
 from bot.core.handle import COMMANDS, DESCRIPTIONS
 from bot.core.models import Member
 from tests.helpers.discord import Dc, custom_ids
@@ -106,3 +109,58 @@ async def test_wrong_arguments_get_a_kind_answer(dc: Dc) -> None:
     interaction = await dc.command(dc.alex, "time", time="25:99")
     [answer] = interaction.fake_followup.texts
     assert answer  # a short, kind answer, never an error
+
+
+async def test_the_translator_gives_spanish_and_russian_descriptions_and_keeps_names() -> None:
+    translator = MenuTranslator()
+    where = app_commands.TranslationContextLocation
+    # Contexts as discord.py builds them, without the command they would carry (unused here).
+    description: Any = app_commands.TranslationContext(where.command_description, None)  # type: ignore[call-overload]
+    name: Any = app_commands.TranslationContext(where.command_name, None)  # type: ignore[call-overload]
+    english = app_commands.locale_str(DESCRIPTIONS["pair"])
+    for locale, lang in (
+        (discord.Locale.spain_spanish, "es"),
+        (discord.Locale.latin_american_spanish, "es"),
+        (discord.Locale.russian, "ru"),
+    ):
+        translated = await translator.translate(english, locale, description)
+        assert translated == words.say("COMMAND_DESCRIPTIONS.pair", lang) != DESCRIPTIONS["pair"]
+        pair = app_commands.locale_str("pair")
+        assert await translator.translate(pair, locale, name) is None
+    assert await translator.translate(english, discord.Locale.american_english, description) is None
+    assert await translator.translate(english, discord.Locale.german, description) is None
+
+
+async def test_the_tree_publishes_description_localizations(dc: Dc) -> None:
+    tree = dc.client.tree
+    translator = MenuTranslator()
+    await tree.set_translator(translator)
+    assert tree.translator is translator
+    published = {}
+    for command in tree.get_commands():
+        assert isinstance(command, discord.app_commands.Command)
+        published[command.name] = await command.get_translated_payload(tree, translator)
+    for name, payload in published.items():
+        assert payload["name"] == name
+        assert payload["description"] == DESCRIPTIONS[name]  # English stays the default
+        assert payload["name_localizations"] == {}  # /pair is typed the same everywhere
+        assert payload["description_localizations"] == localized(DESCRIPTIONS[name])
+        if name in ARGUMENTS:
+            [option] = payload["options"]
+            assert option["name"] == ARGUMENTS[name][0]
+            assert "name_localizations" not in option
+            described = option.get("description_localizations", {})
+            assert described == localized(ARGUMENTS[name][1])
+    pair = published["pair"]
+    assert set(pair["description_localizations"]) == {"es-ES", "es-419", "ru"}
+    assert set(pair["options"][0]["description_localizations"]) == {"es-ES", "es-419", "ru"}
+
+
+def localized(english: str) -> dict[str, str]:
+    """What Discord should show per locale: the catalog's translation where there is one."""
+    found = {}
+    for locale in ("es-ES", "es-419", "ru"):
+        translated = words.translate(english, locale[:2])[:100]
+        if translated != english:
+            found[locale] = translated
+    return found

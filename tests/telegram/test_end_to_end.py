@@ -18,6 +18,8 @@ from sqlmodel import select
 
 from bot.clock import MovableClock
 from bot.config import Settings
+from bot.core import words
+from bot.core.handle import DESCRIPTIONS, descriptions
 from bot.core.models import Member
 from bot.db import Database
 from bot.runner import run
@@ -127,6 +129,19 @@ async def test_a_couple_pairs_by_link_gets_the_evening_and_sees_both_reveals(bot
     await bot.press(ALEX, "Yes, unpair", "You're unpaired")
     assert not api.message(ALEX, message_id).get("reply_markup")
     await bot.until(lambda: bot.count(SAM, "ended your pairing") == 1)
+
+
+async def test_the_command_menu_is_published_per_language(bot: Running) -> None:
+    api = bot.api
+    default = '{"type": "default"}'
+    await bot.until(lambda: {(default, "es"), (default, "ru")} <= api.commands_by_scope.keys())
+    english = {c["command"]: c["description"] for c in api.commands}
+    assert english == DESCRIPTIONS
+    for lang in ("es", "ru"):
+        menu = {c["command"]: c["description"] for c in api.commands_by_scope[default, lang]}
+        assert list(menu) == list(DESCRIPTIONS)  # the same names, typed the same everywhere
+        assert menu == descriptions(lang)
+        assert menu["pair"] == words.say("COMMAND_DESCRIPTIONS.pair", lang) != english["pair"]
 
 
 async def test_flood_errors_and_timeouts_lose_nothing_and_double_nothing(bot: Running) -> None:

@@ -236,6 +236,20 @@ async def test_set_my_commands(api: FakeBotApi, bot: PtbBot) -> None:
         await bot.set_my_commands([BotCommand("Start Now", "bad")])
 
 
+async def test_set_my_commands_per_language_keeps_the_default_menu(
+    api: FakeBotApi, bot: PtbBot
+) -> None:
+    await bot.set_my_commands([BotCommand("start", "Begin")])
+    assert await bot.set_my_commands([BotCommand("start", "Empezar")], language_code="es") is True
+    assert api.commands == [{"command": "start", "description": "Begin"}]  # the default menu
+    assert api.commands_by_scope['{"type": "default"}', "es"] == [
+        {"command": "start", "description": "Empezar"}
+    ]
+    assert tuple(await bot.get_my_commands(language_code="es")) == (BotCommand("start", "Empezar"),)
+    with pytest.raises(BadRequest, match=r"(?i)language code"):
+        await bot.set_my_commands([BotCommand("start", "Begin")], language_code="es-419")
+
+
 async def test_copy_message_of_a_voice_note(api: FakeBotApi, bot: PtbBot) -> None:
     voice = api.send_voice(ALEX)
     result = await bot.copy_message(

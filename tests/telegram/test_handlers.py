@@ -12,10 +12,11 @@ from sqlmodel import col, select
 
 from bot.channels.base import PermanentSendError, RejectedSendError, TemporarySendError
 from bot.channels.telegram import TelegramChannel, TelegramRunner, build_application
-from bot.channels.telegram.handlers import PRIVATE_ONLY
+from bot.channels.telegram.handlers import BUTTON_DONE, PRIVATE_ONLY
 from bot.clock import MovableClock
 from bot.config import Settings
-from bot.core.events import Outgoing, Recipient, keyboard
+from bot.core import texts, words
+from bot.core.events import MediaRef, Outgoing, Recipient, keyboard
 from bot.core.models import Answer, Member
 from bot.db import Database
 from bot.outbox import Outbox
@@ -352,3 +353,58 @@ async def test_the_inviter_sees_the_joiners_username_and_can_undo_the_pairing(tg
     async with tg.service.db.session() as session:
         members = (await session.exec(select(Member))).all()
     assert [m.couple_id for m in members] == [None, None]
+
+
+# The few words the channel adds itself, in the reader's language ----------------------------
+
+
+def in_language(payload: dict[str, object], code: str) -> dict[str, object]:
+    """The update as sent by a Telegram app set to the language `code`."""
+    body = payload.get("message") or payload["callback_query"]
+    body["from"]["language_code"] = code  # type: ignore[index]
+    return payload
+
+
+async def test_in_a_group_the_bot_says_so_in_the_users_language(tg: Tg) -> None:
+    payload = message_update(ALEX, "Alex", text="hola")
+    payload["message"]["chat"] = {"id": -556, "type": "group", "title": "Amigos"}
+    await tg.send(in_language(payload, "es-419"))
+    spanish = words.translate(PRIVATE_ONLY, "es")
+    assert spanish != PRIVATE_ONLY
+    assert tg.texts_to(-556) == [spanish]
+
+
+async def test_a_button_is_acknowledged_in_the_users_language(tg: Tg) -> None:
+    await tg.send(in_language(callback_update(ALEX, "Alex", "lang:ru"), "ru"))
+    [answer] = tg.request.sent("answerCallbackQuery")
+    assert answer["text"] == words.translate(BUTTON_DONE, "ru") != BUTTON_DONE
+
+
+async def test_an_odd_message_is_named_in_the_readers_language(tg: Tg) -> None:
+    location = {"latitude": 52.5, "longitude": 13.4}
+    await tg.send(in_language(message_update(ALEX, "Alex", location=location), "es"))
+    [reply] = tg.texts_to(ALEX)
+    named = words.say("UNSUPPORTED_NAMES.location", "es")
+    assert reply == words.say("UNSUPPORTED", "es", what=named)
+
+
+async def test_the_invite_link_is_introduced_in_the_readers_language(tg: Tg) -> None:
+    await tg.say(ALEX, "/language es")
+    await tg.say(ALEX, "/pair")
+    invite = next(t for t in tg.texts_to(ALEX) if "?start=" in t)
+    link = invite.rsplit("\n", 1)[1]
+    assert words.translate(texts.INVITE_LINK, "es").format(link=link) in invite
+
+
+async def test_media_from_another_app_is_described_in_the_readers_language(tg: Tg) -> None:
+    out = Outgoing(
+        to=Recipient(member_id=1, channel="telegram", chat_id=str(ALEX)),
+        text="Sam:",
+        media=MediaRef(channel="discord", kind="voice", ref="kept-on-discord"),
+        lang="ru",
+    )
+    await tg.channel.send(out)
+    [_, note] = tg.texts_to(ALEX)
+    what = words.say("MEDIA_NAMES.voice", "ru")
+    assert note == words.translate(texts.MEDIA_ACROSS, "ru").format(what=what, app="Discord")
+    assert what != texts.MEDIA_NAMES["voice"]

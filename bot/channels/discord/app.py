@@ -19,7 +19,7 @@ from bot.channels.discord.handlers import Handlers
 from bot.channels.discord.render import NO_MENTIONS
 from bot.channels.discord.settings import DiscordSettings
 from bot.config import Settings
-from bot.core import texts
+from bot.core import texts, words
 from bot.core.handle import DESCRIPTIONS
 from bot.service import Rekindle
 
@@ -66,11 +66,36 @@ class RekindleTree(app_commands.CommandTree):
             exc_info=error,
             extra={"command": command, "chat": interaction.user.id if interaction.user else None},
         )
+        sorry = words.translate(texts.SOMETHING_WENT_WRONG, words.spoken(interaction.locale.value))
         with contextlib.suppress(discord.HTTPException):
             if interaction.response.is_done():
-                await interaction.followup.send(texts.SOMETHING_WENT_WRONG, ephemeral=True)
+                await interaction.followup.send(sorry, ephemeral=True)
             else:
-                await interaction.response.send_message(texts.SOMETHING_WENT_WRONG, ephemeral=True)
+                await interaction.response.send_message(sorry, ephemeral=True)
+
+
+class MenuTranslator(app_commands.Translator):
+    """The slash commands' descriptions (and their option's) in each Discord locale whose
+    language the bot speaks: Discord shows a user the ones of their app's language. Command and
+    option names stay as they are, so `/pair` is typed the same everywhere."""
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        if context.location not in (
+            app_commands.TranslationContextLocation.command_description,
+            app_commands.TranslationContextLocation.parameter_description,
+        ):
+            return None
+        lang = words.spoken(locale.value)
+        if lang == words.DEFAULT_LANG:
+            return None
+        english = string.message
+        translated = words.translate(english, lang)
+        return translated[:DESCRIPTION_LIMIT] if translated != english else None
 
 
 class RekindleClient(discord.Client):
@@ -105,6 +130,7 @@ class RekindleClient(discord.Client):
         """On login: publish the slash commands (Discord may take a while to show new ones)."""
         if not self.sync_commands:
             return
+        await self.tree.set_translator(MenuTranslator())
         try:
             synced = await self.tree.sync()
             log.info("discord slash commands synced", extra={"count": len(synced)})
@@ -147,7 +173,8 @@ def slash_command(
 
         option_name, option_description = option
         callback = app_commands.rename(text=option_name)(
-            app_commands.describe(text=option_description)(with_words)
+            # A `locale_str`, so that the translator gives it per-language descriptions too.
+            app_commands.describe(text=app_commands.locale_str(option_description))(with_words)
         )
     return app_commands.Command(
         name=name,

@@ -26,7 +26,7 @@ from bot.channels.discord.channel import DiscordChannel, media_ref, send_pieces
 from bot.channels.discord.chat_locks import ChatLocks
 from bot.channels.discord.render import NAME
 from bot.channels.reply_budget import ReplyBudget
-from bot.core import texts
+from bot.core import texts, words
 from bot.core.events import (
     ButtonPress,
     Command,
@@ -103,12 +103,12 @@ def event_of(message: discord.Message) -> Event:
             return Command(sender=sender, name=parsed[0], args=parsed[1])
         return Text(sender=sender, text=message.content, reply_to=reply_to, message_ref=ref)
     if message.poll is not None:
-        what = texts.UNSUPPORTED_NAMES["poll"]
+        kind = "poll"
     elif message.message_snapshots:
-        what = texts.UNSUPPORTED_NAMES["forward"]
+        kind = "forward"
     else:
-        what = texts.UNSUPPORTED_OTHER
-    return Unsupported(sender=sender, what=what)
+        kind = ""  # the core names it "that kind of message", in the reader's language
+    return Unsupported(sender=sender, kind=kind)
 
 
 def edit_of(message: discord.Message) -> Edit | None:
@@ -192,7 +192,8 @@ class Handlers:
     @staticmethod
     def _sorry(sender: Sender) -> Outgoing:
         to = Recipient(member_id=0, channel=NAME, chat_id=sender.chat_id)
-        return Outgoing(to=to, text=texts.SOMETHING_WENT_WRONG)
+        lang = words.spoken(sender.language)
+        return Outgoing(to=to, text=words.translate(texts.SOMETHING_WENT_WRONG, lang), lang=lang)
 
     # Messages ---------------------------------------------------------------------------
 
@@ -228,9 +229,13 @@ class Handlers:
             return
         if not self.server_budget.allow(str(message.channel.id), PRIVATE_ONLY):
             return
+        # A message carries no locale; the server's own language is the best guess.
+        lang = words.spoken(message.guild.preferred_locale.value if message.guild else None)
         try:
             await message.reply(
-                PRIVATE_ONLY, mention_author=False, allowed_mentions=discord.AllowedMentions.none()
+                words.translate(PRIVATE_ONLY, lang),
+                mention_author=False,
+                allowed_mentions=discord.AllowedMentions.none(),
             )
         except discord.HTTPException:
             log.info("could not reply in a server", extra={"channel": message.channel.id})

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.channels.long_text import split_text
-from bot.core import texts
+from bot.core import texts, words
 from bot.core.events import Attachment, Button, MediaRef, Outgoing, media_name
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,9 @@ def message_text(out: Outgoing) -> str:
     """The plain text to show. Discord has no deep links into a DM, so an invite says how the
     code is used instead."""
     if out.invite_code:
-        note = texts.INVITE_NO_LINK.format(app="Discord", other="Telegram", code=out.invite_code)
+        note = words.translate(texts.INVITE_NO_LINK, out.lang).format(
+            app="Discord", other="Telegram", code=out.invite_code
+        )
         return f"{out.text}\n\n{note}"
     return out.text
 
@@ -115,14 +117,16 @@ def view_of(out: Outgoing) -> ButtonsView | None:
     return ButtonsView(button_rows(out.buttons)) if out.buttons else None
 
 
-def media_text(media: MediaRef) -> str:
+def media_text(media: MediaRef, lang: str | None = None) -> str:
     """A relayed answer: the caption as written, then the file itself as a link Discord
     previews (media kept on Discord), or a note saying what was sent (media from another
     app that has no public link)."""
     caption = escape(media.caption) + "\n" if media.caption else ""
     if media.ref.startswith("https://"):
         return caption + media.ref
-    note = texts.MEDIA_ACROSS.format(what=media_name(media.kind), app=media.channel.title())
+    note = words.translate(texts.MEDIA_ACROSS, lang).format(
+        what=media_name(media.kind, lang), app=media.channel.title()
+    )
     return caption + escape(note)
 
 
@@ -145,7 +149,7 @@ def pieces(out: Outgoing) -> list[Piece]:
     view does)."""
     result = [Piece(text) for text in text_pieces(message_text(out)) if text]
     if out.media is not None:
-        result.append(Piece(media_text(out.media)))
+        result.append(Piece(media_text(out.media, out.lang)))
     if not result:
         result.append(Piece(""))
     last = result[-1]

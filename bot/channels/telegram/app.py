@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from urllib.parse import urlparse
 
-from telegram import BotCommand
+from telegram import Bot, BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
@@ -15,7 +15,8 @@ from bot.channels.telegram.handlers import Handlers
 from bot.channels.telegram.settings import TelegramSettings
 from bot.channels.telegram.update_order import PerChatUpdateProcessor
 from bot.config import Settings
-from bot.core.handle import DESCRIPTIONS
+from bot.core import words
+from bot.core.handle import DESCRIPTIONS, descriptions
 from bot.service import Rekindle
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,18 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
     return builder.build()
 
 
+async def publish_commands(bot: Bot) -> None:
+    """The command menu: English for everyone, then one per other language the bot speaks,
+    which Telegram shows to users whose app is in that language."""
+    await bot.set_my_commands(
+        [BotCommand(name, description) for name, description in DESCRIPTIONS.items()]
+    )
+    for lang in words.languages():
+        if lang != words.DEFAULT_LANG:
+            menu = [BotCommand(name, text) for name, text in descriptions(lang).items()]
+            await bot.set_my_commands(menu, language_code=lang)
+
+
 class TelegramRunner:
     """Starts and stops the Telegram side: handlers, command menu, polling or webhook."""
 
@@ -66,9 +79,7 @@ class TelegramRunner:
     async def start(self) -> None:
         app = self.application
         await app.initialize()  # getMe: the bot's username, for deep links
-        await app.bot.set_my_commands(
-            [BotCommand(name, description) for name, description in DESCRIPTIONS.items()]
-        )
+        await publish_commands(app.bot)
         await app.start()
         assert app.updater is not None
         if self.settings.webhook_url:

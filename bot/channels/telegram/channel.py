@@ -12,7 +12,7 @@ from telegram.ext import ExtBot
 
 from bot.channels.base import PermanentSendError, RejectedSendError, TemporarySendError
 from bot.channels.telegram.render import html_pieces, keyboard, message_text
-from bot.core import texts
+from bot.core import texts, words
 from bot.core.events import MediaRef, Outgoing, media_name
 
 NAME = "telegram"
@@ -145,9 +145,11 @@ class TelegramChannel:
                 )
                 return str(sent.message_id)
             except BadRequest:
-                note = f"{media_name(media.kind).capitalize()}: {media.ref}"
+                note = f"{media_name(media.kind, out.lang).capitalize()}: {media.ref}"
         else:
-            note = texts.MEDIA_ACROSS.format(what=media_name(media.kind), app=media.channel.title())
+            note = words.translate(texts.MEDIA_ACROSS, out.lang).format(
+                what=media_name(media.kind, out.lang), app=media.channel.title()
+            )
         if media.caption:
             note = f"{note}\n{media.caption}"
         sent = await self.bot.send_message(

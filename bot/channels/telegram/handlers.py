@@ -21,7 +21,7 @@ from telegram.ext import (
 from bot.channels.base import PermanentSendError, RejectedSendError, TemporarySendError
 from bot.channels.reply_budget import ReplyBudget
 from bot.channels.telegram.channel import NAME, TelegramChannel, media_ref
-from bot.core import texts
+from bot.core import texts, words
 from bot.core.events import (
     ButtonPress,
     Command,
@@ -40,11 +40,15 @@ log = logging.getLogger(__name__)
 PRIVATE_ONLY = texts.PRIVATE_CHATS_ONLY
 BUTTON_DONE = texts.BUTTON_PRESSED
 MEDIA_KINDS = ("voice", "video_note", "photo", "sticker", "video", "audio", "animation", "document")
-# Message attributes the bot cannot use, in the order they are checked (a venue has a location).
-UNSUPPORTED_KINDS = {
-    attr: texts.UNSUPPORTED_NAMES[attr]
-    for attr in ("location", "venue", "contact", "poll", "dice", "game", "story", "invoice")
-}
+# Message attributes the bot cannot use, in the order they are checked (a venue has a location);
+# each is a kind the core names (`texts.UNSUPPORTED_NAMES`) in the reader's language.
+UNSUPPORTED_KINDS = ("location", "venue", "contact", "poll", "dice", "game", "story", "invoice")
+
+
+def language_of(update: object) -> str:
+    """The language to speak, before the core knows who it is: the Telegram user's own."""
+    user = update.effective_user if isinstance(update, Update) else None
+    return words.spoken(user.language_code if user is not None else None)
 
 
 def sender_of(update: Update) -> Sender | None:
@@ -97,11 +101,8 @@ def event_of(update: Update) -> Event | None:
         return Text(sender=sender, text=message.text, reply_to=reply_to, message_ref=ref)
     if media is not None:
         return Media(sender=sender, media=media, reply_to=reply_to, message_ref=ref)
-    what = next(
-        (label for attr, label in UNSUPPORTED_KINDS.items() if getattr(message, attr, None)),
-        texts.UNSUPPORTED_OTHER,
-    )
-    return Unsupported(sender=sender, what=what)
+    kind = next((attr for attr in UNSUPPORTED_KINDS if getattr(message, attr, None)), "")
+    return Unsupported(sender=sender, kind=kind)
 
 
 class Handlers:
@@ -162,7 +163,7 @@ class Handlers:
         # The acknowledgement only stops the button's spinner: if Telegram refuses it (a 429,
         # a retried webhook whose query was already answered), the press still counts.
         try:
-            await query.answer(BUTTON_DONE)
+            await query.answer(words.translate(BUTTON_DONE, language_of(update)))
         except TelegramError:
             log.info("could not acknowledge a button", extra={"chat": chat.id if chat else None})
         if isinstance(query.message, Message) and query.message.reply_markup is not None:
@@ -178,7 +179,7 @@ class Handlers:
         """In a group or channel: say so once and leave."""
         chat = update.effective_chat
         if chat is not None:
-            await self._leave(context, chat)
+            await self._leave(context, chat, language_of(update))
 
     async def my_chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         change = update.my_chat_member
@@ -188,16 +189,18 @@ class Handlers:
         status = change.new_chat_member.status
         if chat.type != ChatType.PRIVATE:
             if status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR):
-                await self._leave(context, chat)
+                await self._leave(context, chat, words.spoken(change.from_user.language_code))
             return
         if status in (ChatMember.BANNED, ChatMember.LEFT):
             await self.service.channel_unreachable(NAME, str(change.from_user.id))
             self.on_pushed()
 
-    async def _leave(self, context: ContextTypes.DEFAULT_TYPE, chat: Chat) -> None:
+    async def _leave(self, context: ContextTypes.DEFAULT_TYPE, chat: Chat, lang: str) -> None:
+        """Say once, in the language of whoever brought the bot in, that it works in private
+        chats only; then leave."""
         try:
             if chat.type != ChatType.CHANNEL:
-                await context.bot.send_message(chat.id, PRIVATE_ONLY)
+                await context.bot.send_message(chat.id, words.translate(PRIVATE_ONLY, lang))
             await context.bot.leave_chat(chat.id)
         except TelegramError:
             log.info("could not leave a group", extra={"chat": chat.id})
@@ -212,4 +215,6 @@ class Handlers:
         )
         if chat is not None and chat.type == ChatType.PRIVATE:
             with contextlib.suppress(TelegramError):
-                await context.bot.send_message(chat.id, texts.SOMETHING_WENT_WRONG)
+                await context.bot.send_message(
+                    chat.id, words.translate(texts.SOMETHING_WENT_WRONG, language_of(update))
+                )

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
 from bot.channels.long_text import split_text
-from bot.core import texts
+from bot.core import texts, words
 from bot.core.events import Outgoing
 
 MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH  # 4096
@@ -25,7 +25,7 @@ def message_text(out: Outgoing, bot_username: str | None) -> str:
     text = out.text
     if out.invite_code and bot_username:
         link = deep_link(bot_username, out.invite_code)
-        text += "\n\n" + texts.INVITE_LINK.format(link=link)
+        text += "\n\n" + words.translate(texts.INVITE_LINK, out.lang).format(link=link)
     return text
 
 

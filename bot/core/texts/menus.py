@@ -11,6 +11,7 @@ COMMAND_DESCRIPTIONS = {
     "time": "When the evening question comes",
     "timezone": "Set your time zone",
     "settings": "Time, time zone and which nudges you get",
+    "language": "Choose the language I write to you in",
     "apart": "Apart for a while: ideas for a distance",
     "together": "Together again after being apart",
     "appreciate": "Tell your partner what you appreciate",
@@ -38,6 +39,7 @@ COMMAND_ARGUMENTS = {
     "goal": "The goal you share",
     "win": "The win to remember",
     "date": "Like fri 19:30, tomorrow or 2026-12-24 19:00 (or cancel)",
+    "language": "A language code, like es or ru (empty to see the choices)",
 }
 
 # The time zone buttons under /start and /timezone, by the zone they set.
@@ -57,6 +59,7 @@ ZONE_BUTTONS = {
 # /settings buttons.
 SETTINGS_TIME_BUTTON = "🕗 Evening time"
 SETTINGS_ZONE_BUTTON = "🌍 Time zone"
+SETTINGS_LANGUAGE_BUTTON = "🗣 Language"
 SETTINGS_NO_DAYS = "no days"
 
 # What kind of thing someone sent, in a sentence (UNSUPPORTED, REVEAL_MEDIA, MEDIA_ACROSS).

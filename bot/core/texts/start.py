@@ -84,6 +84,7 @@ HELP = (
     "/time 20:30 – when the evening question comes\n"
     "/timezone – set your time zone\n"
     "/settings – time, zone and which nudges you get\n"
+    "/language – the language I write to you in\n"
     "/pause 7 – a break for some days · /resume – start again\n"
     "/apart – apart for a while: ideas for a distance · /together – back in one place\n"
     "/appreciate – tell your partner what you appreciate\n"

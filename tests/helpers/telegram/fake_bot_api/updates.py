@@ -11,6 +11,7 @@ from copy import deepcopy
 from tests.helpers.telegram.fake_bot_api.state import ApiState
 from tests.helpers.telegram.fake_bot_api.wire import (
     _COMMAND_RE,
+    _LANGUAGE_RE,
     _WITHHELD_BY_DEFAULT,
     JSON,
     ApiError,
@@ -150,7 +151,11 @@ class Updates(ApiState):
             description = command.get("description")
             if not isinstance(description, str) or not 1 <= len(description) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
-        self.commands = deepcopy(commands)
+        language = p.get("language_code") or ""
+        if not isinstance(language, str) or not (language == "" or _LANGUAGE_RE.match(language)):
+            raise ApiError(400, "Bad Request: invalid language code specified")
+        if self._scope_key(p) == self._scope_key({}):
+            self.commands = deepcopy(commands)  # the menu everyone sees by default
         self.commands_by_scope[self._scope_key(p)] = deepcopy(commands)
         return True
 

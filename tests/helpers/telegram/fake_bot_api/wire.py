@@ -107,6 +107,7 @@ _CHAT_METHODS = _SEND_METHODS | {
 }
 _WITHHELD_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
+_LANGUAGE_RE = re.compile(r"^[a-z]{2}$")  # setMyCommands' language_code: ISO 639-1
 
 _HTML_ENTITY_TYPES = {
     "b": "bold",
