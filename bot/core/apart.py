@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from bot.core import texts, typed, words
 from bot.core.context import Ctx
 from bot.core.local_time import local_date, local_moment
-from bot.core.members import couple_of, partner_of
+from bot.core.members import couple_and_partner, couple_of
 from bot.core.models import Couple, Member
 from bot.core.router import Router
 from bot.core.sql import small_number
@@ -51,19 +51,10 @@ def _end(args: str, today: date, *, lang: str | None = None) -> date | str | Non
     return day if today < day <= today + timedelta(days=MAX_DAYS) else "bad"
 
 
-async def _paired(ctx: Ctx) -> tuple[Couple, Member] | None:
-    couple = await couple_of(ctx.session, ctx.member)
-    partner = await partner_of(ctx.session, ctx.member)
-    if couple is None or partner is None:
-        ctx.reply(ctx.say(texts.CHECKIN_NOT_PAIRED))
-        return None
-    return couple, partner
-
-
 @router.command("apart")
 async def apart(ctx: Ctx, args: str) -> None:
     """`/apart` or `/apart until 2027-01-15`: distance-friendly ideas for now; both told."""
-    paired = await _paired(ctx)
+    paired = await couple_and_partner(ctx)
     if paired is None:
         return
     couple, partner = paired
@@ -86,7 +77,7 @@ async def apart(ctx: Ctx, args: str) -> None:
 @router.command("together")
 async def together(ctx: Ctx, _args: str = "") -> None:
     """`/together`: in one place again; both told."""
-    paired = await _paired(ctx)
+    paired = await couple_and_partner(ctx)
     if paired is None:
         return
     couple, partner = paired

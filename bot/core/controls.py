@@ -10,7 +10,7 @@ from bot.core.conversations import do_swap, evening_kind
 from bot.core.day_conversation import conversation_for_day
 from bot.core.events import keyboard
 from bot.core.local_time import parse_hhmm, tonight_or_tomorrow
-from bot.core.members import couple_members, couple_of, partner_of
+from bot.core.members import couple_and_partner, couple_members, couple_of
 from bot.core.models import Conversation, Couple, Member
 from bot.core.rhythm import plan
 from bot.core.router import Router
@@ -20,15 +20,6 @@ MAX_PAUSE_DAYS = 60
 AWAITING_TIME = "time"
 
 router = Router()
-
-
-async def _paired(ctx: Ctx) -> tuple[Couple, Member] | None:
-    couple = await couple_of(ctx.session, ctx.member)
-    partner = await partner_of(ctx.session, ctx.member)
-    if couple is None or partner is None:
-        ctx.reply(ctx.say(texts.CHECKIN_NOT_PAIRED))
-        return None
-    return couple, partner
 
 
 def _next_words(ctx: Ctx, couple: Couple, member: Member) -> dict[str, str]:
@@ -45,7 +36,7 @@ def _next_words(ctx: Ctx, couple: Couple, member: Member) -> dict[str, str]:
 @router.command("time")
 async def set_time(ctx: Ctx, args: str) -> None:
     """`/time HH:MM`: the couple's evening time, each partner in their own zone."""
-    paired = await _paired(ctx)
+    paired = await couple_and_partner(ctx)
     if paired is None:
         return
     couple, partner = paired
@@ -80,7 +71,7 @@ def _until_words(ctx: Ctx, couple: Couple, member: Member) -> str:
 @router.command("pause")
 async def pause(ctx: Ctx, args: str) -> None:
     """`/pause [days]` (default 7, at most 60): no prompts for both, both told."""
-    paired = await _paired(ctx)
+    paired = await couple_and_partner(ctx)
     if paired is None:
         return
     couple, partner = paired
@@ -104,7 +95,7 @@ async def pause(ctx: Ctx, args: str) -> None:
 
 @router.command("resume")
 async def resume(ctx: Ctx, _args: str) -> None:
-    paired = await _paired(ctx)
+    paired = await couple_and_partner(ctx)
     if paired is None:
         return
     couple, partner = paired
@@ -127,7 +118,7 @@ async def resume(ctx: Ctx, _args: str) -> None:
 @router.command("skip")
 async def skip(ctx: Ctx, _args: str) -> None:
     """`/skip`: swap today's open question for another (once a day)."""
-    paired = await _paired(ctx)
+    paired = await couple_and_partner(ctx)
     if paired is None:
         return
     couple, _ = paired
@@ -146,7 +137,7 @@ async def skip(ctx: Ctx, _args: str) -> None:
 async def checkin_now(ctx: Ctx, args: str, *, kind: str | None = None) -> None:
     """`/checkin` or `/ask`: today's evening question now. If the partner already has it (their
     evening came first), the same question; otherwise a new one, to both."""
-    paired = await _paired(ctx)
+    paired = await couple_and_partner(ctx)
     if paired is None:
         return
     couple, partner = paired
@@ -210,7 +201,7 @@ def _settings_keyboard(
 @router.command("settings")
 async def show_settings(ctx: Ctx, _args: str = "") -> None:
     """`/settings`: an inline menu of time, zone, each rhythm and the curiosity days."""
-    paired = await _paired(ctx)
+    paired = await couple_and_partner(ctx)
     if paired is None:
         return
     couple, _ = paired

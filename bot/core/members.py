@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import texts, words
+from bot.core.context import Ctx
 from bot.core.events import Outgoing, Sender
 from bot.core.models import Couple, Member
 from bot.core.sql import insert
@@ -112,3 +113,13 @@ async def mark_unreachable(session: AsyncSession, member_id: int, now: datetime)
             key=f"unreachable:{member_id}:{now.isoformat()}",
         )
     )
+
+
+async def couple_and_partner(ctx: Ctx) -> tuple[Couple, Member] | None:
+    """The writer's couple and partner; None (and a pointer to /pair) if they have none."""
+    couple = await couple_of(ctx.session, ctx.member)
+    partner = await partner_of(ctx.session, ctx.member)
+    if couple is None or partner is None:
+        ctx.reply(ctx.say(texts.CHECKIN_NOT_PAIRED))
+        return None
+    return couple, partner

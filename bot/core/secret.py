@@ -55,7 +55,7 @@ def _open(stored: str) -> str | None:
     try:
         return _current().open(stored)
     except Unreadable:
-        log.error("a stored text could not be read with ENCRYPTION_KEY")
+        log.error("a stored value could not be read with ENCRYPTION_KEY")
         return None
 
 
