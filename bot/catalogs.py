@@ -8,22 +8,23 @@ plural entry with the language's own plural forms (Russian has three).
 
     python -m bot catalog          # refresh messages.pot from texts/ and merge it into every .po
 
-At start `install()` reads every catalog (compiled in memory, no .mo files to keep in step) and
-hands them to `bot.core.words`, which looks sentences up by the reader's language.
+At start `install()` hands the catalogs to `bot.core.words`, which looks sentences up by the
+reader's language; each is read and compiled in memory (no .mo files to keep in step) the
+first time someone reads that language.
 """
 
 from __future__ import annotations
 
 import io
 import string
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
-from babel.support import Translations
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+    from babel.support import Translations
 
 from bot.core import texts, words
 
@@ -67,6 +68,8 @@ def messages() -> list[Message]:
 
 def template() -> Catalog:
     """The catalog template (`messages.pot`): every message, nothing translated."""
+    from babel.messages.catalog import Catalog
+
     catalog = Catalog(project="Rekindle", domain=DOMAIN, fuzzy=False)
     for message in messages():
         msgid = message.text if message.plural is None else (message.text, message.plural)
@@ -83,6 +86,8 @@ def _po(directory: Path, lang: str) -> Path:
 
 
 def read(lang: str, directory: Path = LOCALE_DIR) -> Catalog:
+    from babel.messages.pofile import read_po
+
     with _po(directory, lang).open("rb") as file:
         return read_po(file, locale=lang, domain=DOMAIN)
 
@@ -90,6 +95,8 @@ def read(lang: str, directory: Path = LOCALE_DIR) -> Catalog:
 def update(directory: Path = LOCALE_DIR) -> list[str]:
     """Write `messages.pot` and merge it into every language's catalog (new messages appear
     untranslated, changed English marks a translation fuzzy). Returns the languages updated."""
+    from babel.messages.pofile import write_po
+
     pot = template()
     with (directory / f"{DOMAIN}.pot").open("wb") as file:
         write_po(file, pot, width=100, omit_header=False)
@@ -143,20 +150,48 @@ def problems(directory: Path = LOCALE_DIR) -> list[str]:
     return found
 
 
+def compile_catalog(lang: str, directory: Path = LOCALE_DIR) -> Translations:
+    """One language's catalog, compiled in memory."""
+    from babel.messages.mofile import write_mo
+    from babel.support import Translations
+
+    compiled = io.BytesIO()
+    write_mo(compiled, read(lang, directory), use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(fp=compiled, domain=DOMAIN)
+
+
 def load(directory: Path = LOCALE_DIR) -> dict[str, Translations]:
     """Every language's catalog, compiled in memory."""
-    loaded = {}
-    for lang in languages(directory):
-        compiled = io.BytesIO()
-        write_mo(compiled, read(lang, directory), use_fuzzy=False)
-        compiled.seek(0)
-        loaded[lang] = Translations(fp=compiled, domain=DOMAIN)
-    return loaded
+    return {lang: compile_catalog(lang, directory) for lang in languages(directory)}
+
+
+class Catalogs(Mapping[str, "Translations"]):
+    """Every language's catalog, each read and compiled the first time someone reads it: a
+    process whose members all read English never loads one."""
+
+    def __init__(self, directory: Path = LOCALE_DIR) -> None:
+        self.directory = directory
+        self._languages = languages(directory)
+        self._loaded: dict[str, Translations] = {}
+
+    def __getitem__(self, lang: str) -> Translations:
+        if lang not in self._languages:
+            raise KeyError(lang)
+        if lang not in self._loaded:
+            self._loaded[lang] = compile_catalog(lang, self.directory)
+        return self._loaded[lang]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._languages)
+
+    def __len__(self) -> int:
+        return len(self._languages)
 
 
 def install(directory: Path = LOCALE_DIR) -> tuple[str, ...]:
-    """Load the catalogs and hand them to `bot.core.words`; returns every language the bot
-    speaks, English first."""
-    loaded = load(directory)
-    words.use_catalogs(loaded)
-    return (words.DEFAULT_LANG, *sorted(loaded))
+    """Hand the catalogs to `bot.core.words` (each loaded when first read); returns every
+    language the bot speaks, English first."""
+    found = Catalogs(directory)
+    words.use_catalogs(found)
+    return (words.DEFAULT_LANG, *sorted(found))

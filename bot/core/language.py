@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from babel.core import Locale
-
 from bot.core import texts, words
 from bot.core.context import Ctx
 from bot.core.events import Button, keyboard
@@ -19,6 +17,8 @@ router = Router()
 @cache
 def name_of(lang: str) -> str:
     """A language's own name, as its speakers write it: "English", "Español", "Русский"."""
+    from babel.core import Locale
+
     name = Locale.parse(lang).display_name or lang
     return name[:1].upper() + name[1:]
 
@@ -26,6 +26,8 @@ def name_of(lang: str) -> str:
 def chosen(typed: str) -> str | None:
     """The shipped language someone typed: a code ("es", "es-419", "RU") or a language's name in
     any of the shipped languages ("Spanish", "español", "русский"); else None."""
+    from babel.core import Locale
+
     wanted = typed.strip().lower().replace("_", "-")
     shipped = words.languages()
     if not wanted:

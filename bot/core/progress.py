@@ -7,7 +7,6 @@ from bot.core import texts, words
 from bot.core.context import Ctx
 from bot.core.events import Attachment
 from bot.core.members import couple_members
-from bot.core.picture import render
 from bot.core.router import Router
 from bot.core.tally import CATEGORIES, RHYTHM_EVENINGS, Progress, collect
 
@@ -66,6 +65,8 @@ async def show(ctx: Ctx, _args: str = "") -> None:
     members = await couple_members(ctx.session, couple_id)
     names = {m.id: m.display_name for m in members if m.id is not None}
     ctx.reply(text(progress, names, lang=ctx.lang))
+    from bot.core.picture import render  # Pillow only once someone asks for a picture
+
     picture = render(progress, " & ".join(names.values()), lang=ctx.lang)
     ctx.reply(
         ctx.say(texts.PROGRESS_PICTURE),

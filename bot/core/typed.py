@@ -7,9 +7,6 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 
-from babel.core import Locale
-from babel.dates import get_day_names
-
 from bot.core import words
 
 ENGLISH_DAYS = (
@@ -65,6 +62,9 @@ def weekdays(lang: str | None) -> dict[str, int]:
 def _weekdays(spoken: str) -> dict[str, int]:
     found = {name: i for i, names in enumerate(ENGLISH_DAYS) for name in names}
     if spoken != words.DEFAULT_LANG:
+        from babel.core import Locale  # Babel's data only when someone types a weekday
+        from babel.dates import get_day_names
+
         locale = Locale.parse(spoken)
         for width in ("wide", "abbreviated", "short"):
             for i, name in get_day_names(width, locale=locale).items():

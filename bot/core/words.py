@@ -26,10 +26,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
-from babel.core import Locale
-from babel.dates import format_date, format_datetime, get_day_names
+if TYPE_CHECKING:
+    from babel.core import Locale
 
 from bot.core import texts
 from bot.core.zones import zone_info
@@ -39,6 +39,8 @@ DEFAULT_LANG = "en"
 
 @cache
 def _locale(lang: str | None) -> Locale:
+    from babel.core import Locale  # Babel's data loads when a date or a count is first written
+
     return Locale.parse(lang or DEFAULT_LANG)
 
 
@@ -151,6 +153,8 @@ def when(
 ) -> str:
     """A moment (shown in the `zone`'s calendar) or a calendar date, written in one of the
     catalog's date styles (`texts.DATE_PATTERNS`)."""
+    from babel.dates import format_date, format_datetime
+
     pattern = str(_entry(f"DATE_PATTERNS.{style}", lang))
     locale = _locale(lang)
     if isinstance(moment, datetime):
@@ -161,6 +165,8 @@ def when(
 def weekday(index: int, width: Literal["abbreviated", "short"], /, lang: str | None = None) -> str:
     """The name of a weekday (0 is Monday) as a person reads it: "Mon" abbreviated, "Mo" short.
     The stored day keys (`texts.DAY_NAMES`) are data, never shown."""
+    from babel.dates import get_day_names
+
     return str(get_day_names(width, locale=_locale(lang))[index])
 
 
