@@ -365,7 +365,7 @@ async def do_swap(ctx: Ctx, couple: Couple, conversation: Conversation, *, light
         told = texts.TOO_DEEP_TOLD if lighter else texts.SKIP_TOLD
         ctx.push(
             partner,
-            f"{ctx.say_to(partner, told, partner=ctx.member.display_name)}\n"
+            f"{ctx.say_to(partner, told)}\n"
             + prompt_text(
                 ctx.content, conversation, partner_name=ctx.member.display_name, lang=theirs
             ),

@@ -40,17 +40,15 @@ ALREADY_REVEALED = (
 LATE_ANSWER = (
     "That question has closed, but I've kept your answer safe. The next one comes {when} at {time}."
 )
-REMINDER = (
-    "{partner} has answered tonight's question and is curious to hear yours, "
-    "whenever you're ready 🌙"
-)
+REMINDER = "{partner} has answered tonight's question. Yours is welcome whenever you're ready 🌙"
 SKIPPED = "Here's another one instead:"
-SKIP_USED = "You've already skipped once today; this one stays until tomorrow."
+SKIP_USED = "Tonight's question stays as it is; tomorrow brings a new one."
 SKIP_ANSWERED = "{partner} has already answered this one, so let's keep it."
 SKIP_NOTHING = "There's no open question to skip right now."
 TOO_DEEP_DONE = "Of course. Here's a lighter one:"
-TOO_DEEP_TOLD = "{partner} asked for a lighter question tonight, so here's a new one:"
-SKIP_TOLD = "{partner} swapped tonight's question for a new one:"
+# The partner is told the same words either way: never who asked, never whether for lighter.
+TOO_DEEP_TOLD = "Tonight's question changed to a new one:"
+SKIP_TOLD = "Tonight's question changed to a new one:"
 APPRECIATION_NUDGE = "💌 {prompt}"
 APPRECIATION_BUTTON = "Send an appreciation"
 AFFECTION_NUDGE = "🤗 A small idea for today:\n{prompt}"
@@ -74,7 +72,7 @@ TIME_TOLD = "{partner} moved the evening question to {time} (your time)."
 TIME_BAD = "I didn't understand that time. Try /time 20:30 or /time 7:45."
 TIME_ASK = "What time should the evening question come? Reply with a time like 20:30."
 PAUSE_DONE = "Paused until {until}. Enjoy the time 🌿 /resume whenever you like."
-PAUSE_TOLD = "{partner} paused Rekindle for both of you until {until}. /resume whenever you like."
+PAUSE_TOLD = "{partner} paused Rekindle for you both until {until}. Enjoy the time 🌿"
 PAUSE_BAD = "Pause for how many days? Try /pause 7 (from 1 to 60 days)."
 RESUME_DONE = "Welcome back 🌱 The evening question comes {when} at {time}."
 RESUME_TOLD = "{partner} resumed Rekindle. The evening question comes {when} at {time}."
