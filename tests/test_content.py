@@ -367,3 +367,20 @@ def test_a_translation_retires_what_english_retires(tmp_path: Path) -> None:
     write(tmp_path / "es", "a.yaml", spanish.replace("    retired: true\n", ""))
     _, problems = content.check(tmp_path)
     assert [p.message for p in problems] == ["retired differs from English: False"]
+
+
+SHIPPED_IDS = Path(__file__).parent / "data" / "shipped_prompt_ids.txt"
+
+
+def test_no_prompt_id_ever_shipped_disappears() -> None:
+    """Every id ever shipped (tests/data/shipped_prompt_ids.txt) is still in content/en: old
+    conversations, PromptUse rows and /export name prompts by id. A prompt that should no longer
+    be sent says `retired: true`; it is never deleted. A new prompt's id is appended to the file
+    (keep it sorted, one id per line) in the change that adds it, and never taken out."""
+    shipped = [line.strip() for line in SHIPPED_IDS.read_text(encoding="utf-8").splitlines()]
+    shipped = [line for line in shipped if line]
+    assert shipped == sorted(set(shipped)), "keep the list sorted, each id once"
+    english, problems = content.check(content.DEFAULT_DIR / content.SOURCE_LANGUAGE, near=False)
+    assert problems == []
+    missing = [prompt_id for prompt_id in shipped if english.get(prompt_id) is None]
+    assert not missing, f"shipped ids missing from content/en (retire them instead): {missing}"
