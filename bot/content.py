@@ -21,6 +21,9 @@ Affection and date ideas also say where they work, so `/apart` can pick ones tha
         where: either   # together (needs one place), apart (only at a distance), either
         text: "Take a photo of the sky above you today and send it."
 
+A prompt is never deleted (a test keeps every id ever shipped): one that should no longer be
+sent says `retired: true`, on any kind, in every language.
+
 `python -m bot content check` runs `check()` and prints its summary or its problems.
 """
 
@@ -71,6 +74,9 @@ class Prompt(BaseModel):
     depth: int | None = Field(default=None, ge=1, le=3)
     occasion: Literal[OCCASIONS] | None = None  # type: ignore[valid-type]
     where: Where = "either"
+    # A prompt taken out of use: never chosen again, but its id and text stay, so history
+    # (old conversations, /export) still reads it. Retire a prompt; never delete one.
+    retired: bool = False
 
     @field_validator("text")
     @classmethod
@@ -119,13 +125,15 @@ class Library:
         self._by_group: dict[tuple[str, int | None], list[Prompt]] = defaultdict(list)
         self._by_occasion: dict[str, list[Prompt]] = defaultdict(list)
         for prompt in self.prompts.values():
+            if prompt.retired:
+                continue  # never chosen again; `get` and `text` still know it
             self._by_group[(prompt.kind, prompt.depth)].append(prompt)
             if prompt.occasion is not None:
                 self._by_occasion[prompt.occasion].append(prompt)
 
     def of(self, kind: str, depth: int | None = None, *, apart: bool | None = None) -> list[Prompt]:
-        """Prompts of a kind (and depth, for curiosity), in file order; with `apart`, only those
-        that work for a couple apart (True) or together (False)."""
+        """Prompts of a kind (and depth, for curiosity) in file order, retired ones left out; with
+        `apart`, only those that work for a couple apart (True) or together (False)."""
         prompts = self._by_group.get((kind, depth), [])
         if apart is None:
             return prompts
@@ -169,7 +177,10 @@ def _summary(prompts: list[Prompt]) -> str:
         if kind == "curiosity" and depths:
             part += " (" + ", ".join(f"depth {d}: {depths[d]}" for d in sorted(depths)) + ")"
         parts.append(part)
-    return f"{len(prompts)} prompts: " + ", ".join(parts)
+    retired = sum(p.retired for p in prompts)
+    return (
+        f"{len(prompts)} prompts: " + ", ".join(parts) + (f"; {retired} retired" if retired else "")
+    )
 
 
 # libyaml's parser when PyYAML was built with it (the wheels are): ~10x faster at start.
@@ -303,7 +314,7 @@ def _compare(
                 Problem(path, line, f"{prompt_id!r} is not in English ({SOURCE_LANGUAGE})")
             )
             continue
-        for name in ("kind", "depth", "where", "occasion"):
+        for name in ("kind", "depth", "where", "occasion", "retired"):
             if getattr(prompt, name) != getattr(english, name):
                 problems.append(
                     Problem(path, line, f"{name} differs from English: {getattr(prompt, name)!r}")

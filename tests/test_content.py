@@ -305,3 +305,82 @@ def test_the_shipped_languages_have_every_prompt() -> None:
     assert library.languages == ("en", "es", "ru")
     for lang in ("es", "ru"):
         assert library.translations[lang].keys() == library.prompts.keys()
+
+
+RETIRING = """\
+kind: curiosity
+prompts:
+  - id: curiosity-smell
+    depth: 1
+    text: "What's a smell that takes you back to being a kid?"
+  - id: curiosity-sound
+    depth: 1
+    retired: true
+    text: "What's a sound that always makes you feel at home?"
+"""
+
+RETIRED_EVERY_KIND = """\
+kind: {kind}
+prompts:
+  - id: {kind}-old
+    retired: true
+    {extra}text: "An old line of the {kind} kind, kept for history."
+"""
+
+
+def test_a_retired_prompt_is_never_chosen_but_still_read(tmp_path: Path) -> None:
+    library, problems = content.check(write(tmp_path, "c.yaml", RETIRING))
+    assert problems == []
+    assert [p.id for p in library.of("curiosity", 1)] == ["curiosity-smell"]
+    retired = library.get("curiosity-sound")
+    assert retired is not None
+    assert retired.retired
+    assert library.text("curiosity-sound") == "What's a sound that always makes you feel at home?"
+    assert library.summary().endswith("; 1 retired")
+
+
+@pytest.mark.parametrize("kind", content.KINDS)
+def test_any_kind_of_prompt_may_be_retired(tmp_path: Path, kind: str) -> None:
+    extra = {"curiosity": "depth: 2\n    ", "celebration": "occasion: win\n    "}.get(kind, "")
+    body = RETIRED_EVERY_KIND.format(kind=kind, extra=extra)
+    library, problems = content.check(write(tmp_path, "c.yaml", body))
+    assert problems == []
+    assert library.get(f"{kind}-old") is not None
+    assert not library.of(kind, 2 if kind == "curiosity" else None)
+    assert not library.for_occasion("win")
+
+
+def test_a_translation_retires_what_english_retires(tmp_path: Path) -> None:
+    write(tmp_path / "en", "a.yaml", RETIRING)
+    spanish = RETIRING.replace(
+        "What's a smell that takes you back to being a kid?",
+        "¿Qué olor te devuelve a cuando eras niño?",
+    ).replace(
+        "What's a sound that always makes you feel at home?",
+        "¿Qué sonido te hace sentir siempre en casa?",
+    )
+    write(tmp_path / "es", "a.yaml", spanish)
+    library, problems = content.check(tmp_path)
+    assert problems == []
+    assert library.text("curiosity-sound", "es") == "¿Qué sonido te hace sentir siempre en casa?"
+
+    write(tmp_path / "es", "a.yaml", spanish.replace("    retired: true\n", ""))
+    _, problems = content.check(tmp_path)
+    assert [p.message for p in problems] == ["retired differs from English: False"]
+
+
+SHIPPED_IDS = Path(__file__).parent / "data" / "shipped_prompt_ids.txt"
+
+
+def test_no_prompt_id_ever_shipped_disappears() -> None:
+    """Every id ever shipped (tests/data/shipped_prompt_ids.txt) is still in content/en: old
+    conversations, PromptUse rows and /export name prompts by id. A prompt that should no longer
+    be sent says `retired: true`; it is never deleted. A new prompt's id is appended to the file
+    (keep it sorted, one id per line) in the change that adds it, and never taken out."""
+    shipped = [line.strip() for line in SHIPPED_IDS.read_text(encoding="utf-8").splitlines()]
+    shipped = [line for line in shipped if line]
+    assert shipped == sorted(set(shipped)), "keep the list sorted, each id once"
+    english, problems = content.check(content.DEFAULT_DIR / content.SOURCE_LANGUAGE, near=False)
+    assert problems == []
+    missing = [prompt_id for prompt_id in shipped if english.get(prompt_id) is None]
+    assert not missing, f"shipped ids missing from content/en (retire them instead): {missing}"

@@ -16,7 +16,7 @@ from bot.core.local_time import local_date, parse_hhmm, tonight_or_tomorrow
 from bot.core.members import partner_of
 from bot.core.models import Answer, Conversation, Couple, Delivery, Member
 from bot.core.ports import Library
-from bot.core.prompts import choose, record_use
+from bot.core.prompts import choose, question_of, record_use, texts_as_sent
 from bot.core.router import Router
 from bot.core.sql import row_id
 
@@ -59,7 +59,7 @@ def prompt_text(
     library: Library, conversation: Conversation, *, partner_name: str, lang: str | None = None
 ) -> str:
     """The evening's prompt, framed, in the reader's language `lang`."""
-    question = library.text(conversation.prompt_id, lang)
+    question = question_of(library, conversation, lang)
     if question is None:
         question = words.translate(texts.PROMPT_MISSING, lang)
     template = {
@@ -229,7 +229,7 @@ def _reveal_message(
     lang: str | None = None,
 ) -> tuple[str, MediaRef | None]:
     """The partner's answer (as written), framed in the reader's language `lang`."""
-    prompt_words = library.text(conversation.prompt_id, lang)
+    prompt_words = question_of(library, conversation, lang)
     if prompt_words is None:
         prompt_words = words.translate(texts.TONIGHTS_QUESTION, lang)
     if answer_row.media:
@@ -343,6 +343,7 @@ async def do_swap(ctx: Ctx, couple: Couple, conversation: Conversation, *, light
         avoid=conversation.prompt_id,
     )
     conversation.prompt_id, conversation.depth = prompt.id, depth
+    conversation.prompt_text = texts_as_sent(ctx.content, prompt.id)
     await record_use(
         ctx.session,
         couple_id=couple.id,

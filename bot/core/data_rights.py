@@ -25,6 +25,7 @@ from bot.core.models import (
     Member,
     Win,
 )
+from bot.core.prompts import question_of
 from bot.core.router import Router
 
 router = Router()
@@ -108,7 +109,7 @@ async def export(ctx: Ctx, _args: str = "") -> None:
         "answers": [
             {
                 "day": conversation.day,
-                "question": ctx.content.text(conversation.prompt_id, ctx.lang),
+                "question": question_of(ctx.content, conversation, ctx.lang),
                 "answer": answer.text,
                 "media": (answer.media or {}).get("kind"),
                 "caption": (answer.media or {}).get("caption"),

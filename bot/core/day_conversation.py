@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.models import Conversation, Couple
 from bot.core.ports import Library
-from bot.core.prompts import Use, Want, prompts_for_days
+from bot.core.prompts import Use, Want, prompts_for_days, texts_as_sent
 from bot.core.sql import insert
 
 
@@ -28,7 +28,8 @@ async def conversations_for_days(
 ) -> dict[tuple[int, str], Conversation]:
     """Each couple's conversation for a couple-day ((couple id, ISO day) → the couple and the
     kind a new one takes): made by whichever partner's evening comes first, found by the other.
-    Making one closes the couple's earlier open ones. One with no prompt to fit is left out."""
+    Making one stores the question in every language the library has and closes the
+    couple's earlier open ones. One with no prompt to fit is left out."""
     if not wanted:
         return {}
     found = await _load(session, list(wanted))
@@ -49,6 +50,7 @@ async def conversations_for_days(
             "day": day,
             "kind": uses[(couple_id, day)].kind,
             "prompt_id": prompts[uses[(couple_id, day)]].id,
+            "prompt_text": texts_as_sent(library, prompts[uses[(couple_id, day)]].id),
             "depth": depths[(couple_id, day)],
             "created_at": now,
         }

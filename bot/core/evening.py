@@ -22,6 +22,7 @@ from bot.core.events import MediaRef, Outgoing
 from bot.core.local_time import local_date, local_moment
 from bot.core.members import couple_of, partner_of
 from bot.core.models import Conversation, Couple, Member
+from bot.core.prompts import question_of
 from bot.core.rhythm import record
 
 
@@ -126,7 +127,7 @@ async def answer_before_prompt(
         return False  # it was sent to them already (by /checkin): an ordinary answer
     before = len(ctx.replies)
     await conversations.answer(ctx, text, media, reply_to=None, message_ref=message_ref)
-    question = ctx.content.text(conversation.prompt_id, ctx.lang)
+    question = question_of(ctx.content, conversation, ctx.lang)
     preface = ctx.say(
         texts.ANSWERED_BEFORE_PROMPT, prompt=question or ctx.say(texts.TODAYS_QUESTION)
     )

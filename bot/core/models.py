@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint, false, text, true
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint, false, text, true
 from sqlmodel import Field, SQLModel
 
 from bot.core.secret import SecretJSON, SecretText
@@ -80,6 +80,9 @@ class Conversation(SQLModel, table=True):
     day: str = Field(max_length=10)  # the local date (ISO) the prompt belongs to
     kind: str = Field(max_length=16)
     prompt_id: str = Field(max_length=64)
+    # The question as it was sent, in every language the library had (language -> text): what
+    # reveals and /export show, whatever content/ says later. None on rows made before 0006.
+    prompt_text: dict[str, str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     depth: int | None = None
     created_at: datetime
     closed_at: datetime | None = None

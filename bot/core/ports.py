@@ -60,6 +60,11 @@ class Library(Protocol):
 
     def get(self, prompt_id: str) -> Prompt | None: ...
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every language the library has texts in, English first."""
+        ...
+
     def text(self, prompt_id: str, lang: str | None = None) -> str | None:
         """The prompt's text in `lang` (English where the library lacks it); None if unknown."""
         ...

@@ -14,7 +14,7 @@ from sqlalchemy import func, tuple_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.models import PromptUse
+from bot.core.models import Conversation, PromptUse
 from bot.core.ports import Library, Prompt
 from bot.core.sql import insert
 
@@ -159,3 +159,24 @@ async def record_use(
 ) -> None:
     """Remember the day's prompt (replacing a skipped one)."""
     await record_uses(session, {Use(couple_id, kind, day): prompt_id})
+
+
+def texts_as_sent(library: Library, prompt_id: str) -> dict[str, str]:
+    """The prompt's text in every language the library has (language -> text): what a
+    conversation stores when it is made or its prompt is swapped."""
+    found = {lang: library.text(prompt_id, lang) for lang in library.languages}
+    return {lang: text for lang, text in found.items() if text is not None}
+
+
+def question_of(library: Library, conversation: Conversation, lang: str | None) -> str | None:
+    """The question a conversation asked, in the reader's language `lang`: as stored when it was
+    sent, else as the library has it now, else as stored in English; None when nothing knows it
+    (the caller says "tonight's question")."""
+    stored = conversation.prompt_text or {}
+    reader = lang or "en"
+    return (
+        stored.get(reader)
+        or library.text(conversation.prompt_id, reader)
+        or stored.get("en")
+        or next(iter(stored.values()), None)
+    )
