@@ -59,7 +59,7 @@ def prompt_text(
     library: Library, conversation: Conversation, *, partner_name: str, lang: str | None = None
 ) -> str:
     """The evening's prompt, framed, in the reader's language `lang`."""
-    question = question_of(library, conversation, lang)
+    question = question_of(library, conversation, lang=lang)
     if question is None:
         question = words.translate(texts.PROMPT_MISSING, lang)
     template = {
@@ -229,7 +229,7 @@ def _reveal_message(
     lang: str | None = None,
 ) -> tuple[str, MediaRef | None]:
     """The partner's answer (as written), framed in the reader's language `lang`."""
-    prompt_words = question_of(library, conversation, lang)
+    prompt_words = question_of(library, conversation, lang=lang)
     if prompt_words is None:
         prompt_words = words.translate(texts.TONIGHTS_QUESTION, lang)
     if answer_row.media:

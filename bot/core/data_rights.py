@@ -109,7 +109,7 @@ async def export(ctx: Ctx, _args: str = "") -> None:
         "answers": [
             {
                 "day": conversation.day,
-                "question": question_of(ctx.content, conversation, ctx.lang),
+                "question": question_of(ctx.content, conversation, lang=ctx.lang),
                 "answer": answer.text,
                 "media": (answer.media or {}).get("kind"),
                 "caption": (answer.media or {}).get("caption"),

@@ -127,7 +127,7 @@ async def answer_before_prompt(
         return False  # it was sent to them already (by /checkin): an ordinary answer
     before = len(ctx.replies)
     await conversations.answer(ctx, text, media, reply_to=None, message_ref=message_ref)
-    question = question_of(ctx.content, conversation, ctx.lang)
+    question = question_of(ctx.content, conversation, lang=ctx.lang)
     preface = ctx.say(
         texts.ANSWERED_BEFORE_PROMPT, prompt=question or ctx.say(texts.TODAYS_QUESTION)
     )

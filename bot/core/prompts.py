@@ -168,7 +168,7 @@ def texts_as_sent(library: Library, prompt_id: str) -> dict[str, str]:
     return {lang: text for lang, text in found.items() if text is not None}
 
 
-def question_of(library: Library, conversation: Conversation, lang: str | None) -> str | None:
+def question_of(library: Library, conversation: Conversation, *, lang: str | None) -> str | None:
     """The question a conversation asked, in the reader's language `lang`: as stored when it was
     sent, else as the library has it now, else as stored in English; None when nothing knows it
     (the caller says "tonight's question")."""
