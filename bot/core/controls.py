@@ -192,6 +192,15 @@ def _settings_keyboard(
             for i, d in enumerate(texts.DAY_NAMES)
         ]
     )
+    rows.append(
+        [
+            (
+                f"{'●' if couple.depth_mix == mix else '○'} {words.translate(label, lang)}",
+                f"set:mix:{mix}:{couple.id}",
+            )
+            for mix, label in texts.MIX_BUTTONS.items()
+        ]
+    )
     on = apart.is_apart(couple, now)
     apart_label = words.translate(texts.APART_BUTTON, lang)
     rows.append([(f"{'✅' if on else '⬜'} {apart_label}", f"set:apart:{couple.id}")])
@@ -223,6 +232,8 @@ async def show_settings(ctx: Ctx, _args: str = "") -> None:
         days=days,
         place=place,
     )
+    mix = couple.depth_mix if couple.depth_mix in texts.SETTINGS_MIX else "as-is"
+    text = _with_line(text, ctx.say(texts.SETTINGS_MIX[mix]))
     ctx.reply(
         _with_language_line(ctx, text),
         _settings_keyboard(couple, ctx.now, lang=ctx.lang),  # type: ignore[arg-type]
@@ -233,6 +244,11 @@ def _with_language_line(ctx: Ctx, settings: str) -> str:
     """The settings with the member's language as one more line, before the last ("Tap to
     change:")."""
     line = ctx.say(texts.SETTINGS_LANGUAGE, language=language.name_of(ctx.lang))
+    return _with_line(settings, line)
+
+
+def _with_line(settings: str, line: str) -> str:
+    """The settings with one more line, before the last ("Tap to change:")."""
     head, newline, last = settings.rpartition("\n")
     return f"{head}\n{line}\n{last}" if newline else f"{settings}\n{line}"
 
@@ -256,6 +272,9 @@ async def settings_button(ctx: Ctx, parts: list[str]) -> None:
         case ["toggle", rhythm] if rhythm in texts.RHYTHM_LABELS:
             column = f"{rhythm}_on"
             setattr(couple, column, not getattr(couple, column))
+            await show_settings(ctx)
+        case ["mix", mix] if mix in texts.MIX_BUTTONS:
+            couple.depth_mix = mix
             await show_settings(ctx)
         case ["apart"]:
             await apart.toggle(ctx)

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from bot.core import milestones, texts, words
 from bot.core.context import Ctx
+from bot.core.depth import LIGHTER_FOR
 from bot.core.events import Button, MediaRef, keyboard, media_name, parse_command
 from bot.core.local_time import local_date, parse_hhmm, tonight_or_tomorrow
 from bot.core.members import partner_of
@@ -21,7 +22,6 @@ from bot.core.router import Router
 from bot.core.sql import row_id
 
 DEFAULT_EVENING = time(20, 30)
-DEPTH_STEP = 5  # conversations both answered at a depth before the next depth opens
 
 router = Router()
 
@@ -283,11 +283,8 @@ async def _reveal(
                 kind="together",
                 key=f"together:{conversation.id}:{reader.id}",
             )
-    if conversation.kind == "curiosity" and conversation.depth == couple.depth:
+    if conversation.kind == "curiosity":  # counts towards "start small" (`bot.core.depth`)
         couple.depth_answered += 1
-        if couple.depth_answered >= DEPTH_STEP and couple.depth < 3:
-            couple.depth += 1
-            couple.depth_answered = 0
     await milestones.celebrate(ctx)
 
 
@@ -329,8 +326,7 @@ async def do_swap(ctx: Ctx, couple: Couple, conversation: Conversation, *, light
     depth = conversation.depth
     if lighter and depth is not None:
         depth = max(1, depth - 1)
-        couple.depth = min(couple.depth, depth)
-        couple.depth_answered = 0
+        couple.lighter_until = ctx.now + LIGHTER_FOR  # a lighter mix for a while
     else:
         couple.skipped_on = today
     prompt = await choose(

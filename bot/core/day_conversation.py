@@ -6,13 +6,15 @@ local date."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import tuple_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.depth import curiosity_depth, week_of
 from bot.core.models import Conversation, Couple
 from bot.core.ports import Library
 from bot.core.prompts import Use, Want, prompts_for_days, texts_as_sent
@@ -37,10 +39,7 @@ async def conversations_for_days(
     if not missing:
         return found
     uses = {(c, day): Use(c, kind, day) for (c, day), (_, kind) in missing.items()}
-    depths = {
-        key: couple.depth if kind == "curiosity" else None
-        for key, (couple, kind) in missing.items()
-    }
+    depths = await _depths(session, missing, now=now)
     prompts = await prompts_for_days(
         session, library, {uses[key]: Want(depths[key]) for key in missing}
     )
@@ -74,6 +73,40 @@ async def conversations_for_days(
     return found
 
 
+async def _depths(
+    session: AsyncSession,
+    missing: Mapping[tuple[int, str], tuple[Couple, str]],
+    *,
+    now: datetime,
+) -> dict[tuple[int, str], int | None]:
+    """The depth each new conversation takes: `bot.core.depth.curiosity_depth` for curiosity,
+    from the curiosity conversations of its week already made (one query for the batch)."""
+    curious = sorted(key for key, (_, kind) in missing.items() if kind == "curiosity")
+    depths: dict[tuple[int, str], int | None] = dict.fromkeys(missing)
+    if not curious:
+        return depths
+    days = [date.fromisoformat(day) for _, day in curious]
+    first = min(days) - timedelta(days=min(days).weekday())
+    last = max(days) + timedelta(days=6 - max(days).weekday())
+    made = await session.exec(
+        select(Conversation.couple_id, Conversation.day, Conversation.depth).where(
+            col(Conversation.couple_id).in_({c for c, _ in curious}),
+            Conversation.kind == "curiosity",
+            col(Conversation.day) >= first.isoformat(),
+            col(Conversation.day) <= last.isoformat(),
+        )
+    )
+    weeks: dict[tuple[int, tuple[int, int]], Counter[int]] = {}
+    for couple_id, day, depth in made.all():
+        weeks.setdefault((couple_id, week_of(day)), Counter())[depth or 1] += 1
+    for couple_id, day in curious:  # by day: a couple's later day counts its earlier one
+        week = weeks.setdefault((couple_id, week_of(day)), Counter())
+        depth = curiosity_depth(missing[(couple_id, day)][0], week, now=now)
+        depths[(couple_id, day)] = depth
+        week[depth] += 1
+    return depths
+
+
 async def _load(
     session: AsyncSession, keys: list[tuple[int, str]]
 ) -> dict[tuple[int, str], Conversation]:
@@ -99,5 +132,5 @@ async def conversation_for_day(
     key = (couple.id, day.isoformat())
     found = await conversations_for_days(session, library, {key: (couple, kind)}, now=now)
     if key not in found:
-        raise LookupError(f"no {kind} prompts at depth {couple.depth} in content/")
+        raise LookupError(f"no {kind} prompt for {key} in content/")
     return found[key]

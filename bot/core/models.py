@@ -59,9 +59,17 @@ class Couple(SQLModel, table=True):
     goals_on: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     date_on: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     paused_until: datetime | None = None
+    # The level of the depth ladder that `bot.core.depth`'s mix replaced (0007): above 1 only for
+    # a couple that climbed it, whose light first weeks are over.
     depth: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
-    # Conversations both answered at the current depth.
+    # Curiosity conversations both answered (from 0007; before, those at the ladder's level).
     depth_answered: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # How deep curiosity questions go: "lighter", "as-is" or "deeper" (/settings), and until
+    # when "Too deep for now" keeps the mix lighter whatever the setting.
+    depth_mix: str = Field(
+        default="as-is", max_length=8, sa_column_kwargs={"server_default": "as-is"}
+    )
+    lighter_until: datetime | None = None
     skipped_on: str | None = Field(default=None, max_length=10)  # local date of the last skip
     # Apart for now (/apart): since when, and until when if they said (the date ends it).
     apart_since: datetime | None = None

@@ -20,7 +20,7 @@ TUE = date(2026, 12, 1)
 
 async def test_made_once_and_found_by_the_other_partner(db: Database) -> None:
     async with db.session() as session:
-        couple, _, _ = await couple_of_two(session, depth=2)
+        couple, _, _ = await couple_of_two(session, depth_answered=5)
         first = await conversation_for_day(
             session, LIBRARY, couple=couple, day=TUE, kind="curiosity", now=START
         )
@@ -37,13 +37,13 @@ async def test_made_once_and_found_by_the_other_partner(db: Database) -> None:
     assert again.id == first.id
     assert (again.kind, again.depth, again.day, again.created_at) == (
         "curiosity",
-        2,
+        1,  # the week's first curiosity question is a light one
         "2026-12-01",
         START,
     )
     prompt = LIBRARY.get(first.prompt_id)
     assert prompt is not None
-    assert (prompt.kind, prompt.depth) == ("curiosity", 2)
+    assert (prompt.kind, prompt.depth) == ("curiosity", 1)
     assert [(u.kind, u.day, u.prompt_id) for u in uses] == [
         ("curiosity", "2026-12-01", first.prompt_id)
     ]

@@ -84,6 +84,14 @@ SETTINGS = (
     "• {place}\n"
     "Tap to change:"
 )
+# How deep curiosity questions go (`bot.core.depth`): the settings line for each mix, and its
+# button.
+SETTINGS_MIX = {
+    "lighter": "• Curiosity questions: lighter, with no deep ones for now",
+    "as-is": "• Curiosity questions: a mix, with at most one deep one a week",
+    "deeper": "• Curiosity questions: deeper, with up to two deep ones a week",
+}
+MIX_BUTTONS = {"lighter": "Lighter", "as-is": "As is", "deeper": "Deeper"}
 SETTINGS_TOGETHER = "Together: affection and date ideas for one place (/apart when you're apart)"
 SETTINGS_APART = "Apart for now{until}: ideas that work at a distance (/together when you meet)"
 APART_BUTTON = "Apart for now"
