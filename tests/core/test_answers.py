@@ -116,9 +116,7 @@ FIRST = (
 )
 HIGH_LOW = "One high and one low from your day?"
 LAUGH = "What's something that once made you laugh so hard you couldn't stop?"
-APPRECIATE = (
-    "💌 Think of a moment your partner made an ordinary evening feel special this week. Tell them."
-)
+APPRECIATE = "💌 Think of an ordinary evening your partner made feel a little special. Tell them."
 
 
 def question(partner: str) -> str:
