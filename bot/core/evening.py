@@ -105,13 +105,16 @@ async def answer_before_prompt(
     if reply_to is not None:  # a reply to an older prompt answers that one
         return False
     couple = await couple_of(ctx.session, ctx.member)
-    partner = await partner_of(ctx.session, ctx.member)
-    if couple is None or partner is None or couple.id is None:
+    if couple is None or couple.id is None:
         return False
     at = conversations.evening_at(couple)
     zone = ctx.member.timezone
     if local_moment(local_date(ctx.now, zone), at, zone=zone) <= ctx.now:
         return False  # the member's own evening came today: not "before the prompt came"
+    # Only now the partner: most answers come after one's own prompt, and skip this query.
+    partner = await partner_of(ctx.session, ctx.member)
+    if partner is None:
+        return False
     conversation = await _conversation(ctx, couple, todays_couple_day(ctx, couple, partner))
     if conversation is None or conversation.closed_at is not None:
         return False
