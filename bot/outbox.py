@@ -23,7 +23,7 @@ from bot.core.events import Outgoing, Recipient
 from bot.core.members import mark_unreachable
 from bot.core.models import Delivery, Member
 from bot.core.ports import Channel, PermanentSendError, RejectedSendError, TemporarySendError
-from bot.core.rhythm import in_quiet_hours
+from bot.core.rhythm import SHOWN, in_quiet_hours
 from bot.db import Database
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ LEASE = timedelta(minutes=2)
 # What a delivery's payload becomes once it can no longer be sent (sent, or failed for good):
 # sent, the message lives in the chat; failed, it never will. Either way the outbox keeps no
 # copy of its words.
-SENT: dict[str, object] = {"text": "", "buttons": [], "media": None, "sent": True}
+SENT = SHOWN  # the payload of a prompt recorded as already shown: one cleared "sent" form
 ENDED: dict[str, object] = {"text": "", "buttons": [], "media": None, "sent": False}
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(minutes=30)
