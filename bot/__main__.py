@@ -41,7 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="run every channel whose token is set (the default)")
     console = commands.add_parser("console", help="try the bot in the terminal, no token needed")
     console.add_argument("--start", help="starting clock, ISO 8601 with offset (default: now)")
-    console.add_argument("--db", help="database URL (default: a fresh temporary SQLite file)")
+    console.add_argument(
+        "--db",
+        help="database URL, or the path of a SQLite file (default: a fresh temporary one)",
+    )
     content_cmd = commands.add_parser("content", help="work with the prompt library")
     content_sub = content_cmd.add_subparsers(dest="content_command", required=True)
     check = content_sub.add_parser("check", help="validate every file in content/")
@@ -142,6 +145,13 @@ def _parse_start(text: str | None) -> datetime | None:
     return moment
 
 
+def _database_url(given: str) -> str:
+    """A database URL as given, or a SQLite file's path made into one (`--db chat.db`)."""
+    if "://" in given:
+        return given
+    return f"sqlite+aiosqlite:///{Path(given).expanduser().resolve()}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings()
@@ -169,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.runner import run_console
 
         with tempfile.TemporaryDirectory(prefix="rekindle-console-") as tmp:
-            url = args.db or f"sqlite+aiosqlite:///{Path(tmp) / 'console.db'}"
+            url = _database_url(args.db or str(Path(tmp) / "console.db"))
             return _start_unless_keys_are_wrong(lambda: run_console(settings, url, start))
     logs.configure(settings.log_level, settings.log_format, settings.secrets)
     if not settings.channels:

@@ -91,6 +91,10 @@ def test_console_buttons_clock_and_a_given_database(tmp_path: Path) -> None:
     # The database outlives the console: the zone is remembered.
     again = run_bot("console", "--db", url, stdin="a: /start\n")
     assert "Welcome back, Alex" in again.stdout
+    # A plain file path is the same SQLite database, not a crash.
+    by_path = run_bot("console", "--db", str(tmp_path / "c.db"), stdin="a: /start\n")
+    assert by_path.returncode == 0, by_path.stderr
+    assert "Welcome back, Alex" in by_path.stdout
 
 
 def test_console_start_must_carry_an_offset() -> None:
