@@ -71,7 +71,9 @@ def test_check_of_the_shipped_library_starts_with_the_count() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    count = len(content.load().prompts)
+    # The count is of what a couple can be sent without a pack; packs and retired ones follow.
+    library = content.load()
+    count = len([p for p in library.prompts.values() if not p.retired and p.pack is None])
     assert result.stdout.startswith(f"{count} prompts: check-in ")
 
 
@@ -216,10 +218,12 @@ def test_every_shipped_affection_and_date_idea_states_where() -> None:
     for path in sorted((content.DEFAULT_DIR / "en").glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for item in data["prompts"]:
-            if item.get("kind", data["kind"]) in content.PLACED_KINDS:
+            if item.get("kind", data.get("kind")) in content.PLACED_KINDS:
                 seen += 1
                 assert "where" in item, f"{path.name}: {item['id']} does not say where"
-    assert seen == len([p for kind in content.PLACED_KINDS for p in content.load().of(kind)])
+    library = content.load()
+    placed = [p for p in library.prompts.values() if p.kind in content.PLACED_KINDS]
+    assert seen == len(placed)
 
 
 SPANISH = """\
@@ -341,7 +345,11 @@ def test_a_retired_prompt_is_never_chosen_but_still_read(tmp_path: Path) -> None
 
 @pytest.mark.parametrize("kind", content.KINDS)
 def test_any_kind_of_prompt_may_be_retired(tmp_path: Path, kind: str) -> None:
-    extra = {"curiosity": "depth: 2\n    ", "celebration": "occasion: win\n    "}.get(kind, "")
+    extra = {
+        "curiosity": "depth: 2\n    ",
+        "celebration": "occasion: win\n    ",
+        "date": "cost: free\n    effort: easy\n    ",
+    }.get(kind, "")
     body = RETIRED_EVERY_KIND.format(kind=kind, extra=extra)
     library, problems = content.check(write(tmp_path, "c.yaml", body))
     assert problems == []
@@ -384,3 +392,127 @@ def test_no_prompt_id_ever_shipped_disappears() -> None:
     assert problems == []
     missing = [prompt_id for prompt_id in shipped if english.get(prompt_id) is None]
     assert not missing, f"shipped ids missing from content/en (retire them instead): {missing}"
+    unlisted = sorted(set(english.prompts) - set(shipped))
+    assert not unlisted, f"add the new ids to {SHIPPED_IDS.name}: {unlisted}"
+
+
+# A year of the default rhythm, per couple: 3 curiosity evenings and a goals one every other
+# Sunday a week, check-ins the rest; affection twice a week, appreciation and a date idea once,
+# a recap each Sunday. Every pool a couple draws from holds more than a year of it (issue #15).
+TARGETS = {
+    "check-in": 220,
+    "curiosity": 480,
+    "appreciation": 110,
+    "goals": 90,
+    "affection": 150,
+    "date": 120,
+    "celebration": 60,
+}
+YEAR = {"affection": 104, "date": 52}  # nudges a year, for a couple together or apart
+
+
+def test_the_shipped_library_lasts_a_year() -> None:
+    library = content.load()
+    live = [p for p in library.prompts.values() if not p.retired and p.pack is None]
+    assert len(live) >= 1500
+    for kind, least in TARGETS.items():
+        assert len([p for p in live if p.kind == kind]) >= least, kind
+    for depth in (1, 2, 3):
+        assert len(library.of("curiosity", depth)) >= 160, depth
+    for kind, a_year in YEAR.items():
+        for apart in (False, True):
+            assert len(library.of(kind, apart=apart)) > a_year, (kind, apart)
+    assert len(library.for_occasion("recap")) > 52  # a recap line for every Sunday of a year
+    for occasion in content.OCCASIONS:
+        assert len(library.for_occasion(occasion)) >= 6, occasion
+    curiosity = [p for p in live if p.kind == "curiosity"]
+    assert len([p for p in curiosity if p.follow_up]) * 3 >= len(curiosity)
+
+
+def test_every_shipped_date_says_what_it_costs_and_takes() -> None:
+    library = content.load()
+    dates = [p for p in library.prompts.values() if p.kind == "date"]
+    assert dates
+    assert all(p.cost in content.COSTS and p.effort in content.EFFORTS for p in dates)
+    cheap_and_easy = [p for p in dates if p.cost != "high" and p.effort == "easy"]
+    assert len(cheap_and_easy) * 2 > len(dates)  # most dates are cheap and easy
+
+
+def test_every_pack_ships_with_at_least_thirty_prompts() -> None:
+    from bot.core import packs
+
+    assert content.PACKS == packs.PACKS
+    library = content.load()
+    for pack in packs.PACKS:
+        assert len(library.of_pack(pack)) >= 30, pack
+    series = library.of_pack(packs.SERIES)
+    assert len(series) == 36
+    assert [p.depth for p in series] == [1] * 12 + [2] * 12 + [3] * 12  # three sets, deeper
+
+
+def test_pack_prompts_join_only_when_asked(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "pack-playful.yaml",
+        "kind: curiosity\npack: playful\nprompts:\n"
+        '  - id: curiosity-tea-or-coffee\n    depth: 1\n    text: "Tea or coffee, and why?"\n',
+    )
+    write(tmp_path, "c.yaml", GOOD)
+    library, problems = content.check(tmp_path)
+    assert problems == []
+    assert [p.id for p in library.of("curiosity", 1)] == ["curiosity-smell"]
+    assert [p.id for p in library.of("curiosity", 1, packs=["playful"])] == [
+        "curiosity-smell",
+        "curiosity-tea-or-coffee",
+    ]
+    assert "; packs: playful 1" in library.summary()
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        ("  - id: date-x\n    kind: date\n    text: A walk.\n", "a date needs a cost"),
+        (
+            "  - id: checkin-x\n    kind: check-in\n    cost: free\n    text: Hi?\n",
+            "only dates have a cost",
+        ),
+        (
+            "  - id: affection-x\n    kind: affection\n    follow_up: Ask.\n    text: Hug.\n",
+            "have a follow_up",
+        ),
+        ("  - id: checkin-y\n    kind: check-in\n    pack: nope\n    text: Hi?\n", "pack"),
+    ],
+)
+def test_date_and_pack_fields_are_checked(tmp_path: Path, extra: str, problem: str) -> None:
+    _, problems = content.check(write(tmp_path, "c.yaml", GOOD + extra))
+    assert len(problems) == 1
+    assert problem in problems[0].message
+
+
+def test_a_follow_up_is_translated_with_its_prompt(tmp_path: Path) -> None:
+    english = GOOD.replace(
+        "    text: \"What's a smell",
+        '    follow_up: "Ask what they smell now."\n    text: "What\'s a smell',
+    )
+    write(tmp_path / "en", "c.yaml", english)
+    spanish = (
+        "kind: curiosity\nprompts:\n"
+        '  - id: curiosity-smell\n    depth: 1\n    text: "¿Qué olor te lleva a tu infancia?"\n'
+        '  - id: curiosity-told\n    depth: 3\n    text: "¿Qué has querido contarme?"\n'
+    )
+    write(tmp_path / "es", "c.yaml", spanish)
+    _, problems = content.check(tmp_path)
+    assert [p.message for p in problems] == ["lacks the follow_up English has"]
+    write(
+        tmp_path / "es",
+        "c.yaml",
+        spanish.replace(
+            '    text: "¿Qué olor',
+            '    follow_up: "Pregúntale a qué huele ahora."\n    text: "¿Qué olor',
+        ),
+    )
+    library, problems = content.check(tmp_path)
+    assert problems == []
+    assert library.follow_up("curiosity-smell", "es") == "Pregúntale a qué huele ahora."
+    assert library.follow_up("curiosity-smell") == "Ask what they smell now."
+    assert library.follow_up("curiosity-told", "es") is None

@@ -4,7 +4,7 @@ library (implemented by bot/content.py). Secret columns' sealer is in bot/core/s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from bot.core.events import Outgoing
@@ -54,6 +54,15 @@ class Prompt(Protocol):
     @property
     def where(self) -> str: ...
 
+    @property
+    def pack(self) -> str | None: ...
+
+    @property
+    def cost(self) -> str | None: ...
+
+    @property
+    def effort(self) -> str | None: ...
+
 
 class Library(Protocol):
     """The prompt library: prompts by id, by kind (and depth), and celebration lines."""
@@ -69,8 +78,19 @@ class Library(Protocol):
         """The prompt's text in `lang` (English where the library lacks it); None if unknown."""
         ...
 
+    def follow_up(self, prompt_id: str, lang: str | None = None) -> str | None:
+        """The line sent after the prompt's reveal, in `lang`; None when it has none."""
+        ...
+
     def of(
-        self, kind: str, depth: int | None = None, *, apart: bool | None = None
+        self,
+        kind: str,
+        depth: int | None = None,
+        *,
+        apart: bool | None = None,
+        packs: Iterable[str] = (),
     ) -> Sequence[Prompt]: ...
+
+    def of_pack(self, pack: str) -> Sequence[Prompt]: ...
 
     def for_occasion(self, occasion: str) -> Sequence[Prompt]: ...

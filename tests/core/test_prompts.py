@@ -35,8 +35,22 @@ SMALL = Library(
             Prompt(id="hug-together", kind="affection", where="together", text="Hold hands."),
             Prompt(id="hug-apart", kind="affection", where="apart", text="Send a song."),
             Prompt(id="hug-either", kind="affection", where="either", text="Say thanks."),
-            Prompt(id="date-together", kind="date", where="together", text="Picnic."),
-            Prompt(id="date-apart", kind="date", where="apart", text="Film call."),
+            Prompt(
+                id="date-together",
+                kind="date",
+                where="together",
+                cost="free",
+                effort="easy",
+                text="Picnic.",
+            ),
+            Prompt(
+                id="date-apart",
+                kind="date",
+                where="apart",
+                cost="free",
+                effort="easy",
+                text="Film call.",
+            ),
             Prompt(id="only-checkin", kind="check-in", text="How was today?"),
         ]
     }
