@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.core import apart, evening, language, texts, words
+from bot.core import apart, evening, language, packs, texts, words
 from bot.core.context import Ctx
 from bot.core.conversations import do_swap, evening_kind
 from bot.core.day_conversation import conversation_for_day
@@ -203,7 +203,12 @@ def _settings_keyboard(
     )
     on = apart.is_apart(couple, now)
     apart_label = words.translate(texts.APART_BUTTON, lang)
-    rows.append([(f"{'✅' if on else '⬜'} {apart_label}", f"set:apart:{couple.id}")])
+    rows.append(
+        [
+            (f"{'✅' if on else '⬜'} {apart_label}", f"set:apart:{couple.id}"),
+            (f"📦 {words.translate(texts.PACKS_BUTTON, lang)}", f"set:packs:{couple.id}"),
+        ]
+    )
     return keyboard(*rows)
 
 
@@ -234,6 +239,11 @@ async def show_settings(ctx: Ctx, _args: str = "") -> None:
     )
     mix = couple.depth_mix if couple.depth_mix in texts.SETTINGS_MIX else "as-is"
     text = _with_line(text, ctx.say(texts.SETTINGS_MIX[mix]))
+    assert couple.id is not None
+    chosen = (await packs.packs_on(ctx.session, [couple.id])).get(couple.id)
+    if chosen:
+        names = ", ".join(ctx.say(texts.PACK_NAMES[p]) for p in packs.PACKS if p in chosen)
+        text = _with_line(text, ctx.say(texts.SETTINGS_PACKS, packs=names))
     ctx.reply(
         _with_language_line(ctx, text),
         _settings_keyboard(couple, ctx.now, lang=ctx.lang),  # type: ignore[arg-type]
@@ -279,6 +289,8 @@ async def settings_button(ctx: Ctx, parts: list[str]) -> None:
         case ["apart"]:
             await apart.toggle(ctx)
             await show_settings(ctx)
+        case ["packs"]:
+            await packs.show(ctx)
         case ["day", day] if day in texts.DAY_NAMES:
             days = [d for d in couple.curiosity_days.split(",") if d]
             days = [d for d in days if d != day] if day in days else [*days, day]

@@ -17,7 +17,7 @@ from bot.core.local_time import local_date, parse_hhmm, tonight_or_tomorrow
 from bot.core.members import partner_of
 from bot.core.models import Answer, Conversation, Couple, Delivery, Member
 from bot.core.ports import Library
-from bot.core.prompts import choose, question_of, record_use, texts_as_sent
+from bot.core.prompts import choose, question_of, record_seen, record_use, texts_as_sent
 from bot.core.router import Router
 from bot.core.sql import row_id
 
@@ -266,10 +266,14 @@ async def _reveal(
         save: tuple[tuple[Button, ...], ...] = ()
         if conversation.kind == "goals" and said.text:
             save = keyboard([(ctx.say_to(reader, texts.SAVE_GOAL_BUTTON), f"save:{said.id}")])
+        # The prompt's own next step when it has one (content's `follow_up`), else a warm line.
+        after = ctx.content.follow_up(conversation.prompt_id, lang) or ctx.say_to(
+            reader, texts.TOGETHER
+        )
         if media is None:
             ctx.push(
                 reader,
-                f"{text}\n\n{ctx.say_to(reader, texts.TOGETHER)}",
+                f"{text}\n\n{after}",
                 buttons=save,
                 kind="reveal",
                 key=key,
@@ -279,7 +283,7 @@ async def _reveal(
             ctx.push(reader, text, kind="reveal", key=key, media=media, author=author)
             ctx.push(
                 reader,
-                ctx.say_to(reader, texts.TOGETHER),
+                after,
                 kind="together",
                 key=f"together:{conversation.id}:{reader.id}",
             )
@@ -338,7 +342,10 @@ async def do_swap(ctx: Ctx, couple: Couple, conversation: Conversation, *, light
         day=conversation.day,
         avoid=conversation.prompt_id,
     )
-    conversation.prompt_id, conversation.depth = prompt.id, depth
+    await record_seen(
+        ctx.session, {(couple.id, conversation.kind): conversation.prompt_id}, now=ctx.now
+    )
+    conversation.prompt_id, conversation.depth = prompt.id, prompt.depth or depth
     conversation.prompt_text = texts_as_sent(ctx.content, prompt.id)
     await record_use(
         ctx.session,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, delete, or_, update
 from sqlmodel import col, select
 
-from bot.core import texts
+from bot.core import packs, texts
 from bot.core.context import Ctx
 from bot.core.events import Attachment, keyboard
 from bot.core.members import couple_of, partner_of
@@ -143,6 +143,7 @@ async def export(ctx: Ctx, _args: str = "") -> None:
             {"at": _when(d.at), "cancelled": _when(d.cancelled_at), "lovely": _when(d.lovely_at)}
             for d in dates
         ],
+        "packs_chosen": await packs.chosen_by(ctx.session, member),
     }
     body = json.dumps(data, ensure_ascii=False, indent=2).encode()
     ctx.reply(
@@ -208,6 +209,7 @@ async def answer_delete(ctx: Ctx, choice: str, member_id: str) -> None:
     await session.exec(delete(Win).where(col(Win.member_id) == mine))
     await session.exec(delete(Delivery).where(col(Delivery.author_id) == mine))
     await session.exec(delete(Invite).where(col(Invite.used_by_member_id) == mine))
+    await packs.forget(session, mine)
     for column in (Couple.member_a_id, Couple.member_b_id):
         await session.exec(update(Couple).where(col(column) == mine).values({column: None}))
     name = member.display_name

@@ -50,7 +50,8 @@ async def conversations_for_days(
             "kind": uses[(couple_id, day)].kind,
             "prompt_id": prompts[uses[(couple_id, day)]].id,
             "prompt_text": texts_as_sent(library, prompts[uses[(couple_id, day)]].id),
-            "depth": depths[(couple_id, day)],
+            # A series question (a pack) brings its own depth; any other is the one wanted.
+            "depth": prompts[uses[(couple_id, day)]].depth or depths[(couple_id, day)],
             "created_at": now,
         }
         for couple_id, day in missing

@@ -84,14 +84,19 @@ async def reach(ctx: Ctx, goal_id: str) -> None:
     if changed.rowcount != 1:
         ctx.reply(ctx.say(texts.GOAL_ALREADY))
         return
-    seed = f"goal:{goal.id}"
-    line = milestones.line(ctx.content, "goal-reached", seed=seed, lang=ctx.lang)
+    chosen = await milestones.pick_line(
+        ctx.session,
+        ctx.content,
+        couple_id=goal.couple_id,
+        occasion="goal-reached",
+        seed=f"goal:{goal.id}",
+        now=ctx.now,
+    )
+    line = milestones.line(ctx.content, chosen, lang=ctx.lang)
     ctx.reply(ctx.say(texts.GOAL_REACHED, words=goal.text, line=line))
     partner = await partner_of(ctx.session, ctx.member)
     if partner is not None:
-        theirs = milestones.line(
-            ctx.content, "goal-reached", seed=seed, lang=words.spoken(partner.language)
-        )
+        theirs = milestones.line(ctx.content, chosen, lang=words.spoken(partner.language))
         message = ctx.say_to(partner, texts.GOAL_REACHED, words=goal.text, line=theirs)
         ctx.push(partner, message, kind="goal-reached")
     await milestones.celebrate(ctx)

@@ -14,6 +14,7 @@ from bot.core import (
     goals,
     language,
     moments,
+    packs,
     pairing,
     profile,
     progress,
@@ -54,6 +55,7 @@ FEATURES = (
     progress.router,
     data_rights.router,
     moments.router,
+    packs.router,
     conversations.router,
 )
 ROUTES = Router.compose(FEATURES)

@@ -2,50 +2,59 @@
 
 from __future__ import annotations
 
-import zlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import texts, words
 from bot.core.context import Ctx
 from bot.core.members import couple_members
 from bot.core.models import Appreciation, Conversation, Couple, Goal, Milestone
 from bot.core.ports import Library
+from bot.core.prompts import Use, Want, choose_many, record_seen
 from bot.core.sql import insert
 
-# name: (occasion of its celebration line, which line of that occasion); what each says is
-# texts.MILESTONES[name].
-MILESTONES: dict[str, tuple[str, int]] = {
-    "first-reveal": ("first-reveal", 0),
-    "conversations-7": ("conversations", 0),
-    "conversations-30": ("conversations", 1),
-    "conversations-100": ("conversations", 2),
-    "appreciations-10": ("appreciations", 0),
-    "appreciations-50": ("appreciations", 1),
-    "first-goal": ("goal-reached", 0),
-    "month": ("month", 0),
+# name → the occasion of its celebration line; what each says is texts.MILESTONES[name].
+MILESTONES: dict[str, str] = {
+    "first-reveal": "first-reveal",
+    "conversations-7": "conversations",
+    "conversations-30": "conversations",
+    "conversations-100": "conversations",
+    "appreciations-10": "appreciations",
+    "appreciations-50": "appreciations",
+    "first-goal": "goal-reached",
+    "month": "month",
 }
 MONTH = timedelta(days=30)
+SEEN_KIND = "celebration"  # how a line shown is remembered (`PromptSeen.kind`)
 
 
-def line(
+async def pick_line(
+    session: AsyncSession,
     library: Library,
-    occasion: str,
     *,
+    couple_id: int,
+    occasion: str,
     seed: str,
-    index: int | None = None,
-    lang: str | None = None,
-) -> str:
-    """A celebration line for the occasion, in the reader's language `lang`: the given one, or
-    one picked by a stable seed (the same line for both partners, each in their language)."""
-    pool = library.for_occasion(occasion)
-    if not pool:
+    now: datetime,
+) -> str | None:
+    """The id of the occasion's celebration line this couple has seen least (the same line for
+    both partners, each in their language), remembered as seen; None when there is none."""
+    use = Use(couple_id, SEEN_KIND, seed)
+    chosen = await choose_many(session, library, {use: Want(occasion=occasion)})
+    if use not in chosen:
+        return None
+    await record_seen(session, {(couple_id, SEEN_KIND): chosen[use].id}, now=now)
+    return chosen[use].id
+
+
+def line(library: Library, prompt_id: str | None, *, lang: str | None = None) -> str:
+    """A celebration line's text in the reader's language `lang` ("" for none)."""
+    if prompt_id is None:
         return ""
-    position = index if index is not None else zlib.crc32(seed.encode())
-    chosen = pool[position % len(pool)]
-    return library.text(chosen.id, lang) or chosen.text
+    return library.text(prompt_id, lang) or ""
 
 
 async def reached(ctx: Ctx, couple: Couple) -> list[str]:
@@ -101,10 +110,16 @@ async def celebrate(ctx: Ctx) -> None:
         )
         if not result.rowcount:
             continue
-        occasion, index = MILESTONES[name]
+        chosen = await pick_line(
+            ctx.session,
+            ctx.content,
+            couple_id=couple.id,
+            occasion=MILESTONES[name],
+            seed=name,
+            now=ctx.now,
+        )
         for member in await couple_members(ctx.session, couple.id):
-            lang = words.spoken(member.language)
-            celebration = line(ctx.content, occasion, seed=name, index=index, lang=lang)
+            celebration = line(ctx.content, chosen, lang=words.spoken(member.language))
             what = ctx.say_to(member, texts.MILESTONES[name])
             text = ctx.say_to(member, texts.MILESTONE, what=what, line=celebration).strip()
             ctx.push(

@@ -137,6 +137,34 @@ class PromptUse(SQLModel, table=True):
     prompt_id: str = Field(max_length=64)
 
 
+class PromptSeen(SQLModel, table=True):
+    """A prompt a couple was shown outside the day's pick `PromptUse` keeps: one swapped away
+    (skipped, too deep) or a celebration line. Counted with `PromptUse`, so it too waits its turn
+    before it comes back."""
+
+    __tablename__ = "prompt_seen"
+
+    id: int | None = Field(default=None, primary_key=True)
+    couple_id: int = Field(foreign_key="couple.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=16)
+    prompt_id: str = Field(max_length=64)
+    created_at: datetime
+
+
+class PackChoice(SQLModel, table=True):
+    """A partner's choice of a prompt pack (/settings). A pack is on for a couple when both
+    partners of it chose it (`bot.core.packs`)."""
+
+    __tablename__ = "pack_choice"
+    __table_args__ = (UniqueConstraint("couple_id", "member_id", "pack", name="uq_pack_choice"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    couple_id: int = Field(foreign_key="couple.id", index=True, ondelete="CASCADE")
+    member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
+    pack: str = Field(max_length=16)
+    created_at: datetime
+
+
 class Moment(SQLModel, table=True):
     """A shared moment worth celebrating (an affection idea done, ...): counted by /progress."""
 

@@ -1,5 +1,11 @@
 """Choosing a prompt: the least used of its kind and depth, so none repeats before all were.
 
+"Used" counts the day's picks (`PromptUse`) and what a couple was shown besides (`PromptSeen`:
+prompts swapped away, celebration lines). Among the least used, a pack the couple chose comes
+first (the 36-question series in its order), and dates lean cheap and easy: a couple's first
+dates are the cheapest and easiest there are, later ones are drawn with weights that favour
+them, so the bigger ones come now and then.
+
 Each rule here takes a batch (the tick chooses for hundreds of couples at once) and serves one
 row as a batch of one (`choose`, `prompt_for_day`), so both take the very same choice."""
 
@@ -8,15 +14,22 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, tuple_
+from sqlalchemy import func, literal, tuple_, union_all
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.models import Conversation, PromptUse
+from bot.core.models import Conversation, PromptSeen, PromptUse
+from bot.core.packs import SERIES, packs_on
 from bot.core.ports import Library, Prompt
 from bot.core.sql import insert
+
+# How a date's cost and effort rank it: 0 is free and easy. A date's weight is halved per rank.
+COST_RANK = {"free": 0, "low": 1, "high": 2}
+EFFORT_RANK = {"easy": 0, "some": 1, "big": 2}
+FIRST_DATES = 4  # a couple's first date ideas are the cheapest and easiest there are
 
 
 class Use(NamedTuple):
@@ -29,45 +42,95 @@ class Use(NamedTuple):
 
 class Want(NamedTuple):
     """What the prompt must fit: its depth (curiosity), whether the couple is apart (True,
-    False, or None for any), and one not to pick again (a skipped one)."""
+    False, or None for any), one not to pick again (a skipped one), and for a celebration line
+    its occasion (the pool it is drawn from)."""
 
     depth: int | None = None
     apart: bool | None = None
     avoid: str | None = None
+    occasion: str | None = None
 
 
 async def choose_many(
     session: AsyncSession, library: Library, wanted: Mapping[Use, Want]
 ) -> dict[Use, Prompt]:
     """For each use, the prompt of the kind the couple has used least, picked reproducibly for
-    the day, with one counting query per kind. A use with no prompt to fit is left out."""
+    the day, with one counting query per kind and one for the packs on. A use with no prompt to
+    fit is left out."""
     chosen: dict[Use, Prompt] = {}
     by_kind: dict[str, list[Use]] = defaultdict(list)
     for use in wanted:
         by_kind[use.kind].append(use)
+    packs = await packs_on(session, {use.couple_id for use in wanted})
     for kind, uses in by_kind.items():
-        used: Counter[tuple[int, str]] = Counter()
-        result = await session.exec(
-            select(col(PromptUse.couple_id), col(PromptUse.prompt_id), func.count())
-            .where(
-                col(PromptUse.kind) == kind,
-                col(PromptUse.couple_id).in_({use.couple_id for use in uses}),
-            )
-            .group_by(col(PromptUse.couple_id), col(PromptUse.prompt_id))
-        )
-        for couple_id, prompt_id, number in result.all():
-            used[(couple_id, prompt_id)] = number
+        used = await _used(session, kind, {use.couple_id for use in uses})
         for use in uses:
-            depth, apart, avoid = wanted[use]
-            pool = library.of(kind, depth, apart=apart)
-            if not pool:
-                continue
-            candidates = [p for p in pool if p.id != avoid] or pool
-            fewest = min(used[(use.couple_id, p.id)] for p in candidates)
-            candidates = [p for p in candidates if used[(use.couple_id, p.id)] == fewest]
-            seed = f"{use.couple_id}:{kind}:{use.day}:{avoid}"
-            chosen[use] = random.Random(seed).choice(candidates)  # noqa: S311
+            times = used.get(use.couple_id, Counter())
+            on = packs.get(use.couple_id, frozenset())
+            prompt = _pick(library, use, want=wanted[use], times=times, packs=on)
+            if prompt is not None:
+                chosen[use] = prompt
     return chosen
+
+
+async def _used(session: AsyncSession, kind: str, couple_ids: set[int]) -> dict[int, Counter[str]]:
+    """How often each couple was given each prompt of the kind: picked for a day or seen."""
+    picked = select(col(PromptUse.couple_id), col(PromptUse.prompt_id)).where(
+        col(PromptUse.kind) == kind, col(PromptUse.couple_id).in_(couple_ids)
+    )
+    seen = select(col(PromptSeen.couple_id), col(PromptSeen.prompt_id)).where(
+        col(PromptSeen.kind) == kind, col(PromptSeen.couple_id).in_(couple_ids)
+    )
+    both = union_all(picked, seen).subquery()
+    result = await session.exec(
+        select(both.c.couple_id, both.c.prompt_id, func.count(literal(1))).group_by(
+            both.c.couple_id, both.c.prompt_id
+        )
+    )
+    used: dict[int, Counter[str]] = defaultdict(Counter)
+    for couple_id, prompt_id, number in result:
+        used[couple_id][prompt_id] = number
+    return used
+
+
+def _pick(
+    library: Library,
+    use: Use,
+    *,
+    want: Want,
+    times: Counter[str],
+    packs: frozenset[str],
+) -> Prompt | None:
+    """The one rule: the series' next question on a fresh pick, else the least used of the
+    pool, a chosen pack's first, dates weighted toward cheap and easy; reproducible per day."""
+    depth, apart, avoid, occasion = want
+    if use.kind == "curiosity" and SERIES in packs and avoid is None:
+        for prompt in library.of_pack(SERIES):
+            if prompt.kind == "curiosity" and not times[prompt.id]:
+                return prompt  # the 36 questions, in order, one each curiosity evening
+    if occasion is not None:
+        pool = list(library.for_occasion(occasion))
+    else:
+        pool = list(library.of(use.kind, depth, apart=apart, packs=sorted(packs - {SERIES})))
+    if not pool:
+        return None
+    candidates = [p for p in pool if p.id != avoid] or pool
+    fewest = min(times[p.id] for p in candidates)
+    candidates = [p for p in candidates if times[p.id] == fewest]
+    candidates = [p for p in candidates if p.pack is not None] or candidates
+    rng = random.Random(f"{use.couple_id}:{use.kind}:{use.day}:{avoid}")  # noqa: S311
+    if use.kind != "date":
+        return rng.choice(candidates)
+    ranks = [_rank(p) for p in candidates]
+    if sum(times.values()) < FIRST_DATES:
+        cheapest = [p for p, rank in zip(candidates, ranks, strict=True) if rank == min(ranks)]
+        return rng.choice(cheapest)
+    return rng.choices(candidates, weights=[0.5**rank for rank in ranks])[0]
+
+
+def _rank(date: Prompt) -> int:
+    """0 for a free and easy date, up to 4 for a costly, big one."""
+    return COST_RANK.get(date.cost or "", 0) + EFFORT_RANK.get(date.effort or "", 0)
 
 
 async def choose(
@@ -159,6 +222,22 @@ async def record_use(
 ) -> None:
     """Remember the day's prompt (replacing a skipped one)."""
     await record_uses(session, {Use(couple_id, kind, day): prompt_id})
+
+
+async def record_seen(
+    session: AsyncSession, seen: Mapping[tuple[int, str], str], *, now: datetime
+) -> None:
+    """Remember prompts shown besides the day's pick ((couple id, kind) → prompt id): a swapped
+    one, a celebration line. They count as used when the next is chosen."""
+    if not seen:
+        return
+    await session.exec(
+        insert(session, PromptSeen),
+        params=[
+            {"couple_id": couple_id, "kind": kind, "prompt_id": prompt_id, "created_at": now}
+            for (couple_id, kind), prompt_id in seen.items()
+        ],
+    )
 
 
 def texts_as_sent(library: Library, prompt_id: str) -> dict[str, str]:

@@ -24,6 +24,7 @@ async def log_win(ctx: Ctx, words: str) -> None:
         done=texts.WIN_LOGGED,
         told=texts.WIN_TOLD,
         kind="win",
+        occasion="win",
         row=lambda couple_id, text: Win(
             couple_id=couple_id, member_id=ctx.member.id, text=text, created_at=ctx.now
         ),

@@ -111,12 +111,16 @@ KEPT = (
 )
 TALK = "You've both answered 💞 Maybe take ten minutes together tonight to talk about it?"
 FIRST = (
-    "🎉 Your first conversation together.\nYour first conversation is complete. You both"
-    " answered, and now you've heard each other."
+    "🎉 Your first conversation together.\nYou both made time for this today. That's the first"
+    " step, and you've taken it."
 )
-HIGH_LOW = "One high and one low from your day?"
-LAUGH = "What's something that once made you laugh so hard you couldn't stop?"
-APPRECIATE = "💌 Think of an ordinary evening your partner made feel a little special. Tell them."
+HIGH_LOW = "Three words for how today felt?"
+LAUGH = "What's the last rabbit hole you fell down reading online?"
+LAUGH_NEXT = "Ask for the most surprising thing they found."  # the prompt's follow-up
+APPRECIATE = (
+    "💌 Recall a time your partner nudged you to rest or slow down. Thank them for looking out"
+    " for you."
+)
 
 
 def question(partner: str) -> str:
@@ -126,8 +130,8 @@ def question(partner: str) -> str:
     )
 
 
-def reveal(author: str, prompt: str, words: str) -> str:
-    return f"💬 {author}'s answer to “{prompt}”:\n{words}\n\n{TALK}"
+def reveal(author: str, prompt: str, words: str, after: str = TALK) -> str:
+    return f"💬 {author}'s answer to “{prompt}”:\n{words}\n\n{after}"
 
 
 # What each step of `replay` said to the sender, then what reached Alex's and Sam's chats.
@@ -151,14 +155,14 @@ SAID = [
         KEPT,
         APPRECIATE,
         question("Sam"),
-        reveal("Sam", LAUGH, "Sam, thinking again"),
+        reveal("Sam", LAUGH, "Sam, thinking again", LAUGH_NEXT),
         reveal("Alex", HIGH_LOW, WORDS[3]),
         FIRST,
         APPRECIATE,
         question("Alex"),
         SEALED_ALEX,
         INSTEAD_ALEX,
-        reveal("Alex", LAUGH, "Alex second"),
+        reveal("Alex", LAUGH, "Alex second", LAUGH_NEXT),
     ],
 ]
 # The answer table after `replay`: (id, conversation, member, text, media, late, message_ref,

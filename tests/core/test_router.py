@@ -54,6 +54,8 @@ BUTTONS = {
     "hug",
     "lang",
     "notme",
+    "pack",
+    "packjoin",
     "save",
     "set",
     "skip",

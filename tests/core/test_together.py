@@ -86,10 +86,11 @@ async def test_goals_are_shared_listed_and_reaching_one_is_celebrated(bot: Harne
 async def test_a_win_is_logged_and_the_partner_told(bot: Harness) -> None:
     await paired(bot)
     await bot.say("a", "/win we cooked together")
-    assert (
-        last_to(bot, "b", "logged a shared win").text
-        == "🎉 Alex logged a shared win: we cooked together"
-    )
+    told, _, line = last_to(bot, "b", "logged a shared win").text.partition("\n")
+    assert told == "🎉 Alex logged a shared win: we cooked together"
+    # closed with a celebration line for wins, the same one Alex's confirmation ends with
+    assert line in {p.text for p in bot.service.content.for_occasion("win")}
+    assert line in last_to(bot, "a", "Logged").text
     assert "Try /win" in (await bot.say("a", "/win"))[0].text
 
 

@@ -242,24 +242,36 @@ def date_ask(row: Row, _library: Library, plans: dict[int, DatePlan]) -> Made | 
 # --- recap: the week shared, only if they shared anything -----------------------------------
 
 
-async def weeks(
-    session: AsyncSession, _library: Library, rows: list[Row], now: datetime
-) -> dict[int, Counter[str]]:
-    """Each couple's week (a query or two per couple: one row a week each)."""
+class Weeks(NamedTuple):
+    """Each couple's week, and the closing line of the recap of those who shared anything."""
+
+    shared: dict[int, Counter[str]]
+    lines: dict[Use, Prompt]
+
+
+async def weeks(session: AsyncSession, library: Library, rows: list[Row], now: datetime) -> Weeks:
+    """Each couple's week (a query or two per couple: one row a week each), and for a couple
+    who shared anything the recap line they have seen least."""
     found: dict[int, Counter[str]] = {}
     for row in rows:
         if row.couple_id not in found:
             found[row.couple_id] = (
                 await collect(session, row.couple_id, zone=row.zone, now=now)
             ).week
-    return found
+    wanted = {
+        Use(row.couple_id, "recap", row.day.isoformat()): Want(occasion="recap")
+        for row in rows
+        if sum(found[row.couple_id].values())
+    }
+    return Weeks(found, await prompts_for_days(session, library, wanted))
 
 
-def recap(row: Row, library: Library, found: dict[int, Counter[str]]) -> Made | None:
-    week = found[row.couple_id]
+def recap(row: Row, library: Library, found: Weeks) -> Made | None:
+    week = found.shared[row.couple_id]
     if sum(week.values()) == 0:
         return None  # nothing shared: no message at all, never a nudge about it
-    line = celebration_line(library, "recap", seed=f"{row.couple_id}:{row.day}", lang=row.language)
+    chosen = found.lines.get(Use(row.couple_id, "recap", row.day.isoformat()))
+    line = celebration_line(library, chosen.id if chosen else None, lang=row.language)
     text = _say(row, texts.RECAP, summary=summary(week, row.language), line=line)
     return Made(_out(row, text))
 

@@ -13,6 +13,7 @@ from bot.core.texts.evening import *  # noqa: F403
 from bot.core.texts.forms import *  # noqa: F403
 from bot.core.texts.language import *  # noqa: F403
 from bot.core.texts.menus import *  # noqa: F403
+from bot.core.texts.packs import *  # noqa: F403
 from bot.core.texts.progress import *  # noqa: F403
 from bot.core.texts.sharing import *  # noqa: F403
 from bot.core.texts.start import *  # noqa: F403
