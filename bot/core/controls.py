@@ -240,9 +240,9 @@ async def show_settings(ctx: Ctx, _args: str = "") -> None:
     mix = couple.depth_mix if couple.depth_mix in texts.SETTINGS_MIX else "as-is"
     text = _with_line(text, ctx.say(texts.SETTINGS_MIX[mix]))
     assert couple.id is not None
-    chosen = (await packs.packs_on(ctx.session, [couple.id])).get(couple.id)
-    if chosen:
-        names = ", ".join(ctx.say(texts.PACK_NAMES[p]) for p in packs.PACKS if p in chosen)
+    on = (await packs.packs_on(ctx.session, [couple.id])).get(couple.id)
+    if on:
+        names = ", ".join(ctx.say(texts.PACK_NAMES[p]) for p in packs.PACKS if p in on)
         text = _with_line(text, ctx.say(texts.SETTINGS_PACKS, packs=names))
     ctx.reply(
         _with_language_line(ctx, text),
