@@ -52,7 +52,16 @@ if TYPE_CHECKING:
     from bot.content_files import Problem
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-KINDS = ("check-in", "curiosity", "appreciation", "goals", "affection", "date", "celebration")
+KINDS = (
+    "check-in",
+    "curiosity",
+    "appreciation",
+    "goals",
+    "affection",
+    "date",
+    "celebration",
+    "photo",
+)
 OCCASIONS = (
     "first-reveal",
     "conversations",
@@ -85,7 +94,9 @@ DEFAULT_DIR = Path(__file__).resolve().parent.parent / "content"
 SOURCE_LANGUAGE = "en"
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")  # a language folder: en, es, pt-BR
 
-Kind = Literal["check-in", "curiosity", "appreciation", "goals", "affection", "date", "celebration"]
+Kind = Literal[
+    "check-in", "curiosity", "appreciation", "goals", "affection", "date", "celebration", "photo"
+]
 
 
 class Prompt(BaseModel):

@@ -59,7 +59,7 @@ def test_check_prints_one_summary_line(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "2 prompts: check-in 0, curiosity 2 (depth 1: 1, depth 3: 1), appreciation 0, goals 0, "
-        "affection 0, date 0, celebration 0"
+        "affection 0, date 0, celebration 0, photo 0"
     ]
 
 

@@ -71,6 +71,12 @@ class Couple(SQLModel, table=True):
     )
     lighter_until: datetime | None = None
     skipped_on: str | None = Field(default=None, max_length=10)  # local date of the last skip
+    # Love maps (/settings → Love maps): either partner may turn each off for the couple.
+    callbacks_on: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    guessing_on: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    follow_ups_on: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    goodnews_on: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    photos_on: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     # Apart for now (/apart): since when, and until when if they said (the date ends it).
     apart_since: datetime | None = None
     apart_until: datetime | None = None
@@ -92,6 +98,10 @@ class Conversation(SQLModel, table=True):
     # reveals and /export show, whatever content/ says later. None on rows made before 0006.
     prompt_text: dict[str, str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     depth: int | None = None
+    # A love-maps evening (kind "callback" or "guess", `bot.core.love_maps`): the earlier
+    # conversation, revealed to both, whose answers it comes back to. A plain id, like the
+    # couple's member ids: the history stays when what it points at goes.
+    source_id: int | None = None
     created_at: datetime
     closed_at: datetime | None = None
     revealed_at: datetime | None = None
@@ -263,6 +273,22 @@ class Appreciation(SQLModel, table=True):
     text: str = Field(sa_column=Column(SecretText, nullable=False))
     created_at: datetime
     thanked_at: datetime | None = None
+
+
+class GoodNews(SQLModel, table=True):
+    """A partner's good news (/goodnews), relayed at once; the receiver's reply is relayed back
+    and not kept. Free text (and a photo): a partner's own words."""
+
+    __tablename__ = "good_news"
+
+    id: int | None = Field(default=None, primary_key=True)
+    couple_id: int = Field(foreign_key="couple.id", index=True, ondelete="CASCADE")
+    sender_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    receiver_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    text: str | None = Field(default=None, sa_column=Column(SecretText, nullable=True))
+    media: dict[str, Any] | None = Field(default=None, sa_column=Column(SecretJSON, nullable=True))
+    created_at: datetime
+    replied_at: datetime | None = None
 
 
 class Goal(SQLModel, table=True):
