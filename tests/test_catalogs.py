@@ -110,6 +110,6 @@ def test_the_catalog_command_keeps_the_catalogs_in_step(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("1551 prompts: check-in")
-    assert lines[1].startswith("es: 1551 prompts: check-in")
-    assert lines[2].startswith("ru: 1551 prompts: check-in")
+    assert lines[0].startswith("1599 prompts: check-in")
+    assert lines[1].startswith("es: 1599 prompts: check-in")
+    assert lines[2].startswith("ru: 1599 prompts: check-in")
