@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.core import apart, evening, language, packs, texts, words
+from bot.core import apart, evening, language, love_maps, packs, texts, words
 from bot.core.context import Ctx
 from bot.core.conversations import do_swap, evening_kind
 from bot.core.day_conversation import conversation_for_day
@@ -207,6 +207,7 @@ def _settings_keyboard(
         [
             (f"{'✅' if on else '⬜'} {apart_label}", f"set:apart:{couple.id}"),
             (f"📦 {words.translate(texts.PACKS_BUTTON, lang)}", f"set:packs:{couple.id}"),
+            (f"💭 {words.translate(texts.LOVE_MAPS_BUTTON, lang)}", f"set:lovemaps:{couple.id}"),
         ]
     )
     return keyboard(*rows)
@@ -291,6 +292,8 @@ async def settings_button(ctx: Ctx, parts: list[str]) -> None:
             await show_settings(ctx)
         case ["packs"]:
             await packs.show(ctx)
+        case ["lovemaps"]:
+            await love_maps.show(ctx)
         case ["day", day] if day in texts.DAY_NAMES:
             days = [d for d in couple.curiosity_days.split(",") if d]
             days = [d for d in days if d != day] if day in days else [*days, day]

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from bot.core import milestones, texts, words
+from bot.core import love_maps, milestones, texts, words
 from bot.core.context import Ctx
 from bot.core.depth import LIGHTER_FOR
 from bot.core.events import Button, MediaRef, keyboard, media_name, parse_command
@@ -27,12 +27,17 @@ router = Router()
 
 
 def evening_kind(couple: Couple, day: date) -> str | None:
-    """What the evening brings: goals every other Sunday, curiosity on its days, else a check-in."""
+    """What the evening brings: goals every other Sunday, curiosity on its days, a photo moment
+    every other Thursday, else a check-in (which `bot.core.love_maps` may turn into "Still
+    true?" on Tuesdays and a guessing round on Saturdays)."""
     weekday = texts.DAY_NAMES[day.weekday()]
-    if couple.goals_on and weekday == "sun" and day.isocalendar().week % 2 == 0:
+    odd_week = day.isocalendar().week % 2 == 1
+    if couple.goals_on and weekday == "sun" and not odd_week:
         return "goals"
     if couple.curiosity_on and weekday in couple.curiosity_days.split(","):
         return "curiosity"
+    if couple.photos_on and weekday == "thu" and odd_week:
+        return "photo"
     if couple.checkin_on:
         return "check-in"
     return None
@@ -56,15 +61,37 @@ def prompt_buttons(
 
 
 def prompt_text(
-    library: Library, conversation: Conversation, *, partner_name: str, lang: str | None = None
+    library: Library,
+    conversation: Conversation,
+    *,
+    partner_name: str,
+    lang: str | None = None,
+    reader_id: int | None = None,
+    zone: str | None = None,
+    source: love_maps.Source | None = None,
 ) -> str:
-    """The evening's prompt, framed, in the reader's language `lang`."""
+    """The evening's prompt, framed, in the reader's language `lang`. A love-maps evening is
+    framed for its reader (`reader_id`, in their `zone`) from its `source`
+    (`bot.core.love_maps.sources`)."""
     question = question_of(library, conversation, lang=lang)
     if question is None:
         question = words.translate(texts.PROMPT_MISSING, lang)
+    if conversation.kind in love_maps.KINDS:
+        framed = love_maps.framed(
+            question,
+            conversation,
+            source=source,
+            member_id=reader_id,
+            partner_name=partner_name,
+            zone=zone,
+            lang=lang,
+        )
+        if framed is not None:
+            return framed
     template = {
         "curiosity": texts.EVENING_CURIOSITY,
         "goals": texts.EVENING_GOALS,
+        "photo": texts.EVENING_PHOTO,
     }.get(conversation.kind, texts.EVENING_CHECKIN)
     return words.translate(template, lang).format(prompt=question, partner=partner_name)
 
@@ -257,17 +284,33 @@ async def _reveal(
 ) -> None:
     """Both have answered: each gets the other's words, once, and one warm line."""
     conversation.revealed_at = ctx.now
+    source = (await love_maps.sources(ctx.session, [conversation])).get(conversation.id or 0)
     for reader, author, said in ((ctx.member, partner, theirs), (partner, ctx.member, mine)):
         lang = words.spoken(reader.language)
         text, media = _reveal_message(
             ctx.content, conversation, author=author, answer_row=said, lang=lang
         )
         key = f"reveal:{conversation.id}:{reader.id}"
+        if conversation.kind == love_maps.GUESS and source is not None:
+            own = theirs if said is mine else mine  # the reader's own guess
+            guessed = love_maps.guess_reveal(
+                question_of(ctx.content, conversation, lang=lang) or "",
+                source,
+                reader=reader,
+                author=author,
+                reader_guess=_said(own, lang),
+                author_guess=_said(said, lang),
+                lang=lang,
+            )
+            ctx.push(reader, guessed, kind="reveal", key=key, author=author)
+            continue
         save: tuple[tuple[Button, ...], ...] = ()
         if conversation.kind == "goals" and said.text:
             save = keyboard([(ctx.say_to(reader, texts.SAVE_GOAL_BUTTON), f"save:{said.id}")])
-        # The prompt's own next step when it has one (content's `follow_up`), else a warm line.
-        after = ctx.content.follow_up(conversation.prompt_id, lang) or ctx.say_to(
+        # The prompt's own next step when it has one (content's `follow_up`, unless the couple
+        # turned those off), else a warm line.
+        follow_up = couple.follow_ups_on and conversation.kind not in love_maps.KINDS
+        after = (follow_up and ctx.content.follow_up(conversation.prompt_id, lang)) or ctx.say_to(
             reader, texts.TOGETHER
         )
         if media is None:
@@ -290,6 +333,13 @@ async def _reveal(
     if conversation.kind == "curiosity":  # counts towards "start small" (`bot.core.depth`)
         couple.depth_answered += 1
     await milestones.celebrate(ctx)
+
+
+def _said(answer_row: Answer, lang: str | None) -> str:
+    """An answer's words, or what was sent instead ("voice message"), in the reader's `lang`."""
+    if answer_row.media:
+        return media_name(str(answer_row.media.get("kind", "")), lang)
+    return answer_row.text or ""
 
 
 async def swap(ctx: Ctx, conversation_id: str, *, lighter: bool) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import tuple_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core import love_maps
 from bot.core.depth import curiosity_depth, week_of
 from bot.core.models import Conversation, Couple
 from bot.core.ports import Library
@@ -38,12 +39,36 @@ async def conversations_for_days(
     missing = {key: value for key, value in wanted.items() if key not in found}
     if not missing:
         return found
-    uses = {(c, day): Use(c, kind, day) for (c, day), (_, kind) in missing.items()}
-    depths = await _depths(session, missing, now=now)
-    prompts = await prompts_for_days(
-        session, library, {uses[key]: Want(depths[key]) for key in missing}
+    # A check-in evening may come back to an earlier conversation instead (love maps).
+    earlier = await love_maps.sources_for(
+        session,
+        {
+            key: kind
+            for key, (couple, wanted_kind) in missing.items()
+            if wanted_kind == "check-in"
+            and (kind := love_maps.kind_for(couple, date.fromisoformat(key[1])))
+        },
     )
     values = [
+        {
+            "couple_id": couple_id,
+            "day": day,
+            "kind": love_maps.kind_for(missing[(couple_id, day)][0], date.fromisoformat(day)),
+            "prompt_id": source.prompt_id,
+            "prompt_text": source.prompt_text or texts_as_sent(library, source.prompt_id),
+            "depth": None,
+            "source_id": source.id,
+            "created_at": now,
+        }
+        for (couple_id, day), source in earlier.items()
+    ]
+    fresh = {key: value for key, value in missing.items() if key not in earlier}
+    uses = {(c, day): Use(c, kind, day) for (c, day), (_, kind) in fresh.items()}
+    depths = await _depths(session, fresh, now=now)
+    prompts = await prompts_for_days(
+        session, library, {uses[key]: Want(depths[key]) for key in fresh}
+    )
+    values += [
         {
             "couple_id": couple_id,
             "day": day,
@@ -52,9 +77,10 @@ async def conversations_for_days(
             "prompt_text": texts_as_sent(library, prompts[uses[(couple_id, day)]].id),
             # A series question (a pack) brings its own depth; any other is the one wanted.
             "depth": prompts[uses[(couple_id, day)]].depth or depths[(couple_id, day)],
+            "source_id": None,
             "created_at": now,
         }
-        for couple_id, day in missing
+        for couple_id, day in fresh
         if uses[(couple_id, day)] in prompts
     ]
     if values:

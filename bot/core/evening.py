@@ -15,7 +15,7 @@ from datetime import date
 
 from sqlmodel import select
 
-from bot.core import conversations, texts, words
+from bot.core import conversations, love_maps, texts, words
 from bot.core.context import Ctx, recipient
 from bot.core.coupleday import couple_day, evening_of
 from bot.core.events import MediaRef, Outgoing
@@ -68,10 +68,17 @@ async def send_prompt(
     day = date.fromisoformat(conversation.day)
     evening = evening_of(day, at, zone=member.timezone, zones=_zones(member, partner))
     lang = words.spoken(member.language)
+    source = (await love_maps.sources(ctx.session, [conversation])).get(conversation.id or 0)
     out = Outgoing(
         to=recipient(member),
         text=conversations.prompt_text(
-            ctx.content, conversation, partner_name=partner.display_name, lang=lang
+            ctx.content,
+            conversation,
+            partner_name=partner.display_name,
+            lang=lang,
+            reader_id=member.id,
+            zone=member.timezone,
+            source=source,
         ),
         buttons=conversations.prompt_buttons(conversation, lang),
         lang=lang,

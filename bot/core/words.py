@@ -145,7 +145,7 @@ def plural(key: str, count: int, /, lang: str | None = None, **params: object) -
     return chosen.format(count=count, **params)
 
 
-DateStyle = Literal["day", "weekday_day", "day_time", "clock", "weekday_clock"]
+DateStyle = Literal["day", "weekday_day", "day_time", "clock", "weekday_clock", "month"]
 
 
 def when(

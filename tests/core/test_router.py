@@ -53,6 +53,7 @@ BUTTONS = {
     "goal",
     "hug",
     "lang",
+    "lm",
     "notme",
     "pack",
     "packjoin",

@@ -1,7 +1,9 @@
 """A year of evenings without a repeat (issue #15, item 2): a couple who answers every evening
 and skips one question a week is never sent the same prompt twice in a year, of any kind:
-check-ins, curiosity (the skipped ones too), goals, affection, appreciation and date ideas,
-the recap's closing line and the milestones' lines. On the movable clock, in-process."""
+check-ins, curiosity (the skipped ones too), goals, photo moments, affection, appreciation and
+date ideas, the recap's closing line and the milestones' lines; and the evenings that come
+back to earlier answers (issue #16) never come back to the same one twice. On the movable
+clock, in-process."""
 
 from __future__ import annotations
 
@@ -73,7 +75,15 @@ async def test_a_year_of_evenings_with_a_skip_a_week_repeats_no_prompt(bot: Harn
     # Every rhythm came round all year: the pools were never the reason for a gap.
     assert len([c for c in conversations if c.revealed_at is not None]) >= DAYS - 2
     assert kinds["curiosity"] >= 3 * 52 + skips - 3
-    assert kinds["check-in"] >= 3 * 52
+    # Check-ins fill the evenings the rest leave: Tuesdays and Saturdays come back to earlier
+    # answers once there are some four weeks old, every other Thursday is a photo moment.
+    assert kinds["check-in"] >= 52
+    assert kinds["photo"] >= 26 - 1
+    again = Counter(c.kind for c in conversations if c.kind in ("callback", "guess"))
+    assert again["callback"] >= 45
+    assert again["guess"] >= 45
+    sources = [(c.kind, c.source_id) for c in conversations if c.source_id is not None]
+    assert len(set(sources)) == len(sources)  # never the same earlier answer twice
     assert kinds["goals"] >= 25
     assert kinds["affection"] >= 2 * 52 - 2
     assert kinds["appreciation"] >= 52 - 1

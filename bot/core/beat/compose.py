@@ -16,7 +16,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core import texts, words
+from bot.core import love_maps, texts, words
 from bot.core.apart import is_apart
 from bot.core.beat.claim import Row
 from bot.core.conversations import evening_kind, prompt_buttons, prompt_text
@@ -84,23 +84,39 @@ async def compose(
 # --- evening: the day's conversation, found or made for all couples at once ------------------
 
 
+class Evenings(NamedTuple):
+    """Each couple-day's conversation, and what the love-maps ones come back to."""
+
+    conversations: dict[tuple[int, str], Conversation]
+    sources: dict[int, love_maps.Source]
+
+
 async def conversations(
     session: AsyncSession, library: Library, rows: list[Row], now: datetime
-) -> dict[tuple[int, str], Conversation]:
+) -> Evenings:
     wanted: dict[tuple[int, str], tuple[Couple, str]] = {}
     for row in rows:
         kind = evening_kind(row.couple, row.couple_day)
         if kind is not None:
             wanted.setdefault((row.couple_id, row.couple_day.isoformat()), (row.couple, kind))
-    return await conversations_for_days(session, library, wanted, now=now)
+    found = await conversations_for_days(session, library, wanted, now=now)
+    return Evenings(found, await love_maps.sources(session, found.values()))
 
 
-def evening(row: Row, library: Library, found: dict[tuple[int, str], Conversation]) -> Made | None:
-    conversation = found.get((row.couple_id, row.couple_day.isoformat()))
+def evening(row: Row, library: Library, found: Evenings) -> Made | None:
+    conversation = found.conversations.get((row.couple_id, row.couple_day.isoformat()))
     if conversation is None:
         return None
     lang = row.language
-    text = prompt_text(library, conversation, partner_name=row.partner_name, lang=lang)
+    text = prompt_text(
+        library,
+        conversation,
+        partner_name=row.partner_name,
+        lang=lang,
+        reader_id=row.member_id,
+        zone=row.zone,
+        source=found.sources.get(conversation.id or 0),
+    )
     buttons = prompt_buttons(conversation, lang)
     return Made(Outgoing(row.recipient(), text, buttons, lang=lang), conversation.id)
 

@@ -10,6 +10,37 @@ EVENING_CURIOSITY = (
     "🌙 A question for tonight:\n{prompt}\n\n"
     "Just reply to answer. {partner} sees it once you've both answered."
 )
+EVENING_PHOTO = (
+    "📷 A photo moment:\n{prompt}\n\n"
+    "Just reply to answer with a photo. {partner} sees it once you've both answered."
+)
+EVENING_CALLBACK = (
+    "💭 Still true?\nIn {when} you answered “{prompt}” with:\n“{quote}”\n\n"
+    "Is it still true, or has something changed? Just reply to answer. {partner} sees it once "
+    "you've both answered."
+)
+EVENING_GUESS = (
+    "🎲 A guessing round:\nWhat do you think {partner} answered to “{prompt}”?\n\n"
+    "Just reply to answer with your guess. Once you've both guessed, you'll each see what the "
+    "other said back then."
+)
+GUESS_REVEAL = (
+    "🎲 {partner} answered “{prompt}” with:\n{theirs}\nYour guess: {my_guess}\n\n"
+    "{partner} guessed you'd said: {their_guess}\nYou'd said: {mine}\n\n"
+    "Close? Ask about it tonight."
+)
+LOVE_MAPS_BUTTON = "Love maps"
+LOVE_MAPS = (
+    "Love maps bring your own answers back, so you keep learning each other. Either of you can "
+    "turn each of these on or off for you both:"
+)
+LOVE_MAP_LABELS = {
+    "callbacks_on": "“Still true?” about an earlier answer",
+    "guessing_on": "Guessing rounds",
+    "follow_ups_on": "A next step after each reveal",
+    "goodnews_on": "Sharing good news (/goodnews)",
+    "photos_on": "Photo moments",
+}
 EVENING_GOALS = (
     "🌱 Something for the two of you:\n{prompt}\n\n"
     "Just reply to answer. {partner} sees it once you've both answered."

@@ -8,6 +8,7 @@ DAYS = {"one": "{count} day", "other": "{count} days"}
 # How dates and times are written: Babel patterns (`words.when`), one per use.
 DATE_PATTERNS = {
     "day": "EEE dd MMM",  # paused until, apart until: "Thu 03 Sep"
+    "month": "MMMM y",  # when an earlier answer was given: "March 2027"
     "weekday_day": "EEE d",  # a day button: "Thu 3"
     "day_time": "EEE d MMM 'at' HH:mm",  # a date night: "Thu 3 Sep at 19:30"
     "clock": "HH:mm",  # "it's 20:30 there now"
