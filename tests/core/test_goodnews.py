@@ -1,5 +1,5 @@
 """/goodnews: a partner's good news relayed at once with a line on answering it well, the reply
-carried back (and not kept), a photo with it, the couple's switch."""
+carried back (and not kept), a photo with it, the couple's switch and /progress."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlmodel import col, select
 from bot.core import texts, words
 from bot.core.events import ButtonPress, Media, MediaRef, Outgoing
 from bot.core.models import Couple, GoodNews
+from bot.core.tally import collect, summary
 from tests.helpers.service import Harness, sender
 
 HINT = "Be glad with them out loud, and ask one question about it."
@@ -154,6 +155,21 @@ async def test_switched_off_for_the_couple_it_says_so_and_where_to_turn_it_on(
     assert "/settings" in texts.GOODNEWS_OFF
     assert await stored(bot) == []
     assert not any(out.text.startswith("🌟") for out in bot.channel.sent)
+
+
+async def test_good_news_counts_on_progress_as_a_shared_moment(bot: Harness) -> None:
+    await paired(bot)
+    await bot.say("a", "/goodnews I got the job!")
+    await bot.say("b", "/goodnews the tomatoes are ripe")
+    text, _picture = await bot.say("b", "/progress")
+    assert "Good news shared: 2 · 2" in text.text
+    from bot.core.picture import render
+
+    async with bot.service.db.session() as session:
+        progress = await collect(session, 1, zone="Europe/Berlin", now=bot.clock.now())
+    assert progress.daily[progress.today] == 2
+    assert "2 good news" in render(progress, "Alex & Sam").labels
+    assert summary(progress.week) == "2 pieces of good news"
 
 
 async def test_a_forged_or_foreign_reply_button_is_stale(bot: Harness) -> None:
