@@ -1,13 +1,16 @@
 """/goodnews: a partner's good news relayed at once with a line on answering it well, the reply
-carried back (and not kept), a photo with it, the couple's switch and /progress."""
+carried back (and not kept), a photo with it, the couple's switch, /progress, /export and
+/deletemydata."""
 
 from __future__ import annotations
+
+import json
 
 from sqlmodel import col, select
 
 from bot.core import texts, words
 from bot.core.events import ButtonPress, Media, MediaRef, Outgoing
-from bot.core.models import Couple, GoodNews
+from bot.core.models import Couple, Delivery, GoodNews
 from bot.core.tally import collect, summary
 from tests.helpers.service import Harness, sender
 
@@ -170,6 +173,40 @@ async def test_good_news_counts_on_progress_as_a_shared_moment(bot: Harness) -> 
     assert progress.daily[progress.today] == 2
     assert "2 good news" in render(progress, "Alex & Sam").labels
     assert summary(progress.week) == "2 pieces of good news"
+
+
+async def test_export_keeps_my_good_news_and_only_that_theirs_came_and_erase_removes_mine(
+    bot: Harness,
+) -> None:
+    await paired(bot)
+    await bot.say("a", "/goodnews I got the job!")
+    await photo(bot, "a", "/goodnews our first flat!")
+    await bot.say("b", "/goodnews the tomatoes are ripe")
+
+    async def export(who: str) -> dict[str, list[dict[str, object]]]:
+        [out] = [o for o in await bot.say(who, "/export") if o.attachment]
+        assert out.attachment is not None
+        data: dict[str, list[dict[str, object]]] = json.loads(out.attachment.data)
+        return data
+
+    mine = await export("a")
+    assert [(g["words"], g["media"]) for g in mine["good_news_sent"]] == [
+        ("I got the job!", None),
+        ("our first flat!", "photo"),
+    ]
+    assert all(g["shared"] for g in mine["good_news_sent"])
+    assert len(mine["good_news_received"]) == 1
+    assert "tomatoes" not in json.dumps(mine)  # Sam's words stay Sam's
+
+    bot.channel.clear()
+    replies = await bot.say("a", "/deletemydata")
+    [yes] = replies[0].buttons[0]
+    await press(bot, "a", yes.data)
+    left = await stored(bot)
+    assert [g.text for g in left] == ["the tomatoes are ripe"]
+    async with bot.service.db.session() as session:
+        payloads = [d.payload for d in (await session.exec(select(Delivery))).all()]
+    assert not any("I got the job" in json.dumps(p) for p in payloads)
 
 
 async def test_a_forged_or_foreign_reply_button_is_stale(bot: Harness) -> None:
