@@ -21,6 +21,7 @@ from bot.core.models import (
     DatePlan,
     Delivery,
     Goal,
+    GoodNews,
     Invite,
     Member,
     Win,
@@ -62,6 +63,13 @@ async def export(ctx: Ctx, _args: str = "") -> None:
                 )
             )
             .order_by(col(Appreciation.id))
+        )
+    ).all()
+    good_news = (
+        await session.exec(
+            select(GoodNews)
+            .where(or_(col(GoodNews.sender_id) == mine, col(GoodNews.receiver_id) == mine))
+            .order_by(col(GoodNews.id))
         )
     ).all()
     # Goals in my words: those I added, and those saved from my answers (by either of us); a
@@ -128,6 +136,23 @@ async def export(ctx: Ctx, _args: str = "") -> None:
             {"received": _when(a.created_at), "thanked": _when(a.thanked_at)}
             for a in appreciations
             if a.receiver_id == member.id
+        ],
+        "good_news_sent": [
+            {
+                "words": g.text,
+                "media": (g.media or {}).get("kind"),
+                "shared": _when(g.created_at),
+                "replied": _when(g.replied_at),
+            }
+            for g in good_news
+            if g.sender_id == member.id
+        ],
+        # Received ones are the partner's words (and photo): only that they came. Replies are
+        # relayed, never kept.
+        "good_news_received": [
+            {"received": _when(g.created_at), "replied": _when(g.replied_at)}
+            for g in good_news
+            if g.receiver_id == member.id
         ],
         "goals": [
             {
@@ -206,6 +231,7 @@ async def answer_delete(ctx: Ctx, choice: str, member_id: str) -> None:
     await session.exec(update(Goal).where(col(Goal.created_by) == mine).values(created_by=None))
     await session.exec(delete(Answer).where(col(Answer.member_id) == mine))
     await session.exec(delete(Appreciation).where(col(Appreciation.sender_id) == mine))
+    await session.exec(delete(GoodNews).where(col(GoodNews.sender_id) == mine))
     await session.exec(delete(Win).where(col(Win.member_id) == mine))
     await session.exec(delete(Delivery).where(col(Delivery.author_id) == mine))
     await session.exec(delete(Invite).where(col(Invite.used_by_member_id) == mine))

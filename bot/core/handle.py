@@ -12,6 +12,7 @@ from bot.core import (
     dates,
     evening,
     goals,
+    goodnews,
     language,
     love_maps,
     moments,
@@ -51,6 +52,7 @@ FEATURES = (
     love_maps.router,
     apart.router,
     appreciation.router,
+    goodnews.router,
     goals.router,
     wins.router,
     dates.router,
@@ -119,6 +121,10 @@ async def _message(
     kind word about what comes next."""
     member = ctx.member
     typed = text if text and media is None else None
+    # A photo whose caption is `/goodnews …`: the photo is good news, the rest its words.
+    if media is not None and (news := goodnews.caption_words(media.caption)) is not None:
+        await goodnews.share(ctx, news, media=media)
+        return
     if typed and member.awaiting == profile.AWAITING_ZONE and parse_zone(typed):
         await profile.set_zone(ctx, typed)
         return
@@ -127,6 +133,16 @@ async def _message(
         return
     if typed and member.awaiting == appreciation.AWAITING and member.couple_id is not None:
         await appreciation.appreciate(ctx, typed)
+        return
+    if member.awaiting == goodnews.AWAITING and member.couple_id is not None:
+        await goodnews.share(ctx, text or "", media=media)  # words, a photo or both
+        return
+    if (
+        typed
+        and (member.awaiting or "").startswith(goodnews.REPLYING)
+        and member.couple_id is not None
+        and await goodnews.relay_reply(ctx, typed)
+    ):
         return
     if typed and member.awaiting == dates.AWAITING and member.couple_id is not None:
         today = ctx.now.astimezone(zone_info(member.timezone)).date()

@@ -10,13 +10,22 @@ from datetime import date, datetime, timedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.models import Appreciation, Conversation, DatePlan, Goal, Moment, Win
+from bot.core.models import Appreciation, Conversation, DatePlan, Goal, GoodNews, Moment, Win
 from bot.core.words import plural
 from bot.core.zones import zone_info
 
 WEEKS = 12
 RHYTHM_EVENINGS = 3  # a week "in rhythm" has at least this many shared evenings
-CATEGORIES = ("checkins", "conversations", "appreciations", "goals", "dates", "affection", "wins")
+CATEGORIES = (
+    "checkins",
+    "conversations",
+    "appreciations",
+    "goodnews",
+    "goals",
+    "dates",
+    "affection",
+    "wins",
+)
 
 
 @dataclass
@@ -79,6 +88,10 @@ async def collect(
         if sender is not None and day is not None:
             week, total = progress.appreciations_by.get(sender, (0, 0))
             progress.appreciations_by[sender] = (week + (day >= progress.week_start), total + 1)
+    for at in (
+        await session.exec(select(GoodNews.created_at).where(GoodNews.couple_id == couple_id))
+    ).all():
+        add("goodnews", at)
     for at in (
         await session.exec(select(Goal.reached_at).where(Goal.couple_id == couple_id))
     ).all():

@@ -155,7 +155,8 @@ async def test_progress_text_and_picture_come_from_the_same_numbers(bot: Harness
     drawn = {re.sub(r"\D", "", label): label for label in labels}
     assert labels[0] == "1 evening"
     assert labels[2] == "2 appreciations"
-    assert labels[6] == "1 win"
+    assert labels[3] == "0 good news"
+    assert labels[7] == "1 win"
     assert drawn  # every number drawn is one of the counts the text shows
     for label in labels:
         number = int(label.split()[0])

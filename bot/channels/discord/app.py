@@ -45,6 +45,7 @@ OPTION_NAMES = {
     "time": "time",
     "pause": "days",
     "appreciate": "words",
+    "goodnews": "words",
     "goal": "words",
     "win": "words",
     "date": "when",

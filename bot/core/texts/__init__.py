@@ -11,6 +11,7 @@ A message that counts is a dict of plural forms ("one", "other"); dates are Babe
 from bot.core.texts.channels import *  # noqa: F403
 from bot.core.texts.evening import *  # noqa: F403
 from bot.core.texts.forms import *  # noqa: F403
+from bot.core.texts.goodnews import *  # noqa: F403
 from bot.core.texts.language import *  # noqa: F403
 from bot.core.texts.menus import *  # noqa: F403
 from bot.core.texts.packs import *  # noqa: F403

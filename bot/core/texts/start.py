@@ -88,6 +88,7 @@ HELP = (
     "/pause 7 – a break for some days · /resume – start again\n"
     "/apart – apart for a while: ideas for a distance · /together – back in one place\n"
     "/appreciate – tell your partner what you appreciate\n"
+    "/goodnews – share good news with your partner (a photo too)\n"
     "/goal, /goals – shared goals · /win – log a shared win\n"
     "/date – plan a date night · /progress – your shared moments\n"
     "/export – your data as a file · /deletemydata – erase what you wrote\n"
