@@ -249,3 +249,18 @@ def test_console_a_couple_who_mix_russian_and_spanish_share_one_question() -> No
     to_b = after.split("[to b]")[1:]
     assert any("mi respuesta" in m for m in to_a)  # Sam's words as written, in Alex's frame
     assert any("мой ответ" in m for m in to_b)
+
+
+def test_console_five_weeks_on_a_callback_quotes_the_members_own_earlier_words() -> None:
+    script = "a: /timezone Europe/Berlin\nb: /timezone Europe/Berlin\n:pair\n" + "".join(
+        f":advance 1d\na: alex words {day}\nb: sam words {day}\n" for day in range(36)
+    )
+    result = run_bot("console", "--start", "2026-11-30T19:45:00+00:00", stdin=script)
+    assert result.returncode == 0, result.stderr
+    blocks = result.stdout.split("\n[to ")
+    to_a = [b for b in blocks if b.startswith("a] 💭 Still true?")]
+    to_b = [b for b in blocks if b.startswith("b] 💭 Still true?")]
+    assert to_a
+    assert to_b
+    assert all("“alex words " in b and "sam words" not in b for b in to_a)
+    assert all("“sam words " in b and "alex words" not in b for b in to_b)
