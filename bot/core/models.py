@@ -36,6 +36,10 @@ class Member(SQLModel, table=True):
         ),
     )
     unreachable_at: datetime | None = None
+    # /birthday: "MM-DD" or "YYYY-MM-DD" (the year only when they gave it).
+    birthday: str | None = Field(default=None, max_length=10)
+    # The status message kept pinned in this member's chat (its id there), edited in place.
+    status_ref: str | None = Field(default=None, max_length=64)
     created_at: datetime
 
 
@@ -77,6 +81,17 @@ class Couple(SQLModel, table=True):
     follow_ups_on: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     goodnews_on: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     photos_on: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    # Our dates (/anniversary): the couple's day, ISO "YYYY-MM-DD".
+    anniversary: str | None = Field(default=None, max_length=10)
+    # The couple's rhythm (/evenings): evening questions a week, 3 to 7; quieter (every other
+    # evening) since when, after seven evenings neither answered; the week's nudges folded
+    # into one Sunday digest; the weekday of "our weekly check-in" (None: off).
+    evenings_per_week: int = Field(default=7, sa_column_kwargs={"server_default": "7"})
+    quiet_since: datetime | None = None
+    digest_on: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    ritual_day: str | None = Field(default=None, max_length=3)
+    # The pinned status message in each partner's chat (Telegram), on unless turned off.
+    status_on: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     # Apart for now (/apart): since when, and until when if they said (the date ends it).
     apart_since: datetime | None = None
     apart_until: datetime | None = None
@@ -334,6 +349,22 @@ class DatePlan(SQLModel, table=True):
     created_at: datetime
     cancelled_at: datetime | None = None
     lovely_at: datetime | None = None
+    # A date is asked, not announced: the partner accepts it, or asks for another time.
+    accepted_at: datetime | None = None
+    declined_at: datetime | None = None
+    someday_id: int | None = None  # the someday item it plans, if any (a plain id)
+
+
+class Someday(SQLModel, table=True):
+    """Something the couple would like to do together some day (/someday). Free text."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    couple_id: int = Field(foreign_key="couple.id", index=True, ondelete="CASCADE")
+    added_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    text: str = Field(sa_column=Column(SecretText, nullable=False))
+    created_at: datetime
+    planned_at: datetime | None = None
+    removed_at: datetime | None = None
 
 
 class Milestone(SQLModel, table=True):
