@@ -54,6 +54,7 @@ async def a_year(bot: Harness) -> int:
     return skips
 
 
+@pytest.mark.timeout(360)  # 365 evenings: about 80 s alone, more on a busy machine
 @pytest.mark.usefixtures("_sqlite_only")
 async def test_a_year_of_evenings_with_a_skip_a_week_repeats_no_prompt(bot: Harness) -> None:
     bot.clock.set(MONDAY)
