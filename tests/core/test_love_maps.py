@@ -131,8 +131,8 @@ async def test_switched_off_there_are_no_callbacks_rounds_photos_or_follow_ups(
     assert "Maybe take ten minutes together tonight" in everything  # no follow-ups, the warm line
 
 
-async def test_a_callback_never_quotes_words_that_are_gone(bot: Harness) -> None:
-    couple_id = await paired(bot)
+async def an_earlier_meal(bot: Harness, couple_id: int) -> None:
+    """A curiosity conversation five weeks back, both answered and revealed."""
     async with bot.service.db.session() as session:
         earlier = Conversation(
             couple_id=couple_id,
@@ -156,6 +156,11 @@ async def test_a_callback_never_quotes_words_that_are_gone(bot: Harness) -> None
                     updated_at=earlier.created_at,
                 )
             )
+
+
+async def test_a_callback_never_quotes_words_that_are_gone(bot: Harness) -> None:
+    couple_id = await paired(bot)
+    await an_earlier_meal(bot, couple_id)
     bot.clock.set(datetime(2026, 12, 1, 12, 0, tzinfo=UTC))  # a Tuesday
     await bot.say("a", "/checkin")
     [shown] = [o for o in bot.channel.sent if o.to.chat_id == "a" and "Still true?" in o.text]
@@ -206,3 +211,34 @@ async def test_a_photo_moment_is_revealed_to_both_as_photos(bot: Harness) -> Non
             await session.exec(select(Conversation).where(col(Conversation.kind) == "photo"))
         ).one()
     assert conversation.revealed_at is not None
+
+
+async def test_love_maps_speak_each_partners_language(bot: Harness) -> None:
+    couple_id = await paired(bot)
+    await bot.say("b", "/language es")
+    await an_earlier_meal(bot, couple_id)
+    bot.clock.set(datetime(2026, 12, 1, 12, 0, tzinfo=UTC))  # a Tuesday: "Still true?"
+    await bot.say("a", "/checkin")
+    [to_sam] = [o.text for o in bot.channel.sent if o.to.chat_id == "b" and "💭" in o.text]
+    assert to_sam.startswith("💭 ¿Sigue siendo así?\nEn octubre de 2026 respondiste a «")
+    assert "«ramen after rain»" in to_sam
+    await bot.say("a", "still soup")
+    await bot.say("b", "sigue siendo ramen")
+    bot.channel.clear()
+    bot.clock.set(datetime(2026, 12, 5, 12, 0, tzinfo=UTC))  # a Saturday: a guessing round
+    async with bot.service.db.session() as session:  # the callback came back to that meal
+        used = (
+            await session.exec(select(Conversation).where(Conversation.kind == "callback"))
+        ).one()
+    await bot.say("b", "/checkin")
+    [round_b] = [o.text for o in bot.channel.sent if o.to.chat_id == "b" and "🎲" in o.text]
+    assert round_b.startswith("🎲 Una ronda de adivinar:\n¿Qué crees que respondió Alex a «")
+    await bot.say("a", "ramen?")
+    await bot.say("b", "sopa")
+    [shown] = [o.text for o in bot.channel.sent if o.to.chat_id == "b" and "Tu intento" in o.text]
+    assert "Alex respondió a «¿Qué comida te reconforta, y por qué justo esa?» con:" in shown
+    assert "lentil soup at my gran's" in shown  # Alex's answer back then
+    assert "Tu intento: sopa" in shown
+    assert "Alex creía que habías dicho: ramen?" in shown
+    assert "Tú dijiste: ramen after rain" in shown
+    assert used.source_id is not None
