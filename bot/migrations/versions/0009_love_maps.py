@@ -22,11 +22,13 @@ SWITCHES = ("callbacks_on", "guessing_on", "follow_ups_on", "goodnews_on", "phot
 def upgrade() -> None:
     with op.batch_alter_table("conversation", schema=None) as batch_op:
         batch_op.add_column(sa.Column("source_id", sa.Integer(), nullable=True))
-    with op.batch_alter_table("couple", schema=None) as batch_op:
-        for switch in SWITCHES:
-            batch_op.add_column(
-                sa.Column(switch, sa.Boolean(), nullable=False, server_default=sa.true())
-            )
+    # Plain ALTER TABLE ADD COLUMN, not batch mode: with a default such as sa.true() batch mode
+    # copies the couple table on SQLite, and dropping the old one cascades to every row that
+    # points at a couple (its goals, conversations...).
+    for switch in SWITCHES:
+        op.add_column(
+            "couple", sa.Column(switch, sa.Boolean(), nullable=False, server_default=sa.true())
+        )
     op.create_table(
         "good_news",
         sa.Column("id", sa.Integer(), nullable=False),

@@ -25,21 +25,18 @@ def upgrade() -> None:
     with op.batch_alter_table("member", schema=None) as batch_op:
         batch_op.add_column(_text("birthday", 10))
         batch_op.add_column(_text("status_ref", 64))
-    with op.batch_alter_table("couple", schema=None) as batch_op:
-        batch_op.add_column(_text("anniversary", 10))
-        batch_op.add_column(
-            sa.Column("evenings_per_week", sa.Integer(), nullable=False, server_default="7")
-        )
-        batch_op.add_column(
-            sa.Column("quiet_since", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
-        )
-        batch_op.add_column(
-            sa.Column("digest_on", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch_op.add_column(_text("ritual_day", 3))
-        batch_op.add_column(
-            sa.Column("status_on", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
+    # Plain ALTER TABLE ADD COLUMN, not batch mode: with a default such as sa.true() batch mode
+    # copies the table on SQLite, and dropping the old couple table cascades to every row that
+    # points at a couple.
+    for column in (
+        _text("anniversary", 10),
+        sa.Column("evenings_per_week", sa.Integer(), nullable=False, server_default="7"),
+        sa.Column("quiet_since", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("digest_on", sa.Boolean(), nullable=False, server_default=sa.false()),
+        _text("ritual_day", 3),
+        sa.Column("status_on", sa.Boolean(), nullable=False, server_default=sa.true()),
+    ):
+        op.add_column("couple", column)
     with op.batch_alter_table("date_plan", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("accepted_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
