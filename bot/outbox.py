@@ -22,7 +22,13 @@ from bot.clock import Clock
 from bot.core.events import Outgoing, Recipient
 from bot.core.members import mark_unreachable
 from bot.core.models import Delivery, Member
-from bot.core.ports import Channel, PermanentSendError, RejectedSendError, TemporarySendError
+from bot.core.ports import (
+    Channel,
+    MediaSource,
+    PermanentSendError,
+    RejectedSendError,
+    TemporarySendError,
+)
 from bot.core.rhythm import SHOWN, in_quiet_hours
 from bot.db import Database
 
@@ -36,6 +42,13 @@ SENT = SHOWN  # the payload of a prompt recorded as already shown: one cleared "
 ENDED: dict[str, object] = {"text": "", "buttons": [], "media": None, "sent": False}
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(minutes=30)
+# Media from another app is sent as the file itself when that app can fetch it: at most this
+# large (under Discord's upload limit for a bot's DM, 10 MiB since 2024, the smallest of the apps
+# we send to; it has changed before, so a refused file still falls back to the note), and a
+# passing fault while fetching is retried this often before the note is sent instead (the
+# partner's answer must not wait on the file for long, nor be lost for it).
+MAX_UPLOAD = 10_000_000
+FETCH_ATTEMPTS = 3
 
 
 async def end_delivery(
@@ -139,7 +152,7 @@ class Outbox:
             return False
         channel = self.channels[item.out.to.channel]
         try:
-            ref = await channel.send(item.out)
+            ref = await self._send_through(channel, item)
         except TemporarySendError as error:
             await self._retry_later(item, error.retry_after)
             log.warning(
@@ -169,6 +182,51 @@ class Outbox:
         # Once sent, the message lives in the chat; the outbox keeps no second copy of its words.
         await self._end(item.delivery_id, "sent", sent_at=self.clock.now(), message_ref=ref)
         return True
+
+    async def _send_through(self, channel: Channel, item: Claimed) -> str | None:
+        """Send the delivery, its media as an uploaded file when it can be fetched (see
+        `_with_file`). Should the channel refuse the file, the message goes out as it would
+        have without it (the note), at once: the answer is not lost for its file."""
+        out = await self._with_file(item)
+        if out is item.out:
+            return await channel.send(out)
+        try:
+            return await channel.send(out)
+        except RejectedSendError as error:
+            log.warning(
+                "file refused, sending without it",
+                extra={"delivery": item.delivery_id, "reason": str(error)},
+            )
+            return await channel.send(item.out)
+
+    async def _with_file(self, item: Claimed) -> Outgoing:
+        """The delivery with its media as a file to upload, when the media was sent on another
+        app than the recipient's and that app's channel (in this process) can fetch it: the
+        caption joins the text, the reference is dropped. Otherwise the delivery as it is, and
+        the recipient's channel relays the media its own way (a link, or a note saying what
+        was sent where). A passing fault while fetching is raised (`TemporarySendError`, the
+        delivery is tried again later) until the last of `FETCH_ATTEMPTS`, then the note."""
+        out = item.out
+        media = out.media
+        if media is None or media.file is None or media.channel == out.to.channel:
+            return out
+        source = self.channels.get(media.channel)
+        if not isinstance(source, MediaSource):
+            return out
+        try:
+            attachment = await source.fetch(media, MAX_UPLOAD)
+        except TemporarySendError:
+            if item.attempts < FETCH_ATTEMPTS:
+                raise
+            attachment = None
+        if attachment is None:
+            log.info(
+                "media not fetched, sent as a note",
+                extra={"delivery": item.delivery_id, "kind": media.kind},
+            )
+            return out
+        text = f"{out.text}\n\n{media.caption}" if media.caption else out.text
+        return replace(out, text=text, media=None, attachment=attachment)
 
     async def _retry_later(self, item: Claimed, retry_after: float | None) -> None:
         now = self.clock.now()

@@ -1,6 +1,19 @@
-"""What every channel offers the outbox, and how a send can fail: the protocol and errors the
-core owns (bot/core/ports.py), named here for the platform folders that implement them."""
+"""What every channel offers the outbox, what one may also offer (fetching its own files), and
+how a send can fail: the protocols and errors the core owns (bot/core/ports.py), named here for
+the platform folders that implement them."""
 
-from bot.core.ports import Channel, PermanentSendError, RejectedSendError, TemporarySendError
+from bot.core.ports import (
+    Channel,
+    MediaSource,
+    PermanentSendError,
+    RejectedSendError,
+    TemporarySendError,
+)
 
-__all__ = ["Channel", "PermanentSendError", "RejectedSendError", "TemporarySendError"]
+__all__ = [
+    "Channel",
+    "MediaSource",
+    "PermanentSendError",
+    "RejectedSendError",
+    "TemporarySendError",
+]

@@ -126,14 +126,7 @@ async def _target(ctx: Ctx, reply_to: str | None) -> Target | None:
 
 
 def _media_json(media: MediaRef | None) -> dict[str, Any] | None:
-    if media is None:
-        return None
-    return {
-        "channel": media.channel,
-        "kind": media.kind,
-        "ref": media.ref,
-        "caption": media.caption,
-    }
+    return None if media is None else media.to_json()
 
 
 async def answer(
@@ -260,7 +253,7 @@ def _reveal_message(
     if prompt_words is None:
         prompt_words = words.translate(texts.TONIGHTS_QUESTION, lang)
     if answer_row.media:
-        media = MediaRef(**answer_row.media)
+        media = MediaRef.from_json(answer_row.media)
         name = media_name(media.kind, lang)
         return words.translate(texts.REVEAL_MEDIA, lang).format(
             partner=author.display_name, prompt=prompt_words, media=name

@@ -56,12 +56,43 @@ class ButtonPress:
 
 @dataclass(frozen=True, slots=True)
 class MediaRef:
-    """A voice note, photo, video note or sticker, kept by reference for the channel to relay."""
+    """A voice note, photo, video note or sticker, kept by reference for the channel to relay.
+
+    `ref` is what its own channel relays it by; `file`, when the channel has one, is the
+    channel's id for fetching the file itself (see `MediaSource` in `bot/core/ports.py`), so
+    that another app can be sent the file instead of a note. Refs stored before `file`
+    existed have none.
+    """
 
     channel: str
     kind: str
     ref: str
     caption: str | None = None
+    file: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored form. `file` only when there is one, so refs without it keep the shape
+        they always had."""
+        stored: dict[str, Any] = {
+            "channel": self.channel,
+            "kind": self.kind,
+            "ref": self.ref,
+            "caption": self.caption,
+        }
+        if self.file is not None:
+            stored["file"] = self.file
+        return stored
+
+    @classmethod
+    def from_json(cls, stored: dict[str, Any]) -> MediaRef:
+        """A stored ref, old (no `file`) or new; keys it does not know are left out."""
+        return cls(
+            channel=stored["channel"],
+            kind=stored["kind"],
+            ref=stored["ref"],
+            caption=stored.get("caption"),
+            file=stored.get("file"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +137,9 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A file made for this message (the progress picture, an export): direct replies only."""
+    """A file sent with this message: one made for a direct reply (the progress picture, an
+    export), or media fetched from another app by the outbox just before sending. Never
+    stored: an outbox row keeps media by reference (`MediaRef`)."""
 
     filename: str
     data: bytes
@@ -148,14 +181,7 @@ class Outgoing:
         return {
             "text": self.text,
             "buttons": [[[b.label, b.data] for b in row] for row in self.buttons],
-            "media": None
-            if self.media is None
-            else {
-                "channel": self.media.channel,
-                "kind": self.media.kind,
-                "ref": self.media.ref,
-                "caption": self.media.caption,
-            },
+            "media": None if self.media is None else self.media.to_json(),
             "silent": self.silent,
             "invite_code": self.invite_code,
             "extra": self.extra,
@@ -171,7 +197,7 @@ class Outgoing:
             buttons=tuple(
                 tuple(Button(label, data) for label, data in row) for row in payload["buttons"]
             ),
-            media=None if media is None else MediaRef(**media),
+            media=None if media is None else MediaRef.from_json(media),
             silent=payload.get("silent", False),
             invite_code=payload.get("invite_code"),
             extra=payload.get("extra", {}),

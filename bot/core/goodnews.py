@@ -4,7 +4,7 @@ The reply is relayed, never kept."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import replace
 
 from sqlmodel import col, select
 
@@ -63,7 +63,7 @@ async def share(ctx: Ctx, words: str, *, media: MediaRef | None = None) -> None:
         sender_id=ctx.member.id,
         receiver_id=partner.id,
         text=words[:MAX_WORDS] or None,
-        media=asdict(kept) if kept is not None else None,
+        media=kept.to_json() if kept is not None else None,
         created_at=ctx.now,
     )
     ctx.session.add(news)

@@ -1,13 +1,14 @@
 """What the core needs from the world around it, as protocols the core owns: a chat channel
-that sends one message (implemented by each folder under bot/channels/), and the prompt
-library (implemented by bot/content.py). Secret columns' sealer is in bot/core/secret.py."""
+that sends one message (implemented by each folder under bot/channels/), optionally able to
+hand over a file it keeps (`MediaSource`), and the prompt library (implemented by
+bot/content.py). Secret columns' sealer is in bot/core/secret.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
-from bot.core.events import Outgoing
+from bot.core.events import Attachment, MediaRef, Outgoing
 
 
 class Channel(Protocol):
@@ -17,6 +18,20 @@ class Channel(Protocol):
 
     async def send(self, out: Outgoing) -> str | None:
         """Send; return the platform's id of the (first) message sent, if it has one."""
+        ...
+
+
+@runtime_checkable
+class MediaSource(Protocol):
+    """A channel that can also fetch a file sent on it (optional: a channel that cannot simply
+    lacks `fetch`). The outbox uses it to send media to a member on another app as the file
+    itself, where that app could only be told "a photo was sent on Telegram"."""
+
+    async def fetch(self, media: MediaRef, max_bytes: int) -> Attachment | None:
+        """The file behind `media` (one of this channel's own), ready to upload; None when
+        this channel does not hand out that kind, has no file for it, the file is larger than
+        `max_bytes`, or it is gone. Raises `TemporarySendError` for a passing fault (worth
+        trying again later)."""
         ...
 
 

@@ -293,6 +293,24 @@ async def test_send_photo_and_document_uploads(api: FakeBotApi, bot: PtbBot) -> 
     assert api.texts(ALEX) == ["<i>us</i>", "", ""]
 
 
+async def test_get_file_and_download_a_users_photo(api: FakeBotApi) -> None:
+    update = api.send_photo(ALEX, data=b"the photo")
+    small, large = update["message"]["photo"]
+    async with PtbBot(TOKEN, base_url=api.base_url, base_file_url=api.base_file_url) as bot:
+        found = await bot.get_file(large["file_id"])
+        assert found.file_size == len(b"the photo")
+        assert found.file_path == f"{api.base_file_url}{TOKEN}/photos/file_0.jpg"
+        assert await found.download_as_bytearray() == b"the photo"
+        thumbnail = await bot.get_file(small["file_id"])  # made-up bytes, but there
+        assert await thumbnail.download_as_bytearray()
+        with pytest.raises(BadRequest, match="Invalid file_id"):
+            await bot.get_file("never-issued")
+        api.forget_file(large["file_id"])
+        with pytest.raises(InvalidToken, match="Not Found"):  # what PTB makes of a 404
+            await found.download_as_bytearray()
+    assert api.downloads == ["photos/file_0.jpg", "photos/file_1.jpg", "photos/file_0.jpg"]
+
+
 async def test_groups_and_leave_chat(api: FakeBotApi, bot: PtbBot) -> None:
     api.added_to_group(-100123, ALEX, title="Us")
     api.group_message(-100123, ALEX, "/start@rekindle_test_bot now")

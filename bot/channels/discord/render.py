@@ -120,7 +120,8 @@ def view_of(out: Outgoing) -> ButtonsView | None:
 def media_text(media: MediaRef, lang: str | None = None) -> str:
     """A relayed answer: the caption as written, then the file itself as a link Discord
     previews (media kept on Discord), or a note saying what was sent (media from another
-    app that has no public link)."""
+    app that has no public link). Media its own app can fetch (a Telegram photo) comes as an
+    attachment instead: the outbox fetched it (`bot/outbox.py`)."""
     caption = escape(media.caption) + "\n" if media.caption else ""
     if media.ref.startswith("https://"):
         return caption + media.ref

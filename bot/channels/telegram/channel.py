@@ -3,26 +3,41 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import PurePosixPath
 from typing import Any
 
 from telegram import InputFile, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ExtBot
 
 from bot.channels.base import PermanentSendError, RejectedSendError, TemporarySendError
 from bot.channels.telegram.render import html_pieces, keyboard, message_text
 from bot.core import texts, words
-from bot.core.events import MediaRef, Outgoing, media_name
+from bot.core.events import Attachment, MediaRef, Outgoing, media_name
+
+log = logging.getLogger(__name__)
 
 NAME = "telegram"
 REPLY_RETRIES = 2  # a direct reply waits out flood control this often before giving up
 _UNREACHABLE = ("chat not found", "user is deactivated", "bot was blocked", "bot can't initiate")
+# What `fetch` hands out: photos only. The outbox fetches and uploads inside its one-at-a-time
+# send (see bot/outbox_worker.py), so a file holds up every chat's sends while it travels: a
+# Telegram photo (compressed, at most 2560 px, mostly well under 1 MB) is cheap; a video of up to
+# 10 MB is not. A voice note (.oga) or a sticker (.webp, .tgs) would not show as itself on
+# another app anyway; those keep their note.
+FETCHED_KINDS = frozenset({"photo"})
 
 
-def media_ref(chat_id: int, message_id: int, kind: str, caption: str | None) -> MediaRef:
-    """A Telegram message kept by reference, to be relayed later with copyMessage."""
-    return MediaRef(channel=NAME, kind=kind, ref=f"{chat_id}:{message_id}", caption=caption)
+def media_ref(
+    chat_id: int, message_id: int, kind: str, caption: str | None, file: str | None = None
+) -> MediaRef:
+    """A Telegram message kept by reference, to be relayed later with copyMessage; `file` is
+    its file_id (the largest size of a photo), for `TelegramChannel.fetch`."""
+    return MediaRef(
+        channel=NAME, kind=kind, ref=f"{chat_id}:{message_id}", caption=caption, file=file
+    )
 
 
 class TelegramChannel:
@@ -55,6 +70,37 @@ class TelegramChannel:
             raise RejectedSendError(error.message) from error
         except (TimedOut, NetworkError) as error:
             raise TemporarySendError(type(error).__name__) from error
+
+    async def fetch(self, media: MediaRef, max_bytes: int) -> Attachment | None:
+        """A photo sent on Telegram, downloaded (getFile, then the file itself) for another app
+        to upload; None when it is not ours, not a photo, has no file id (stored before they
+        were kept), is larger than `max_bytes` or cannot be had. Telegram's passing faults
+        (flood control, a timeout, a 5xx) raise `TemporarySendError`."""
+        if media.channel != NAME or media.kind not in FETCHED_KINDS or not media.file:
+            return None
+        try:
+            found = await self.bot.get_file(media.file, rate_limit_args=self._limits)
+            if found.file_size is not None and found.file_size > max_bytes:
+                log.info("file too large to pass on", extra={"kind": media.kind})
+                return None
+            data = bytes(await found.download_as_bytearray())
+        except RetryAfter as error:
+            raise TemporarySendError(
+                "flood control", retry_after=_seconds(error.retry_after)
+            ) from error
+        except BadRequest as error:  # the file is gone, too big for the Bot API (20 MB)...
+            log.info("file not fetched", extra={"kind": media.kind, "reason": error.message})
+            return None
+        except (TimedOut, NetworkError) as error:
+            raise TemporarySendError(type(error).__name__) from error
+        except (TelegramError, RuntimeError) as error:  # 403/404, or no file_path to download
+            log.info("file not fetched", extra={"kind": media.kind, "reason": type(error).__name__})
+            return None
+        if len(data) > max_bytes:
+            log.info("file too large to pass on", extra={"kind": media.kind})
+            return None
+        suffix = PurePosixPath(found.file_path or "").suffix or ".jpg"
+        return Attachment(filename=f"{media.kind}{suffix}", data=data, kind="photo")
 
     async def _send(self, out: Outgoing) -> str | None:
         chat_id = int(out.to.chat_id)

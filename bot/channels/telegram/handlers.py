@@ -66,6 +66,15 @@ def sender_of(update: Update) -> Sender | None:
     )
 
 
+def file_of(message: Message, kind: str) -> str | None:
+    """The file_id behind a media message of `kind`: for a photo, its largest size."""
+    content = getattr(message, kind, None)
+    if isinstance(content, tuple):  # a photo's sizes
+        content = max(content, key=lambda size: size.width * size.height, default=None)
+    file_id = getattr(content, "file_id", None)
+    return file_id if isinstance(file_id, str) else None
+
+
 def event_of(update: Update) -> Event | None:
     """The core event a private-chat update means, or None if it means nothing."""
     sender = sender_of(update)
@@ -81,7 +90,9 @@ def event_of(update: Update) -> Event | None:
     ref = str(message.message_id)
     media = next(
         (
-            media_ref(message.chat_id, message.message_id, kind, message.caption)
+            media_ref(
+                message.chat_id, message.message_id, kind, message.caption, file_of(message, kind)
+            )
             for kind in MEDIA_KINDS
             if getattr(message, kind, None)
         ),

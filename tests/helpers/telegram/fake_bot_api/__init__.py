@@ -13,6 +13,12 @@ python-telegram-bot client (`telegram.Bot(token, base_url=api.base_url)` or
     assert api.texts(42) == ["Welcome!"]
     await api.stop()
 
+Files the simulated users send can be fetched as a bot does: `getFile` gives a file_path, and
+the bytes are served at ``{api.base_file_url}/{file_path}`` (pass ``base_file_url`` to PTB,
+or let `build_application` derive it from TELEGRAM_API_URL). `send_photo(..., data=b"...")`
+sets what the largest size downloads as; `put_file` sets any file's bytes, `forget_file` makes
+one gone (getFile answers 400), and `downloads` lists the paths downloaded.
+
 It gets right what the npm `telegram-test-api` emulator gets wrong:
 `getMe` has `is_bot`; dates are int seconds; edit methods return the edited Message;
 callback queries carry `chat_instance`; `getUpdates` honours `offset` (confirming and dropping

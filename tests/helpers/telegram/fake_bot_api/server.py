@@ -15,6 +15,7 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
 from tests.helpers.telegram.fake_bot_api.faults import Faults
+from tests.helpers.telegram.fake_bot_api.files import Files
 from tests.helpers.telegram.fake_bot_api.messages import Messages
 from tests.helpers.telegram.fake_bot_api.observe import Observations
 from tests.helpers.telegram.fake_bot_api.updates import Updates
@@ -75,6 +76,26 @@ class _Handler(RequestHandler):
         self.finish(json.dumps(body))
 
 
+class _FileHandler(RequestHandler):
+    """``/file/bot<token>/<file_path>``: the bytes of a file, as Telegram's file server."""
+
+    api: FakeBotApi
+
+    def initialize(self, api: FakeBotApi) -> None:
+        self.api = api
+
+    def get(self, token: str, path: str) -> None:
+        status, data = self.api._download(token, path)
+        self.set_status(status)
+        if data is None:
+            self.set_header("Content-Type", "application/json")
+            description = "Unauthorized" if status == 401 else "Not Found"
+            self.finish(json.dumps({"ok": False, "error_code": status, "description": description}))
+            return
+        self.set_header("Content-Type", "application/octet-stream")
+        self.finish(data)
+
+
 class _NotFoundHandler(RequestHandler):
     def prepare(self) -> None:
         self.set_status(404)
@@ -82,7 +103,7 @@ class _NotFoundHandler(RequestHandler):
         self.finish(json.dumps({"ok": False, "error_code": 404, "description": "Not Found"}))
 
 
-class FakeBotApi(SimulatedUsers, Observations, Faults, Updates, Messages):
+class FakeBotApi(SimulatedUsers, Observations, Faults, Updates, Messages, Files):
     """An in-process Telegram Bot API server with simulated users (see the package docstring)."""
 
     def __init__(
@@ -117,6 +138,7 @@ class FakeBotApi(SimulatedUsers, Observations, Faults, Updates, Messages):
             "sendSticker": lambda p: self._send_media("sticker", p),
             "leaveChat": self._leave_chat,
             "sendChatAction": self._send_chat_action,
+            "getFile": self._get_file,
             "close": lambda p: True,
             "logOut": lambda p: True,
         }
@@ -129,12 +151,21 @@ class FakeBotApi(SimulatedUsers, Observations, Faults, Updates, Messages):
             raise RuntimeError("FakeBotApi is not started")
         return f"http://127.0.0.1:{self.port}/bot"
 
+    @property
+    def base_file_url(self) -> str:
+        """``http://127.0.0.1:<port>/file/bot``: PTB's `base_file_url` (it appends the token;
+        getFile's file_path follows)."""
+        return self.base_url.replace("/bot", "/file/bot")
+
     async def start(self) -> None:
         if self._server is not None:
             raise RuntimeError("FakeBotApi is already started")
         self._closing = asyncio.get_running_loop().create_future()
         app = Application(
-            [(r"/bot([^/]*)/([^/]+)", _Handler, {"api": self})],
+            [
+                (r"/bot([^/]*)/([^/]+)", _Handler, {"api": self}),
+                (r"/file/bot([^/]*)/(.+)", _FileHandler, {"api": self}),
+            ],
             default_handler_class=_NotFoundHandler,
             log_function=lambda handler: None,
         )

@@ -93,6 +93,8 @@ class ApiState:
         self.webhook: JSON | None = None
         self.deleted: list[JSON] = []
         self.errors: list[str] = []  # bugs in the fake itself (answered as 500)
+        self.file_contents: dict[str, bytes] = {}  # file id -> what downloading it gives
+        self.downloads: list[str] = []  # file paths asked for at the file server
 
         self._chats: dict[int, _Chat] = {}
         self._users: dict[int, JSON] = {}
@@ -104,6 +106,9 @@ class ApiState:
         self._update_ids = itertools.count(100_001)
         self._query_ids = itertools.count(4_200_000_000_000_000_001)
         self._file_ids = itertools.count(1)
+        self._issued_files: dict[str, str] = {}  # file id -> kind, for every file made here
+        self._file_paths: dict[str, str] = {}  # file_path (getFile) -> file id
+        self._gone_files: set[str] = set()  # forget_file()
         self._poll_ids = itertools.count(5_000_000_000_000_000_001)
         self._open_queries: set[str] = set()
         self._allowed_updates: frozenset[str] | None = None  # None: Telegram's default set
@@ -420,10 +425,9 @@ class ApiState:
 
     def _new_file(self, kind: str) -> JSON:
         number = next(self._file_ids)
-        return {
-            "file_id": f"fake-{kind}-{number:06d}",
-            "file_unique_id": f"u{kind[:2]}{number:06d}",
-        }
+        file_id = f"fake-{kind}-{number:06d}"
+        self._issued_files[file_id] = kind
+        return {"file_id": file_id, "file_unique_id": f"u{kind[:2]}{number:06d}"}
 
     @staticmethod
     def _photo_sizes(base: JSON, size: int) -> list[JSON]:

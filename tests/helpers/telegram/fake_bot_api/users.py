@@ -45,8 +45,15 @@ class SimulatedUsers(ApiState):
             },
         )
 
-    def send_photo(self, user_id: int, caption: str | None = None) -> JSON:
-        content: JSON = {"photo": self._photo_sizes(self._new_file("photo"), 45_000)}
+    def send_photo(
+        self, user_id: int, caption: str | None = None, data: bytes | None = None
+    ) -> JSON:
+        """A photo from the user, in two sizes; `data` is what downloading the largest gives
+        (made-up bytes of its size when not given)."""
+        base = self._new_file("photo")
+        data = data if data is not None else bytes(i % 251 for i in range(45_000))
+        self.file_contents[base["file_id"]] = data
+        content: JSON = {"photo": self._photo_sizes(base, len(data))}
         if caption is not None:
             content["caption"] = caption
         return self._user_message(user_id, content)

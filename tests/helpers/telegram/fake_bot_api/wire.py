@@ -55,6 +55,7 @@ _STRING_PARAMS = frozenset(
         "animation",
         "thumbnail",
         "certificate",
+        "file_id",
     }
 )
 # Parameters that are JSON objects/arrays even when a JSON body sends them as strings.
