@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.core import apart, evening, language, love_maps, packs, texts, words
+from bot.core import apart, evening, language, love_maps, packs, ritual, texts, words
 from bot.core.context import Ctx
 from bot.core.conversations import do_swap, evening_kind
 from bot.core.day_conversation import conversation_for_day
@@ -210,6 +210,7 @@ def _settings_keyboard(
             (f"💭 {words.translate(texts.LOVE_MAPS_BUTTON, lang)}", f"set:lovemaps:{couple.id}"),
         ]
     )
+    rows.append([(f"🗓 {words.translate(texts.RITUAL_TITLE, lang)}", f"set:ritual:{couple.id}")])
     return keyboard(*rows)
 
 
@@ -240,6 +241,7 @@ async def show_settings(ctx: Ctx, _args: str = "") -> None:
     )
     mix = couple.depth_mix if couple.depth_mix in texts.SETTINGS_MIX else "as-is"
     text = _with_line(text, ctx.say(texts.SETTINGS_MIX[mix]))
+    text = _with_line(text, ritual.settings_line(couple, ctx.lang))
     assert couple.id is not None
     on = (await packs.packs_on(ctx.session, [couple.id])).get(couple.id)
     if on:
@@ -294,6 +296,8 @@ async def settings_button(ctx: Ctx, parts: list[str]) -> None:
             await packs.show(ctx)
         case ["lovemaps"]:
             await love_maps.show(ctx)
+        case ["ritual"]:
+            await ritual.show(ctx)
         case ["day", day] if day in texts.DAY_NAMES:
             days = [d for d in couple.curiosity_days.split(",") if d]
             days = [d for d in days if d != day] if day in days else [*days, day]

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from bot.core import love_maps, milestones, texts, words
+from bot.core import love_maps, milestones, ritual, texts, words
 from bot.core.context import Ctx
 from bot.core.depth import LIGHTER_FOR
 from bot.core.events import Button, MediaRef, keyboard, media_name, parse_command
@@ -22,16 +22,22 @@ from bot.core.router import Router
 from bot.core.sql import row_id
 
 DEFAULT_EVENING = time(20, 30)
+# How many of a member's latest weekly check-in answers an edit looks through for the part it
+# changes (their parts' messages are inside the sealed words, not in an indexed column).
+RITUAL_EDITS_LOOK_BACK = 4
 
 router = Router()
 
 
 def evening_kind(couple: Couple, day: date) -> str | None:
-    """What the evening brings: goals every other Sunday, curiosity on its days, a photo moment
-    every other Thursday, else a check-in (which `bot.core.love_maps` may turn into "Still
-    true?" on Tuesdays and a guessing round on Saturdays)."""
+    """What the evening brings: the couple's weekly check-in on the day they picked, goals
+    every other Sunday, curiosity on its days, a photo moment every other Thursday, else a
+    check-in (which `bot.core.love_maps` may turn into "Still true?" on Tuesdays and a guessing
+    round on Saturdays)."""
     weekday = texts.DAY_NAMES[day.weekday()]
     odd_week = day.isocalendar().week % 2 == 1
+    if couple.ritual_day == weekday:  # opted in (/settings), so it comes before the rest
+        return ritual.KIND
     if couple.goals_on and weekday == "sun" and not odd_week:
         return "goals"
     if couple.curiosity_on and weekday in couple.curiosity_days.split(","):
@@ -73,6 +79,8 @@ def prompt_text(
     """The evening's prompt, framed, in the reader's language `lang`. A love-maps evening is
     framed for its reader (`reader_id`, in their `zone`) from its `source`
     (`bot.core.love_maps.sources`)."""
+    if conversation.kind == ritual.KIND:
+        return ritual.prompt(partner_name=partner_name, lang=lang)
     question = question_of(library, conversation, lang=lang)
     if question is None:
         question = words.translate(texts.PROMPT_MISSING, lang)
@@ -178,6 +186,12 @@ async def answer(
     ).all()
     mine = next((a for a in on_time if a.member_id == ctx.member.id), None)
     theirs = next((a for a in on_time if partner is not None and a.member_id == partner.id), None)
+    if conversation.kind == ritual.KIND:
+        part = ritual.Part(text=text, media=_media_json(media), ref=message_ref)
+        await _answer_ritual(
+            ctx, couple, conversation, partner=partner, mine=mine, theirs=theirs, part=part
+        )
+        return True
     if mine is None:
         mine = Answer(
             conversation_id=conversation.id,
@@ -202,11 +216,80 @@ async def answer(
     return True
 
 
+async def _answer_ritual(
+    ctx: Ctx,
+    couple: Couple,
+    conversation: Conversation,
+    *,
+    partner: Member | None,
+    mine: Answer | None,
+    theirs: Answer | None,
+    part: ritual.Part,
+) -> None:
+    """An answer to the weekly check-in: the next part of the member's one on-time answer
+    (`bot.core.ritual`), and the next question in the reply; once both answered all three, the
+    reveal. A message after the third replaces the third, as a second message replaces an
+    evening answer."""
+    assert ctx.member.id is not None
+    assert conversation.id is not None
+    parts = ritual.parts_of(mine)
+    replaced = len(parts) >= len(ritual.QUESTIONS)
+    if replaced:
+        parts[-1] = part
+    else:
+        parts.append(part)
+    if mine is None:
+        mine = Answer(
+            conversation_id=conversation.id,
+            member_id=ctx.member.id,
+            text=ritual.stored(parts),
+            created_at=ctx.now,
+            updated_at=ctx.now,
+        )
+        ctx.session.add(mine)
+    else:
+        mine.text, mine.updated_at = ritual.stored(parts), ctx.now
+    if len(parts) < len(ritual.QUESTIONS):
+        ctx.reply(ritual.next_question(len(parts), ctx.lang))
+        return
+    partner_name = partner.display_name if partner else ctx.say(texts.YOUR_PARTNER)
+    if partner is None or not ritual.finished(theirs):
+        if replaced:
+            asked = ritual.question(len(parts) - 1, ctx.lang)
+            ctx.reply(ctx.say(texts.RITUAL_REPLACED, question=asked, partner=partner_name))
+        else:
+            ctx.reply(ctx.say(texts.RITUAL_SEALED, partner=partner_name))
+        return
+    assert theirs is not None
+    await _reveal(ctx, couple, conversation, partner=partner, mine=mine, theirs=theirs)
+
+
+async def _ritual_answer_with(ctx: Ctx, message_ref: str) -> tuple[int, int] | None:
+    """The member's weekly check-in answer (its id and conversation's) with a part given in the
+    message `message_ref`: looked for among their last few, whose parts are sealed words."""
+    recent = await ctx.session.exec(
+        select(Answer)
+        .join(Conversation, col(Conversation.id) == Answer.conversation_id)
+        .where(
+            Answer.member_id == ctx.member.id,
+            Conversation.kind == ritual.KIND,
+            col(Answer.late).is_(False),
+        )
+        .order_by(col(Answer.id).desc())
+        .limit(RITUAL_EDITS_LOOK_BACK)
+    )
+    for row in recent.all():
+        if row.id is not None and ritual.part_with(row, message_ref) is not None:
+            return row.id, row.conversation_id
+    return None
+
+
 async def edit(ctx: Ctx, message_ref: str, *, text: str | None, media: MediaRef | None) -> None:
     """An edited message. It changes an answer only if it is the very message the member's
     on-time answer was given in, and only while that conversation is sealed (neither revealed
-    nor closed). After that, a kind note; an edited command gets a short note; any other edit
-    (a message that was no answer, an answer to a question swapped since) changes nothing."""
+    nor closed); in a weekly check-in, the part that message answered. After that, a kind note;
+    an edited command gets a short note; any other edit (a message that was no answer, an
+    answer to a question swapped since) changes nothing."""
     if text is None and media is None:
         return  # nothing readable left (a live location moving, a caption removed...)
     found = (
@@ -216,6 +299,8 @@ async def edit(ctx: Ctx, message_ref: str, *, text: str | None, media: MediaRef 
             .order_by(col(Answer.id).desc())
         )
     ).first()
+    if found is None:
+        found = await _ritual_answer_with(ctx, message_ref)
     if found is None:
         if media is None and text is not None and parse_command(text) is not None:
             ctx.reply(ctx.say(texts.EDIT_COMMAND))
@@ -234,9 +319,19 @@ async def edit(ctx: Ctx, message_ref: str, *, text: str | None, media: MediaRef 
     mine = await ctx.session.get(Answer, answer_id, populate_existing=True)
     if mine is None or mine.late:
         return
-    mine.text, mine.media, mine.updated_at = text, _media_json(media), ctx.now
     partner = await partner_of(ctx.session, ctx.member)
     name = partner.display_name if partner else ctx.say(texts.YOUR_PARTNER)
+    if conversation.kind == ritual.KIND:
+        parts = ritual.parts_of(mine)
+        index = ritual.part_with(mine, message_ref)
+        if index is None:
+            return
+        parts[index] = ritual.Part(text=text, media=_media_json(media), ref=message_ref)
+        mine.text, mine.updated_at = ritual.stored(parts), ctx.now
+        asked = ritual.question(index, ctx.lang)
+        ctx.reply(ctx.say(texts.RITUAL_REPLACED, question=asked, partner=name))
+        return
+    mine.text, mine.media, mine.updated_at = text, _media_json(media), ctx.now
     ctx.reply(ctx.say(texts.REPLACED, partner=name))
 
 
@@ -280,10 +375,13 @@ async def _reveal(
     source = (await love_maps.sources(ctx.session, [conversation])).get(conversation.id or 0)
     for reader, author, said in ((ctx.member, partner, theirs), (partner, ctx.member, mine)):
         lang = words.spoken(reader.language)
+        key = f"reveal:{conversation.id}:{reader.id}"
+        if conversation.kind == ritual.KIND:
+            _reveal_ritual(ctx, conversation, reader=reader, author=author, said=said, key=key)
+            continue
         text, media = _reveal_message(
             ctx.content, conversation, author=author, answer_row=said, lang=lang
         )
-        key = f"reveal:{conversation.id}:{reader.id}"
         if conversation.kind == love_maps.GUESS and source is not None:
             own = theirs if said is mine else mine  # the reader's own guess
             guessed = love_maps.guess_reveal(
@@ -328,6 +426,29 @@ async def _reveal(
     await milestones.celebrate(ctx)
 
 
+def _reveal_ritual(
+    ctx: Ctx,
+    conversation: Conversation,
+    *,
+    reader: Member,
+    author: Member,
+    said: Answer,
+    key: str,
+) -> None:
+    """The partner's three weekly check-in answers with the questions, for one reader; a voice
+    note or photo among them follows on its own, and then the warm line."""
+    lang = words.spoken(reader.language)
+    text, media = ritual.revealed(ritual.parts_of(said), author_name=author.display_name, lang=lang)
+    after = ctx.say_to(reader, texts.TOGETHER)
+    if not media:
+        ctx.push(reader, f"{text}\n\n{after}", kind="reveal", key=key, author=author)
+        return
+    ctx.push(reader, text, kind="reveal", key=key, author=author)
+    for index, (framed, ref) in enumerate(media):
+        ctx.push(reader, framed, kind="reveal", key=f"{key}:{index}", media=ref, author=author)
+    ctx.push(reader, after, kind="together", key=f"together:{conversation.id}:{reader.id}")
+
+
 def _said(answer_row: Answer, lang: str | None) -> str:
     """An answer's words, or what was sent instead ("voice message"), in the reader's `lang`."""
     if answer_row.media:
@@ -355,6 +476,9 @@ async def swap(ctx: Ctx, conversation_id: str, *, lighter: bool) -> None:
 async def do_swap(ctx: Ctx, couple: Couple, conversation: Conversation, *, lighter: bool) -> None:
     assert couple.id is not None
     assert conversation.id is not None
+    if conversation.kind == ritual.KIND:  # the bot's own three questions: nothing to swap to
+        ctx.reply(ctx.say(texts.RITUAL_NO_SKIP))
+        return
     partner = await partner_of(ctx.session, ctx.member)
     answered = (
         await ctx.session.exec(

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, delete, or_, update
 from sqlmodel import col, select
 
-from bot.core import packs, texts
+from bot.core import packs, ritual, texts
 from bot.core.context import Ctx
 from bot.core.events import Attachment, keyboard
 from bot.core.members import couple_of, partner_of
@@ -114,18 +114,7 @@ async def export(ctx: Ctx, _args: str = "") -> None:
             "paired_since": _when(couple.created_at) if couple else None,
             "evening_time": couple.evening_time if couple else None,
         },
-        "answers": [
-            {
-                "day": conversation.day,
-                "question": question_of(ctx.content, conversation, lang=ctx.lang),
-                "answer": answer.text,
-                "media": (answer.media or {}).get("kind"),
-                "caption": (answer.media or {}).get("caption"),
-                "late": answer.late,
-                "written": _when(answer.created_at),
-            }
-            for answer, conversation in answers
-        ],
+        "answers": [_answer(ctx, answer, conversation) for answer, conversation in answers],
         "appreciations_sent": [
             {"words": a.text, "sent": _when(a.created_at), "thanked": _when(a.thanked_at)}
             for a in appreciations
@@ -177,6 +166,33 @@ async def export(ctx: Ctx, _args: str = "") -> None:
             filename=f"rekindle-export-{ctx.now:%Y-%m-%d}.json", data=body, kind="document"
         ),
     )
+
+
+def _answer(ctx: Ctx, answer: Answer, conversation: Conversation) -> dict[str, Any]:
+    """One of the member's answers, with its question; a weekly check-in answer (on time) with
+    each of its questions and the member's answer to it."""
+    if conversation.kind == ritual.KIND and not answer.late:
+        return {
+            "day": conversation.day,
+            "question": ctx.say(texts.RITUAL_TITLE),
+            "answers": ritual.exported(answer, ctx.lang),
+            "late": answer.late,
+            "written": _when(answer.created_at),
+        }
+    question: str | None
+    if conversation.kind == ritual.KIND:
+        question = ctx.say(texts.RITUAL_TITLE)
+    else:
+        question = question_of(ctx.content, conversation, lang=ctx.lang)
+    return {
+        "day": conversation.day,
+        "question": question,
+        "answer": answer.text,
+        "media": (answer.media or {}).get("kind"),
+        "caption": (answer.media or {}).get("caption"),
+        "late": answer.late,
+        "written": _when(answer.created_at),
+    }
 
 
 @router.command("deletemydata")

@@ -14,7 +14,7 @@ from sqlalchemy import tuple_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core import love_maps
+from bot.core import love_maps, ritual
 from bot.core.depth import curiosity_depth, week_of
 from bot.core.models import Conversation, Couple
 from bot.core.ports import Library
@@ -32,7 +32,8 @@ async def conversations_for_days(
     """Each couple's conversation for a couple-day ((couple id, ISO day) → the couple and the
     kind a new one takes): made by whichever partner's evening comes first, found by the other.
     Making one stores the question in every language the library has and closes the
-    couple's earlier open ones. One with no prompt to fit is left out."""
+    couple's earlier open ones (a weekly check-in stores no question: it asks the bot's own).
+    One with no prompt to fit is left out."""
     if not wanted:
         return {}
     found = await _load(session, list(wanted))
@@ -62,7 +63,26 @@ async def conversations_for_days(
         }
         for (couple_id, day), source in earlier.items()
     ]
-    fresh = {key: value for key, value in missing.items() if key not in earlier}
+    # The weekly check-in asks the bot's own questions (`bot.core.ritual`): no prompt to choose.
+    values += [
+        {
+            "couple_id": couple_id,
+            "day": day,
+            "kind": ritual.KIND,
+            "prompt_id": ritual.KIND,
+            "prompt_text": None,
+            "depth": None,
+            "source_id": None,
+            "created_at": now,
+        }
+        for (couple_id, day), (_, kind) in missing.items()
+        if kind == ritual.KIND
+    ]
+    fresh = {
+        key: value
+        for key, value in missing.items()
+        if key not in earlier and value[1] != ritual.KIND
+    }
     uses = {(c, day): Use(c, kind, day) for (c, day), (_, kind) in fresh.items()}
     depths = await _depths(session, fresh, now=now)
     prompts = await prompts_for_days(

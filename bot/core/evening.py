@@ -15,7 +15,7 @@ from datetime import date
 
 from sqlmodel import select
 
-from bot.core import conversations, love_maps, texts, words
+from bot.core import conversations, love_maps, ritual, texts, words
 from bot.core.context import Ctx, recipient
 from bot.core.coupleday import couple_day, evening_of
 from bot.core.events import MediaRef, Outgoing
@@ -137,7 +137,10 @@ async def answer_before_prompt(
         return False  # it was sent to them already (by /checkin): an ordinary answer
     before = len(ctx.replies)
     await conversations.answer(ctx, text, media, reply_to=None, message_ref=message_ref)
-    question = question_of(ctx.content, conversation, lang=ctx.lang)
+    if conversation.kind == ritual.KIND:  # the words answer its first question
+        question: str | None = ritual.question(0, ctx.lang)
+    else:
+        question = question_of(ctx.content, conversation, lang=ctx.lang)
     preface = ctx.say(
         texts.ANSWERED_BEFORE_PROMPT, prompt=question or ctx.say(texts.TODAYS_QUESTION)
     )

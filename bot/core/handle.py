@@ -20,6 +20,7 @@ from bot.core import (
     pairing,
     profile,
     progress,
+    ritual,
     texts,
     wins,
     words,
@@ -60,6 +61,7 @@ FEATURES = (
     data_rights.router,
     moments.router,
     packs.router,
+    ritual.router,
     conversations.router,
 )
 ROUTES = Router.compose(FEATURES)

@@ -162,9 +162,11 @@ def when(
     return format_date(moment, pattern, locale=locale)
 
 
-def weekday(index: int, width: Literal["abbreviated", "short"], /, lang: str | None = None) -> str:
-    """The name of a weekday (0 is Monday) as a person reads it: "Mon" abbreviated, "Mo" short.
-    The stored day keys (`texts.DAY_NAMES`) are data, never shown."""
+def weekday(
+    index: int, width: Literal["wide", "abbreviated", "short"], /, lang: str | None = None
+) -> str:
+    """The name of a weekday (0 is Monday) as a person reads it: "Monday" wide, "Mon"
+    abbreviated, "Mo" short. The stored day keys (`texts.DAY_NAMES`) are data, never shown."""
     from babel.dates import get_day_names
 
     return str(get_day_names(width, locale=_locale(lang))[index])

@@ -59,6 +59,7 @@ BUTTONS = {
     "notme",
     "pack",
     "packjoin",
+    "ritual",
     "save",
     "set",
     "skip",

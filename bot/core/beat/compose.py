@@ -16,7 +16,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core import love_maps, texts, words
+from bot.core import love_maps, ritual, texts, words
 from bot.core.apart import is_apart
 from bot.core.beat.claim import Row
 from bot.core.conversations import evening_kind, prompt_buttons, prompt_text
@@ -130,10 +130,10 @@ async def waiting_partners(
     ids = {row.current_conversation_id for row in rows if row.current_conversation_id}
     if not ids:
         return set()
-    open_ids = set(
+    kinds = dict(
         (
             await session.exec(
-                select(col(Conversation.id)).where(
+                select(col(Conversation.id), col(Conversation.kind)).where(
                     col(Conversation.id).in_(ids),
                     col(Conversation.closed_at).is_(None),
                     col(Conversation.revealed_at).is_(None),
@@ -141,16 +141,27 @@ async def waiting_partners(
             )
         ).all()
     )
+    open_ids = set(kinds)
+    # A weekly check-in is answered once all three of its questions are (`bot.core.ritual`):
+    # its answers' words are read for that, and only its.
+    rituals = {i for i, kind in kinds.items() if kind == ritual.KIND}
     answered = set(
         (
             await session.exec(
                 select(col(Answer.conversation_id), col(Answer.member_id)).where(
-                    col(Answer.conversation_id).in_(open_ids),
+                    col(Answer.conversation_id).in_(open_ids - rituals),
                     col(Answer.late).is_(False),
                 )
             )
         ).all()
     )
+    if rituals:
+        found = await session.exec(
+            select(Answer).where(
+                col(Answer.conversation_id).in_(rituals), col(Answer.late).is_(False)
+            )
+        )
+        answered |= {(a.conversation_id, a.member_id) for a in found.all() if ritual.finished(a)}
     return {
         row.member_id
         for row in rows
