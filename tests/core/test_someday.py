@@ -4,6 +4,7 @@ answered "Yes 💛" or "Another time", reminded and asked about only once accept
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import col, select
@@ -342,3 +343,17 @@ async def test_a_partner_reading_in_spanish(bot: Harness) -> None:
     )
     [cancelled] = await bot.say("b", "/date cancelar")
     assert cancelled.text == said(texts.DATE_CANCELLED, "es", when=sunday)
+
+
+async def test_export_has_my_someday_items_and_deletemydata_erases_them(bot: Harness) -> None:
+    await paired(bot)
+    await bot.say("a", f"/someday {LAKE}")
+    await bot.say("b", "/someday watch the stars")
+    export = next(out for out in await bot.say("a", "/export") if out.attachment)
+    assert export.attachment is not None
+    data = json.loads(export.attachment.data)
+    assert [item["words"] for item in data["someday"]] == [LAKE]
+    assert "watch the stars" not in export.attachment.data.decode()  # Sam's words are Sam's
+    [ask] = await bot.say("a", "/deletemydata")
+    await press(bot, "a", ask.buttons[0][0].data)
+    assert [item.text for item in await items(bot)] == ["watch the stars"]
