@@ -24,6 +24,7 @@ from bot.core.models import (
     GoodNews,
     Invite,
     Member,
+    Someday,
     Win,
 )
 from bot.core.prompts import question_of
@@ -102,6 +103,11 @@ async def export(ctx: Ctx, _args: str = "") -> None:
             .order_by(col(DatePlan.id))
         )
     ).all()
+    somedays = (
+        await session.exec(
+            select(Someday).where(col(Someday.added_by) == mine).order_by(col(Someday.id))
+        )
+    ).all()
     data: dict[str, Any] = {
         "exported_at": _when(ctx.now),
         "profile": {
@@ -154,8 +160,24 @@ async def export(ctx: Ctx, _args: str = "") -> None:
         ],
         "wins": [{"win": w.text, "logged": _when(w.created_at)} for w in wins],
         "dates": [
-            {"at": _when(d.at), "cancelled": _when(d.cancelled_at), "lovely": _when(d.lovely_at)}
+            {
+                "at": _when(d.at),
+                "accepted": _when(d.accepted_at),
+                "declined": _when(d.declined_at),
+                "cancelled": _when(d.cancelled_at),
+                "lovely": _when(d.lovely_at),
+            }
             for d in dates
+        ],
+        # Someday items in my words: those I added (my partner's stay theirs).
+        "someday": [
+            {
+                "words": item.text,
+                "added": _when(item.created_at),
+                "planned": _when(item.planned_at),
+                "removed": _when(item.removed_at),
+            }
+            for item in somedays
         ],
         "packs_chosen": await packs.chosen_by(ctx.session, member),
     }
@@ -249,6 +271,7 @@ async def answer_delete(ctx: Ctx, choice: str, member_id: str) -> None:
     await session.exec(delete(Appreciation).where(col(Appreciation.sender_id) == mine))
     await session.exec(delete(GoodNews).where(col(GoodNews.sender_id) == mine))
     await session.exec(delete(Win).where(col(Win.member_id) == mine))
+    await session.exec(delete(Someday).where(col(Someday.added_by) == mine))
     await session.exec(delete(Delivery).where(col(Delivery.author_id) == mine))
     await session.exec(delete(Invite).where(col(Invite.used_by_member_id) == mine))
     await packs.forget(session, mine)

@@ -21,6 +21,7 @@ from bot.core import (
     profile,
     progress,
     ritual,
+    someday,
     texts,
     wins,
     words,
@@ -57,6 +58,7 @@ FEATURES = (
     goals.router,
     wins.router,
     dates.router,
+    someday.router,
     progress.router,
     data_rights.router,
     moments.router,
@@ -146,7 +148,7 @@ async def _message(
         and await goodnews.relay_reply(ctx, typed)
     ):
         return
-    if typed and member.awaiting == dates.AWAITING and member.couple_id is not None:
+    if typed and dates.awaiting_day(member) and member.couple_id is not None:
         today = ctx.now.astimezone(zone_info(member.timezone)).date()
         if dates.parse_when(typed, today, lang=ctx.lang) is not None:
             await dates.plan(ctx, typed)

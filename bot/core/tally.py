@@ -98,7 +98,10 @@ async def collect(
         add("goals", at)
     plans = await session.exec(
         select(DatePlan.at).where(
-            DatePlan.couple_id == couple_id, col(DatePlan.cancelled_at).is_(None)
+            DatePlan.couple_id == couple_id,
+            col(DatePlan.accepted_at).is_not(None),  # a date asked but never agreed is no date
+            col(DatePlan.declined_at).is_(None),
+            col(DatePlan.cancelled_at).is_(None),
         )
     )
     for at in plans.all():

@@ -15,7 +15,7 @@ from bot.core.beat.claim import Row
 from bot.core.beat.compose import COMPOSERS, Made, compose
 from bot.core.events import keyboard
 from bot.core.milestones import line
-from bot.core.models import Answer, Conversation, Couple, DatePlan, Member, PromptUse
+from bot.core.models import Answer, Conversation, Couple, DatePlan, Member, PromptUse, Someday
 from bot.core.ports import Prompt
 from bot.db import Database
 from tests.helpers.couples import couple_of_two, row_for
@@ -254,6 +254,8 @@ async def test_a_couple_apart_gets_ideas_that_work_at_a_distance(db: Database) -
 
 
 async def plan_date(session: AsyncSession, couple: Couple, at: datetime, **fields: Any) -> int:
+    """A date of the couple at `at`, accepted unless `fields` say otherwise."""
+    fields = {"accepted_at": START, **fields}
     plan = DatePlan(couple_id=couple.id or 0, at=at, created_at=START, **fields)
     session.add(plan)
     await session.flush()
@@ -315,6 +317,93 @@ async def test_the_day_after_a_date_asks_how_it_was_unless_it_was_already_lovely
         ]
     )
     assert too_late == {}
+
+
+async def test_only_an_accepted_date_is_reminded_and_the_one_of_that_day(db: Database) -> None:
+    async with db.session() as session:
+        couple, alex, sam = await couple_of_two(session)
+        await plan_date(session, couple, berlin(THU, 12), declined_at=START)
+        await plan_date(session, couple, berlin(THU, 10), cancelled_at=START)
+        await plan_date(session, couple, berlin(TUE, 19))  # an earlier date, already had
+        accepted = await plan_date(session, couple, berlin(THU, 19, 30))
+        asked, carol, dan = await couple_of_two(session, names=("Carol", "Dan"))
+        await plan_date(session, asked, berlin(THU, 19, 30), accepted_at=None)
+        declined, erin, finn = await couple_of_two(session, names=("Erin", "Finn"))
+        await plan_date(session, declined, berlin(THU, 19, 30), accepted_at=None, declined_at=START)
+        mornings = await made_for(
+            session,
+            [
+                row_for(couple, alex, sam, "date-morning", berlin(THU, 9)),
+                row_for(asked, carol, dan, "date-morning", berlin(THU, 9)),
+                row_for(declined, erin, finn, "date-morning", berlin(THU, 9)),
+            ],
+            berlin(THU, 9),
+        )
+        asks = await made_for(
+            session,
+            [
+                row_for(couple, alex, sam, "date-ask", berlin(FRI, 10)),
+                row_for(asked, carol, dan, "date-ask", berlin(FRI, 10)),
+                row_for(declined, erin, finn, "date-ask", berlin(FRI, 10)),
+            ],
+            berlin(FRI, 10),
+        )
+    assert set(mornings) == {f"{alex.chat_id}:date-morning"}
+    assert mornings[f"{alex.chat_id}:date-morning"].out.text == texts.DATE_MORNING.format(
+        time="19:30"
+    )
+    assert set(asks) == {f"{alex.chat_id}:date-ask"}
+    assert asks[f"{alex.chat_id}:date-ask"].out.buttons[0][0].data == f"datehow:lovely:{accepted}"
+
+
+# --- the date nudge from the someday list -----------------------------------------------------
+
+
+async def add_someday(session: AsyncSession, couple: Couple, text: str, **fields: Any) -> int:
+    item = Someday(couple_id=couple.id or 0, text=text, created_at=START, **fields)
+    session.add(item)
+    await session.flush()
+    assert item.id is not None
+    return item.id
+
+
+async def test_the_date_nudge_offers_a_someday_item_in_turn_with_plan_it(db: Database) -> None:
+    thursday = berlin(THU, 18)
+    async with db.session() as session:
+        couple, alex, sam = await couple_of_two(session)
+        lake = await add_someday(session, couple, "picnic by the lake")
+        await add_someday(session, couple, "old plan", planned_at=START)
+        await add_someday(session, couple, "gone", removed_at=START)
+        stars = await add_someday(session, couple, "watch the stars")
+        plain, carol, dan = await couple_of_two(session, names=("Carol", "Dan"))
+        await add_someday(session, plain, "only removed", removed_at=START)
+        offered = []
+        for week in range(4):
+            slot = thursday + timedelta(weeks=week)
+            rows = [
+                row_for(couple, alex, sam, "date", slot),
+                row_for(couple, sam, alex, "date", slot),
+                row_for(plain, carol, dan, "date", slot),
+            ]
+            made = await made_for(session, rows, slot)
+            to_alex, to_sam = made[f"{alex.chat_id}:date"].out, made[f"{sam.chat_id}:date"].out
+            assert (to_alex.text, to_alex.buttons) == (to_sam.text, to_sam.buttons)
+            [[plan_it]] = to_alex.buttons
+            assert plan_it.label == texts.SOMEDAY_PLAN_IT
+            offered.append((to_alex.text, plan_it.data))
+            assert made[f"{carol.chat_id}:date"].out.text.startswith("🕯️ Date idea for this week")
+        given = (await session.exec(select(PromptUse.couple_id))).all()
+    by_item = {
+        lake: texts.SOMEDAY_NUDGE.format(words="picnic by the lake"),
+        stars: texts.SOMEDAY_NUDGE.format(words="watch the stars"),
+    }
+    assert {(text, data) for text, data in offered} == {
+        (by_item[lake], f"someday:plan:{lake}"),
+        (by_item[stars], f"someday:plan:{stars}"),
+    }
+    assert offered[0] != offered[1]  # one item a week, in turn: never the same twice running
+    assert offered[0] == offered[2]
+    assert set(given) == {plain.id}  # no library idea used up for the couple with a list
 
 
 # --- recap -----------------------------------------------------------------------------------

@@ -196,10 +196,14 @@ async def test_a_date_typed_in_spanish_and_russian(bot: Harness) -> None:
     friday = bot.clock.now().replace(day=4, hour=18, minute=30)  # 19:30 in Berlin
     [planned] = await bot.say("b", "/date vie 19:30")
     spanish_day = words.when(friday, "Europe/Berlin", "day_time", "es")
-    assert planned.text == said(texts.DATE_SET, "es", when=spanish_day)
+    assert planned.text == said(texts.DATE_ASKED, "es", partner="Alex", when=spanish_day)
     russian_day = words.when(friday, "Europe/Berlin", "day_time", "ru")
-    told = next(out for out in to(bot, "a") if russian_day in out.text)
-    assert told.text == said(texts.DATE_TOLD, "ru", partner="Sam", when=russian_day)
+    asked = next(out for out in to(bot, "a") if russian_day in out.text)
+    assert asked.text == said(texts.DATE_PROPOSAL, "ru", partner="Sam", when=russian_day)
+    assert [b.label for b in asked.buttons[0]] == [
+        said(texts.DATE_YES_BUTTON, "ru"),
+        said(texts.DATE_LATER_BUTTON, "ru"),
+    ]
 
     tomorrow = bot.clock.now().replace(day=2, hour=19, minute=0)  # 20:00 in Berlin
     [moved] = await bot.say("b", "/date mañana 20:00")
@@ -210,7 +214,7 @@ async def test_a_date_typed_in_spanish_and_russian(bot: Harness) -> None:
     )
 
     [planned] = await bot.say("a", "/date пт 19:30")
-    assert planned.text == said(texts.DATE_SET, "ru", when=russian_day)
+    assert planned.text == said(texts.DATE_ASKED, "ru", partner="Sam", when=russian_day)
     [moved] = await bot.say("a", "/date завтра 20:00")
     assert words.when(tomorrow, "Europe/Berlin", "day_time", "ru") in moved.text
     [cancelled] = await bot.say("a", "/date отменить")

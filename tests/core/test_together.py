@@ -94,12 +94,31 @@ async def test_a_win_is_logged_and_the_partner_told(bot: Harness) -> None:
     assert "Try /win" in (await bot.say("a", "/win"))[0].text
 
 
-async def test_a_date_is_planned_reminded_that_morning_and_asked_about(bot: Harness) -> None:
+async def say_yes(bot: Harness, who: str = "b") -> str:
+    """`who` presses "Yes 💛" under the last date they were asked for."""
+    asked = last_to(bot, who, "would love a date with you")
+    assert [b.label for b in asked.buttons[0]] == ["Yes 💛", "Another time"]
+    return await press(bot, who, asked.buttons[0][0].data)
+
+
+async def test_a_date_is_asked_accepted_reminded_that_morning_and_asked_about(
+    bot: Harness,
+) -> None:
     await paired(bot)  # Tuesday 1 December, 17:00 in Berlin
     [planned] = await bot.say("a", "/date fri 19:30")
-    assert "Fri 4 Dec at 19:30" in planned.text
-    assert "Alex planned a date for Fri 4 Dec at 19:30" in last_to(bot, "b", "planned a date").text
+    assert planned.text == (
+        "I've asked Sam about a date on Fri 4 Dec at 19:30 🕯️ I'll tell you what they say."
+    )
+    asked = last_to(bot, "b", "would love a date")
+    assert (
+        asked.text == "🕯️ Alex would love a date with you on Fri 4 Dec at 19:30. Does it suit you?"
+    )
     assert "didn't catch that" in (await bot.say("a", "/date someday maybe"))[0].text
+    assert "It's a date: Fri 4 Dec at 19:30" in await say_yes(bot)
+    told = last_to(bot, "a", "says yes").text
+    assert told == (
+        "💛 Sam says yes: your date is on Fri 4 Dec at 19:30. I'll remind you both that morning."
+    )
     await bot.advance(timedelta(days=2, hours=17, minutes=1))  # Fri 09:01 Berlin
     assert "Your date is today at 19:30" in last_to(bot, "b", "date is today").text
     await bot.advance(timedelta(days=1, hours=1))  # Sat 10:01
@@ -112,12 +131,13 @@ async def test_a_date_is_planned_reminded_that_morning_and_asked_about(bot: Harn
         assert len((await session.exec(select(Win))).all()) == 1
 
 
-async def test_a_date_can_be_picked_by_button_and_cancelled(bot: Harness) -> None:
+async def test_a_date_can_be_picked_by_button_accepted_and_cancelled(bot: Harness) -> None:
     await paired(bot)
     [ask] = await bot.say("a", "/date")
     tomorrow = ask.buttons[0][1]
     assert "Wed 2" in tomorrow.label
     assert "Wed 2 Dec at 19:30" in await press(bot, "a", tomorrow.data)
+    await say_yes(bot)
     [cancelled] = await bot.say("b", "/date cancel")
     assert "cancelled" in cancelled.text
     assert "Sam cancelled the date" in last_to(bot, "a", "cancelled the date").text
@@ -208,6 +228,8 @@ async def test_a_couple_in_two_zones_date_reminders_at_each_morning(bot: Harness
     bot.clock.set(datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
     await paired(bot, "Europe/Berlin", "America/New_York")
     await bot.say("a", "/date 2026-12-05 19:30")  # Sat 19:30 Berlin = 13:30 New York
+    assert "Sat 5 Dec at 13:30" in last_to(bot, "b", "would love a date").text
+    await say_yes(bot)
     await bot.advance(timedelta(days=4, hours=2))
     mornings = {o.to.chat_id: o.text for o in bot.channel.sent if "date is today" in o.text}
     assert mornings["a"] == "🕯️ Your date is today at 19:30. Enjoy each other."

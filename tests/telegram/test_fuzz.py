@@ -2,8 +2,8 @@
 
 One world per run: the real PTB application on the offline Bot API, the real service on a
 SQLite file, three couples paired through real commands (each with an open evening question,
-an answer, an appreciation, a goal and a planned date), a few people on their own, groups and
-a channel. Hypothesis then feeds well over a thousand generated updates through
+an answer, an appreciation, a goal, a someday item and a date asked), a few people on their
+own, groups and a channel. Hypothesis then feeds well over a thousand generated updates through
 `Application.process_update`: random and huge text, control and right-to-left characters, HTML
 and Markdown, emoji, commands with junk arguments, buttons (the presser's own, their
 partner's, another couple's, forged from templates, junk, replays), edited messages, media,

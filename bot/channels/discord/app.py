@@ -49,6 +49,7 @@ OPTION_NAMES = {
     "goal": "words",
     "win": "words",
     "date": "when",
+    "someday": "words",
 }
 ARGUMENTS: dict[str, tuple[str, str]] = {
     name: (option, texts.COMMAND_ARGUMENTS[name]) for name, option in OPTION_NAMES.items()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from sqlmodel import col, select
@@ -24,11 +24,15 @@ from bot.core.day_conversation import conversations_for_days
 from bot.core.events import Button, Outgoing, keyboard
 from bot.core.local_time import local_date
 from bot.core.milestones import line as celebration_line
-from bot.core.models import Answer, Conversation, Couple, DatePlan
+from bot.core.models import Answer, Conversation, Couple, DatePlan, Someday
 from bot.core.ports import Library, Prompt
 from bot.core.prompts import Use, Want, prompts_for_days
 from bot.core.tally import collect, summary
 from bot.core.zones import zone_info
+
+# How far around now the morning and the day-after rows look for their date: a date is at most
+# a day and a half before its question (asked at 10:00 the next day), plus the beat's grace.
+DATE_WINDOW = timedelta(days=3)
 
 
 def _say(row: Row, sentence: str, /, **params: object) -> str:
@@ -216,46 +220,109 @@ def appreciation(row: Row, library: Library, prompts: dict[Use, Prompt]) -> Made
     return Made(_out(row, text, keyboard([button])))
 
 
-def date_idea(row: Row, library: Library, prompts: dict[Use, Prompt]) -> Made | None:
-    prompt = _nudge_prompt(row, library, prompts)
+# --- the date nudge: an item of the couple's someday list, else the library's idea ------------
+
+
+class DateIdeas(NamedTuple):
+    """Each couple's open someday items (oldest first), and the library's idea for the rows of
+    couples whose list has none."""
+
+    somedays: dict[int, list[tuple[int, str]]]
+    prompts: dict[Use, Prompt]
+
+
+async def date_ideas(
+    session: AsyncSession, library: Library, rows: list[Row], now: datetime
+) -> DateIdeas:
+    """One query for every couple's open someday items; a library idea is chosen (and
+    recorded as given) only for a couple with none, so an idea is never used up unseen."""
+    found = await session.exec(
+        select(Someday)
+        .where(
+            col(Someday.couple_id).in_({row.couple_id for row in rows}),
+            col(Someday.removed_at).is_(None),
+            col(Someday.planned_at).is_(None),
+        )
+        .order_by(col(Someday.id))
+    )
+    somedays: dict[int, list[tuple[int, str]]] = {}
+    for item in found.all():
+        somedays.setdefault(item.couple_id, []).append((item.id or 0, item.text))
+    rest = [row for row in rows if row.couple_id not in somedays]
+    prompts = await nudge_prompts(session, library, rest, now) if rest else {}
+    return DateIdeas(somedays, prompts)
+
+
+def someday_of_the_week(items: list[tuple[int, str]], day: date) -> tuple[int, str]:
+    """The item a week offers: the list in turn, one item a week (the week's number, counted
+    from the calendar's start, modulo the list's length). The same item every week until it
+    is planned would nag; this needs no memory of what was offered, gives both partners the
+    same item that week, and brings each item round once every len(items) weeks."""
+    return items[(day.toordinal() // 7) % len(items)]
+
+
+def date_idea(row: Row, library: Library, found: DateIdeas) -> Made | None:
+    items = found.somedays.get(row.couple_id)
+    if items:
+        item_id, text = someday_of_the_week(items, row.day)
+        button = (_say(row, texts.SOMEDAY_PLAN_IT), f"someday:plan:{item_id}")
+        return Made(_out(row, _say(row, texts.SOMEDAY_NUDGE, words=text), keyboard([button])))
+    prompt = _nudge_prompt(row, library, found.prompts)
     if prompt is None:
         return None
     return Made(_out(row, _say(row, texts.DATE_NUDGE, prompt=prompt)))
 
 
-# --- a planned date: the morning of it, and "how was it?" the day after ----------------------
+# --- an accepted date: the morning of it, and "how was it?" the day after --------------------
 
 
 async def date_plans(
-    session: AsyncSession, _library: Library, rows: list[Row], _now: datetime
-) -> dict[int, DatePlan]:
-    """Each couple's next planned date (rarer rows: one query for all)."""
+    session: AsyncSession, _library: Library, rows: list[Row], now: datetime
+) -> dict[int, list[DatePlan]]:
+    """Each couple's accepted dates (not cancelled, not declined) around now, in time order:
+    one query for all. A proposal not yet answered, declined or cancelled is never reminded."""
     found = await session.exec(
         select(DatePlan)
         .where(
-            col(DatePlan.couple_id).in_({row.couple.id for row in rows}),
+            col(DatePlan.couple_id).in_({row.couple_id for row in rows}),
+            col(DatePlan.accepted_at).is_not(None),
+            col(DatePlan.declined_at).is_(None),
             col(DatePlan.cancelled_at).is_(None),
+            col(DatePlan.at) >= now - DATE_WINDOW,
+            col(DatePlan.at) <= now + DATE_WINDOW,
         )
         .order_by(col(DatePlan.at))
     )
-    return {plan.couple_id: plan for plan in found.all()}
+    plans: dict[int, list[DatePlan]] = {}
+    for plan in found.all():
+        plans.setdefault(plan.couple_id, []).append(plan)
+    return plans
 
 
-def date_morning(row: Row, _library: Library, plans: dict[int, DatePlan]) -> Made | None:
-    plan = plans.get(row.couple_id)
-    if plan is None or local_date(plan.at, row.zone) != row.day:
+def date_morning(row: Row, _library: Library, plans: dict[int, list[DatePlan]]) -> Made | None:
+    """The morning of the couple's accepted date that falls on the member's day."""
+    plan = next(
+        (p for p in plans.get(row.couple_id, []) if local_date(p.at, row.zone) == row.day), None
+    )
+    if plan is None:
         return None
     at = plan.at.astimezone(zone_info(row.zone))
     return Made(_out(row, _say(row, texts.DATE_MORNING, time=f"{at:%H:%M}")))
 
 
-def date_ask(row: Row, _library: Library, plans: dict[int, DatePlan]) -> Made | None:
-    plan = plans.get(row.couple_id)
-    if (
-        plan is None
-        or local_date(plan.at, row.zone) != row.day - timedelta(days=1)
-        or plan.lovely_at is not None
-    ):
+def date_ask(row: Row, _library: Library, plans: dict[int, list[DatePlan]]) -> Made | None:
+    """The day after the couple's accepted date (the last of that day), unless it was already
+    called lovely."""
+    yesterday = row.day - timedelta(days=1)
+    plan = next(
+        (
+            p
+            for p in reversed(plans.get(row.couple_id, []))
+            if local_date(p.at, row.zone) == yesterday
+        ),
+        None,
+    )
+    if plan is None or plan.lovely_at is not None:
         return None
     buttons = keyboard(
         [
@@ -307,7 +374,7 @@ COMPOSERS: dict[str, Composer[Any]] = {
     "evening": Composer(conversations, evening),
     "affection": Composer(nudge_prompts, affection),
     "appreciation": Composer(nudge_prompts, appreciation),
-    "date": Composer(nudge_prompts, date_idea),
+    "date": Composer(date_ideas, date_idea),
     "reminder": Composer(waiting_partners, reminder),
     "date-morning": Composer(date_plans, date_morning),
     "date-ask": Composer(date_plans, date_ask),

@@ -18,4 +18,5 @@ from bot.core.texts.packs import *  # noqa: F403
 from bot.core.texts.progress import *  # noqa: F403
 from bot.core.texts.ritual import *  # noqa: F403
 from bot.core.texts.sharing import *  # noqa: F403
+from bot.core.texts.someday import *  # noqa: F403
 from bot.core.texts.start import *  # noqa: F403

@@ -19,7 +19,8 @@ COMMAND_DESCRIPTIONS = {
     "goal": "Add a shared goal",
     "goals": "Your shared goals",
     "win": "Log a shared win",
-    "date": "Plan a date night",
+    "date": "Ask your partner for a date night",
+    "someday": "Your list of things to do together one day",
     "progress": "Your shared moments, with a picture",
     "export": "Everything of yours, as a file",
     "deletemydata": "Erase everything you wrote",
@@ -41,6 +42,7 @@ COMMAND_ARGUMENTS = {
     "goal": "The goal you share",
     "win": "The win to remember",
     "date": "Like fri 19:30, tomorrow or 2026-12-24 19:00 (or cancel)",
+    "someday": "Something to do together one day (empty to see the list)",
     "language": "A language code, like es or ru (empty to see the choices)",
 }
 

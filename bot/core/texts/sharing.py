@@ -35,8 +35,6 @@ DATE_BAD = (
     "I didn't catch that. Try /date fri 19:30, /date tomorrow 20:00 or /date 2026-12-24 19:00."
 )
 DATE_PAST = "That time has already passed. Try a time in the future, like /date fri 19:30."
-DATE_SET = "Date planned for {when} 🕯️ I'll remind you both that morning."
-DATE_TOLD = "🕯️ {partner} planned a date for {when}."
 DATE_NONE = "There's no date planned. /date plans one."
 DATE_CANCELLED = "The date on {when} is cancelled. Another time 🌿"
 DATE_CANCEL_TOLD = "{partner} cancelled the date on {when}. Another time 🌿"

@@ -86,7 +86,15 @@ async def populate(world: World) -> None:
             await world.say(b, f"Seed answer of {NAMES[b]}, which reveals both")
         await world.say(a, f"/appreciate Seed appreciation from {NAMES[a]} for {NAMES[b]}")
         await world.say(b, f"/goal Seed goal of {NAMES[b]} and {NAMES[a]}")
-        for command in ("/goals", "/date fri 19:30", "/settings", "/unpair", "/deletemydata"):
+        await world.say(b, f"/someday Seed someday of {NAMES[b]} and {NAMES[a]}")
+        for command in (
+            "/goals",
+            "/someday",
+            "/date fri 19:30",
+            "/settings",
+            "/unpair",
+            "/deletemydata",
+        ):
             await world.say(a, command)
     for person, text in ((401, "/start"), (401, "/pair"), (402, "/start"), (402, "Berlin")):
         await world.say(person, text)

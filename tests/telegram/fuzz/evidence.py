@@ -22,6 +22,7 @@ from bot.core.models import (
     Moment,
     PromptUse,
     Schedule,
+    Someday,
     Win,
 )
 
@@ -90,6 +91,7 @@ async def _ids_of(session: Any, couple_id: int) -> dict[str, list[int]]:
         "appreciation": await ids(Appreciation.id, Appreciation.couple_id == couple_id),
         "goal": await ids(Goal.id, Goal.couple_id == couple_id),
         "plan": await ids(DatePlan.id, DatePlan.couple_id == couple_id),
+        "someday": await ids(Someday.id, Someday.couple_id == couple_id),
         "member": await ids(Member.id, Member.couple_id == couple_id),
     }
 
@@ -108,9 +110,14 @@ async def _target_couple(session: Any, data: str) -> int | None:
         "skip": Conversation,
         "deep": Conversation,
         "datehow": DatePlan,
+        "dateyes": DatePlan,
+        "datelater": DatePlan,
+        "someday": Someday,
         "erase": Member,
     }
-    if action in ("unpair", "dateday", "set"):
+    if action == "dateday":  # dateday:<day>:<couple>[:<someday item>]
+        return _int(parts[1]) if len(parts) > 1 else None
+    if action in ("unpair", "set"):
         return _int(parts[-1])
     if action in ("hug", "appr"):
         return _int(parts[0])
@@ -150,6 +157,7 @@ async def _snapshot(session: Any, couple_id: int) -> dict[str, Any]:
         "goals": await rows(Goal, Goal.couple_id == couple_id),
         "wins": await rows(Win, Win.couple_id == couple_id),
         "dates": await rows(DatePlan, DatePlan.couple_id == couple_id),
+        "someday": await rows(Someday, Someday.couple_id == couple_id),
         "moments": await rows(Moment, Moment.couple_id == couple_id),
         "milestones": await rows(Milestone, Milestone.couple_id == couple_id),
         "prompts": await rows(PromptUse, PromptUse.couple_id == couple_id),

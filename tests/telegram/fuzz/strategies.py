@@ -153,7 +153,8 @@ WEIRD_NAMES = (
     "שרה",
 )
 ACTIONS: tuple[str, ...] = ("tz", "unpair", "skip", "deep", "hug", "appr", "thank", "goal")
-ACTIONS += ("save", "dateday", "datehow", "erase", "set", "ok", "")
+ACTIONS += ("save", "dateday", "datehow", "dateyes", "datelater", "someday", "erase", "set")
+ACTIONS += ("ok", "")
 TEMPLATES = (
     "unpair:yes:{couple}",
     "unpair:no:{couple}",
@@ -167,6 +168,11 @@ TEMPLATES = (
     "dateday:{day}:{couple}",
     "datehow:lovely:{plan}",
     "datehow:no:{plan}",
+    "dateyes:{plan}",
+    "datelater:{plan}",
+    "dateday:{day}:{couple}:{someday}",
+    "someday:plan:{someday}",
+    "someday:drop:{someday}",
     "set:time:{couple}",
     "set:zone:{couple}",
     "set:toggle:{rhythm}:{couple}",
