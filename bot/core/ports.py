@@ -1,11 +1,12 @@
 """What the core needs from the world around it, as protocols the core owns: a chat channel
-that sends one message (implemented by each folder under bot/channels/), and the prompt
-library (implemented by bot/content.py). Secret columns' sealer is in bot/core/secret.py."""
+that sends one message (implemented by each folder under bot/channels/) and perhaps keeps a
+pinned status line (`StatusChannel`), and the prompt library (implemented by bot/content.py).
+Secret columns' sealer is in bot/core/secret.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.core.events import Outgoing
 
@@ -17,6 +18,27 @@ class Channel(Protocol):
 
     async def send(self, out: Outgoing) -> str | None:
         """Send; return the platform's id of the (first) message sent, if it has one."""
+        ...
+
+
+@runtime_checkable
+class StatusChannel(Channel, Protocol):
+    """A chat platform that can keep a status line in a chat (`bot.core.status`): one message,
+    pinned, edited in place. The outbox finds out by these methods; a channel without them
+    skips status lines. Each raises the send errors below as `send` does."""
+
+    async def edit_status(self, out: Outgoing, ref: str) -> bool:
+        """Make the status message `ref` say `out.text` (saying it already is fine); False
+        when that message is gone (the person deleted it), so a new one is needed."""
+        ...
+
+    async def post_status(self, out: Outgoing) -> str:
+        """Send `out.text` as a new status message without a sound and pin it, silently;
+        return its id. A pin that fails leaves the message sent, unpinned."""
+        ...
+
+    async def drop_status(self, out: Outgoing, ref: str) -> None:
+        """Unpin the status message `ref`; one that is gone or not pinned needs nothing."""
         ...
 
 

@@ -18,3 +18,4 @@ from bot.core.texts.packs import *  # noqa: F403
 from bot.core.texts.progress import *  # noqa: F403
 from bot.core.texts.sharing import *  # noqa: F403
 from bot.core.texts.start import *  # noqa: F403
+from bot.core.texts.status import *  # noqa: F403
