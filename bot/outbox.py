@@ -5,6 +5,9 @@ with `FOR UPDATE SKIP LOCKED`, so several processes never claim the same row), s
 any transaction, then marked sent. If the process dies between sending and marking, the lease
 runs out and the message is sent again: that window, one message per process, is the only
 way a push can arrive twice.
+
+A status line (`bot.core.status`) takes the same path, but edits the member's pinned status
+message instead of sending a new one whenever it can (`Outbox._status`).
 """
 
 from __future__ import annotations
@@ -19,17 +22,19 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
-from bot.core.events import Outgoing, Recipient
+from bot.core.events import DROP, Outgoing, Recipient
+from bot.core.local_time import next_local_time
 from bot.core.members import mark_unreachable
-from bot.core.models import Delivery, Member
+from bot.core.models import Couple, Delivery, Member
 from bot.core.ports import (
     Channel,
     MediaSource,
     PermanentSendError,
     RejectedSendError,
+    StatusChannel,
     TemporarySendError,
 )
-from bot.core.rhythm import SHOWN, in_quiet_hours
+from bot.core.rhythm import QUIET_UNTIL, SHOWN, in_quiet_hours
 from bot.db import Database
 
 log = logging.getLogger(__name__)
@@ -49,6 +54,13 @@ MAX_BACKOFF = timedelta(minutes=30)
 # partner's answer must not wait on the file for long, nor be lost for it).
 MAX_UPLOAD = 10_000_000
 FETCH_ATTEMPTS = 3
+
+
+class _Later:
+    """A status line that waits for the morning: neither sent nor failed."""
+
+
+LATER = _Later()
 
 
 async def end_delivery(
@@ -152,7 +164,13 @@ class Outbox:
             return False
         channel = self.channels[item.out.to.channel]
         try:
-            ref = await self._send_through(channel, item)
+            if item.out.status:
+                kept = await self._status(channel, item)
+                if isinstance(kept, _Later):
+                    return False
+                ref = kept
+            else:
+                ref = await self._send_through(channel, item)
         except TemporarySendError as error:
             await self._retry_later(item, error.retry_after)
             log.warning(
@@ -227,6 +245,52 @@ class Outbox:
             return out
         text = f"{out.text}\n\n{media.caption}" if media.caption else out.text
         return replace(out, text=text, media=None, attachment=attachment)
+
+    async def _status(self, channel: Channel, item: Claimed) -> str | _Later | None:
+        """A status line (`bot.core.status`) for a channel that keeps one: unpin it (DROP), or
+        edit the member's status message, or send and pin a new one when there is none or it is
+        gone, but never a new one in the member's quiet hours (LATER: it waits for the
+        morning). The member's `status_ref` is read now, not when the line was recorded: a line
+        sent just before may have made a new message. A channel without a status skips it."""
+        if not isinstance(channel, StatusChannel):
+            return None
+        member_id = item.out.to.member_id
+        async with self.db.session() as session:
+            found = (
+                await session.exec(
+                    select(Member.status_ref, Member.timezone, Couple.status_on)
+                    .outerjoin(Couple, col(Couple.id) == Member.couple_id)
+                    .where(col(Member.id) == member_id)
+                )
+            ).first()
+        if found is None:
+            return None
+        ref, zone, status_on = found
+        # Unpinned when asked, and instead of a line for one no longer paired or whose couple
+        # turned the status off since it was recorded.
+        if item.out.status == DROP or not status_on:
+            if ref is not None:
+                await channel.drop_status(item.out, ref)
+                await self._keep_status_ref(member_id, None)
+            return None
+        if ref is not None and await channel.edit_status(item.out, ref):
+            return ref
+        now = self.clock.now()
+        if in_quiet_hours(now, zone):
+            if ref is not None:
+                await self._keep_status_ref(member_id, None)  # gone: a new one in the morning
+            morning = next_local_time(now, QUIET_UNTIL, zone=zone)
+            await self._mark(item.delivery_id, next_attempt_at=morning)
+            return LATER
+        new = await channel.post_status(item.out)
+        await self._keep_status_ref(member_id, new)
+        return new
+
+    async def _keep_status_ref(self, member_id: int, ref: str | None) -> None:
+        async with self.db.session() as session:
+            await session.exec(
+                update(Member).where(col(Member.id) == member_id).values(status_ref=ref)
+            )
 
     async def _retry_later(self, item: Claimed, retry_after: float | None) -> None:
         now = self.clock.now()

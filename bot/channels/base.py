@@ -7,6 +7,7 @@ from bot.core.ports import (
     MediaSource,
     PermanentSendError,
     RejectedSendError,
+    StatusChannel,
     TemporarySendError,
 )
 
@@ -15,5 +16,6 @@ __all__ = [
     "MediaSource",
     "PermanentSendError",
     "RejectedSendError",
+    "StatusChannel",
     "TemporarySendError",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from bot.core import texts, typed, words
+from bot.core import status, texts, typed, words
 from bot.core.context import Ctx
 from bot.core.local_time import local_date, local_moment
 from bot.core.members import couple_and_partner, couple_of
@@ -71,6 +71,7 @@ async def apart(ctx: Ctx, args: str) -> None:
         if isinstance(end, date)
         else None
     )
+    await status.changed(ctx, couple)
     _tell_both(ctx, couple, partner, done=texts.APART_DONE, told=texts.APART_TOLD)
 
 
@@ -85,6 +86,7 @@ async def together(ctx: Ctx, _args: str = "") -> None:
         ctx.reply(ctx.say(texts.TOGETHER_ALREADY))
         return
     couple.apart_since = couple.apart_until = None
+    await status.changed(ctx, couple)
     _tell_both(ctx, couple, partner, done=texts.TOGETHER_DONE, told=texts.TOGETHER_TOLD)
 
 

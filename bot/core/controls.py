@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.core import apart, evening, language, love_maps, packs, ritual, texts, words
+from bot.core import apart, evening, language, love_maps, packs, ritual, status, texts, words
 from bot.core.context import Ctx
 from bot.core.conversations import do_swap, evening_kind
 from bot.core.day_conversation import conversation_for_day
@@ -54,6 +54,7 @@ async def set_time(ctx: Ctx, args: str) -> None:
     await plan(
         ctx.session, couple, members=await couple_members(ctx.session, couple.id), now=ctx.now
     )
+    await status.changed(ctx, couple)
     ctx.reply(ctx.say(texts.TIME_SET, time=couple.evening_time))
     ctx.push(
         partner,
@@ -81,6 +82,7 @@ async def pause(ctx: Ctx, args: str) -> None:
         ctx.reply(ctx.say(texts.PAUSE_BAD))
         return
     couple.paused_until = ctx.now + timedelta(days=days)
+    await status.changed(ctx, couple)
     ctx.reply(ctx.say(texts.PAUSE_DONE, until=_until_words(ctx, couple, ctx.member)))
     ctx.push(
         partner,
@@ -103,6 +105,7 @@ async def resume(ctx: Ctx, _args: str) -> None:
         ctx.reply(ctx.say(texts.RESUME_NOT_PAUSED))
         return
     couple.paused_until = None
+    await status.changed(ctx, couple)
     ctx.reply(ctx.say(texts.RESUME_DONE, **_next_words(ctx, couple, ctx.member)))
     ctx.push(
         partner,
@@ -285,6 +288,8 @@ async def settings_button(ctx: Ctx, parts: list[str]) -> None:
         case ["toggle", rhythm] if rhythm in texts.RHYTHM_LABELS:
             column = f"{rhythm}_on"
             setattr(couple, column, not getattr(couple, column))
+            if rhythm == "status":  # on: the line in both chats; off: unpinned in both
+                await status.changed(ctx, couple)
             await show_settings(ctx)
         case ["mix", mix] if mix in texts.MIX_BUTTONS:
             couple.depth_mix = mix

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, delete, or_, update
 from sqlmodel import col, select
 
-from bot.core import packs, ritual, texts
+from bot.core import packs, ritual, status, texts
 from bot.core.context import Ctx
 from bot.core.events import Attachment, keyboard
 from bot.core.members import couple_of, partner_of
@@ -283,6 +283,7 @@ async def answer_delete(ctx: Ctx, choice: str, member_id: str) -> None:
     ctx.scrub = True  # once committed, the database files must not keep older copies either
     if partner is not None:
         await session.refresh(partner)
+        await status.ended(session, [partner], now=ctx.now)
         ctx.push(partner, ctx.say_to(partner, texts.DELETE_TOLD, partner=name), kind="unpaired")
 
 

@@ -155,13 +155,18 @@ class Recipient:
     chat_id: str
 
 
+KEEP, DROP = "keep", "drop"  # what an `Outgoing.status` asks of the chat's status line
+
+
 @dataclass(frozen=True, slots=True)
 class Outgoing:
     """One message for one member.
 
     `invite_code` asks the channel to add its own share link for that pairing code (the core
     does not know the bot's username). `silent` asks for no notification sound. `lang` is the
-    reader's language, for the few words a channel adds itself.
+    reader's language, for the few words a channel adds itself. `status` makes it the chat's
+    status line instead of a message (`bot.core.status`): KEEP shows the text in the one status
+    message kept pinned there, DROP unpins it; a channel that keeps no status skips it.
     """
 
     to: Recipient
@@ -173,6 +178,7 @@ class Outgoing:
     extra: dict[str, Any] = field(default_factory=dict)
     attachment: Attachment | None = None
     lang: str | None = None
+    status: str = ""
 
     def to_payload(self) -> dict[str, Any]:
         """A JSON-safe form, for the outbox table (attachments are for direct replies only)."""
@@ -186,6 +192,7 @@ class Outgoing:
             "invite_code": self.invite_code,
             "extra": self.extra,
             "lang": self.lang,
+            "status": self.status,
         }
 
     @classmethod
@@ -202,6 +209,7 @@ class Outgoing:
             invite_code=payload.get("invite_code"),
             extra=payload.get("extra", {}),
             lang=payload.get("lang"),
+            status=payload.get("status", ""),
         )
 
 

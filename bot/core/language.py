@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from bot.core import texts, words
+from bot.core import status, texts, words
 from bot.core.context import Ctx
 from bot.core.events import Button, keyboard
+from bot.core.members import couple_of
 from bot.core.router import Router
 
 router = Router()
@@ -59,7 +60,7 @@ async def language(ctx: Ctx, args: str) -> None:
         available = ", ".join(f"{name_of(lang)} ({lang})" for lang in words.languages())
         ctx.reply(ctx.say(texts.LANGUAGE_UNKNOWN, available=available))
         return
-    choose(ctx, lang)
+    await choose(ctx, lang)
 
 
 async def show(ctx: Ctx) -> None:
@@ -67,10 +68,13 @@ async def show(ctx: Ctx) -> None:
     ctx.reply(ctx.say(texts.LANGUAGE_CURRENT, language=name_of(ctx.lang)), _buttons())
 
 
-def choose(ctx: Ctx, lang: str) -> None:
-    """Speak `lang` with this member from now on; say so in it."""
+async def choose(ctx: Ctx, lang: str) -> None:
+    """Speak `lang` with this member from now on; say so in it (the pinned status line too)."""
     ctx.member.language = lang
     ctx.reply(ctx.say(texts.LANGUAGE_SET))
+    couple = await couple_of(ctx.session, ctx.member)
+    if couple is not None:
+        await status.changed(ctx, couple)
 
 
 @router.button("lang")
@@ -79,4 +83,4 @@ async def language_button(ctx: Ctx, parts: list[str]) -> None:
     if len(parts) != 1 or parts[0] not in words.languages():
         ctx.reply(ctx.say(texts.STALE_BUTTON))
         return
-    choose(ctx, parts[0])
+    await choose(ctx, parts[0])

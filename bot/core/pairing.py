@@ -16,7 +16,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 
-from bot.core import texts, words
+from bot.core import status, texts, words
 from bot.core.context import Ctx
 from bot.core.events import keyboard
 from bot.core.local_time import parse_hhmm, tonight_or_tomorrow
@@ -301,6 +301,7 @@ async def answer_unpair(ctx: Ctx, choice: str, couple_id: str) -> None:
         .values(couple_id=None, current_conversation_id=None)
     )
     await ctx.session.refresh(ctx.member)
+    await status.ended(ctx.session, [m for m in (ctx.member, partner) if m], now=ctx.now)
     ctx.reply(ctx.say(texts.UNPAIR_DONE))
     if partner is not None:
         await ctx.session.refresh(partner)
@@ -361,6 +362,7 @@ async def not_my_partner(ctx: Ctx, couple_id: str) -> None:
         )
     await ctx.session.exec(delete(Couple).where(col(Couple.id) == couple.id))
     await ctx.session.refresh(member)
+    await status.ended(ctx.session, [m for m in (member, joiner) if m], now=ctx.now)
     ctx.reply(ctx.say(texts.NOT_MY_PARTNER_DONE))
     if joiner is not None:
         await ctx.session.refresh(joiner)

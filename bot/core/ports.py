@@ -1,7 +1,8 @@
 """What the core needs from the world around it, as protocols the core owns: a chat channel
 that sends one message (implemented by each folder under bot/channels/), optionally able to
-hand over a file it keeps (`MediaSource`), and the prompt library (implemented by
-bot/content.py). Secret columns' sealer is in bot/core/secret.py."""
+hand over a file it keeps (`MediaSource`) and to keep a pinned status line (`StatusChannel`),
+and the prompt library (implemented by bot/content.py). Secret columns' sealer is in
+bot/core/secret.py."""
 
 from __future__ import annotations
 
@@ -32,6 +33,26 @@ class MediaSource(Protocol):
         this channel does not hand out that kind, has no file for it, the file is larger than
         `max_bytes`, or it is gone. Raises `TemporarySendError` for a passing fault (worth
         trying again later)."""
+
+
+@runtime_checkable
+class StatusChannel(Channel, Protocol):
+    """A chat platform that can keep a status line in a chat (`bot.core.status`): one message,
+    pinned, edited in place. The outbox finds out by these methods; a channel without them
+    skips status lines. Each raises the send errors below as `send` does."""
+
+    async def edit_status(self, out: Outgoing, ref: str) -> bool:
+        """Make the status message `ref` say `out.text` (saying it already is fine); False
+        when that message is gone (the person deleted it), so a new one is needed."""
+        ...
+
+    async def post_status(self, out: Outgoing) -> str:
+        """Send `out.text` as a new status message without a sound and pin it, silently;
+        return its id. A pin that fails leaves the message sent, unpinned."""
+        ...
+
+    async def drop_status(self, out: Outgoing, ref: str) -> None:
+        """Unpin the status message `ref`; one that is gone or not pinned needs nothing."""
         ...
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core import texts, words
+from bot.core import status, texts, words
 from bot.core.context import Ctx
 from bot.core.events import keyboard
 from bot.core.members import couple_of, partner_of
@@ -62,6 +62,7 @@ async def set_zone(ctx: Ctx, typed: str) -> None:
     couple = await couple_of(ctx.session, ctx.member)
     if couple is not None:
         await plan(ctx.session, couple, members=[ctx.member], now=ctx.now)
+        await status.changed(ctx, couple)
     local = words.when(ctx.now, zone, "clock", ctx.lang)
     message = ctx.say(texts.ZONE_SET, zone=zone, local=local)
     if first_time and ctx.member.couple_id is None:

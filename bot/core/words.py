@@ -10,6 +10,7 @@ New code asks here instead of formatting `texts.X` itself:
 
     say("PAIR_DONE", partner=name, first=first)    # a sentence
     plural("DAYS", 3)                              # "3 days"
+    number(1234)                                   # "1,234"
     plural("RECAP_COUNTS.wins", 1)                 # "1 win": a dotted key picks from a dict
     when(moment, member.timezone, "day")           # "Thu 03 Sep", in the member's calendar
     weekday(0, "short")                            # "Mo"
@@ -143,6 +144,13 @@ def plural(key: str, count: int, /, lang: str | None = None, **params: object) -
     else:
         chosen = str(forms.get(_locale(lang).plural_form(count), forms["other"]))
     return chosen.format(count=count, **params)
+
+
+def number(value: int, /, lang: str | None = None) -> str:
+    """A whole number as the language writes it: "1,234" in English, "1234" in Spanish."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale=_locale(lang)))
 
 
 DateStyle = Literal["day", "weekday_day", "day_time", "clock", "weekday_clock", "month"]

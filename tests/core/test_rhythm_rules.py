@@ -20,6 +20,7 @@ from bot.core.rhythm import (
     RECAP,
     RHYTHMS,
     SHOWN,
+    STATUS,
     delivery,
     in_quiet_hours,
     is_quiet,
@@ -53,7 +54,7 @@ def couple(**settings: Any) -> Couple:
 def when_and_which_days(rhythm: str, evening: time) -> tuple[time, frozenset[int]]:
     if rhythm == "evening":
         return evening, frozenset(range(7))
-    weekly = RECAP if rhythm == "recap" else NUDGES[rhythm]
+    weekly = {"recap": RECAP, "status": STATUS}.get(rhythm) or NUDGES[rhythm]
     return weekly.at, weekly.days
 
 

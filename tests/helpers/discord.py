@@ -77,17 +77,60 @@ class Sent:
 
 
 @dataclass
+class FakeMessage:
+    """A message the bot sent into a `FakeDM`: edited, pinned and unpinned as Discord does."""
+
+    id: int
+    dm: FakeDM
+    content: str = ""
+    pinned: bool = False
+    edits: list[str] = field(default_factory=list)
+
+    async def edit(self, **kwargs: Any) -> FakeMessage:
+        self.dm._check()
+        self.content = kwargs.get("content", self.content)
+        self.edits.append(self.content)
+        return self
+
+    async def pin(self) -> None:
+        self.dm._check(pinning=True)
+        self.pinned = True
+
+    async def unpin(self) -> None:
+        self.dm._check()
+        self.pinned = False
+
+
+@dataclass
 class FakeDM:
-    """A DM channel that records what is sent (the keyword arguments), or fails as told."""
+    """A DM channel that records what is sent (the keyword arguments), or fails as told; its
+    messages can be fetched, edited, pinned and deleted (`delete`, as the person would)."""
 
     sent: list[dict[str, Any]] = field(default_factory=list)
     errors: list[BaseException] = field(default_factory=list)
+    pin_errors: list[BaseException] = field(default_factory=list)
+    messages: dict[int, FakeMessage] = field(default_factory=dict)
 
-    async def send(self, **kwargs: Any) -> Sent:
-        if self.errors:
-            raise self.errors.pop(0)
+    def _check(self, *, pinning: bool = False) -> None:
+        errors = self.pin_errors if pinning else self.errors
+        if errors:
+            raise errors.pop(0)
+
+    async def send(self, **kwargs: Any) -> FakeMessage:
+        self._check()
         self.sent.append(kwargs)
-        return Sent(next(_ids))
+        message = FakeMessage(next(_ids), self, kwargs.get("content", ""))
+        self.messages[message.id] = message
+        return message
+
+    async def fetch_message(self, message_id: int) -> FakeMessage:
+        self._check()
+        if message_id not in self.messages:
+            raise http_error(discord.NotFound, 404, 10008)  # Unknown Message
+        return self.messages[message_id]
+
+    def delete(self, message_id: int) -> None:
+        self.messages.pop(message_id)
 
     @property
     def texts(self) -> list[str]:

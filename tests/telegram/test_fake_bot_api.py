@@ -202,6 +202,37 @@ async def test_edit_text_and_remove_markup(api: FakeBotApi, bot: PtbBot) -> None
         await bot.edit_message_text("x", chat_id=ALEX, message_id=99)
 
 
+async def test_pin_unpin_and_a_message_the_user_deleted(api: FakeBotApi, bot: PtbBot) -> None:
+    first = await bot.send_message(ALEX, "Day 1", disable_notification=True)
+    assert await bot.pin_chat_message(ALEX, first.message_id, disable_notification=True)
+    assert api.pinned[ALEX] == [first.message_id]
+    [notice] = api.pin_notices
+    assert notice["pinned_message_id"] == first.message_id
+    assert notice["disable_notification"] is True
+    assert notice["message_id"] == first.message_id + 1  # a service message takes an id
+    assert api.messages(ALEX)[0]["disable_notification"] is True
+    second = await bot.send_message(ALEX, "note")
+    await bot.pin_chat_message(ALEX, second.message_id)
+    assert api.pinned[ALEX] == [first.message_id, second.message_id]
+    assert api.pin_notices[-1]["disable_notification"] is False
+    assert await bot.unpin_chat_message(ALEX)  # the most recent pin
+    assert api.pinned[ALEX] == [first.message_id]
+    with pytest.raises(BadRequest, match=r"(?i)message to unpin not found"):
+        await bot.unpin_chat_message(ALEX, message_id=second.message_id)
+    api.delete(ALEX, first.message_id)  # the user deletes the pinned message
+    assert api.pinned[ALEX] == []
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
+        await bot.edit_message_text("Day 2", chat_id=ALEX, message_id=first.message_id)
+    with pytest.raises(BadRequest, match=r"(?i)message to pin not found"):
+        await bot.pin_chat_message(ALEX, first.message_id)
+    with pytest.raises(BadRequest, match=r"(?i)message to unpin not found"):
+        await bot.unpin_chat_message(ALEX)
+    await bot.pin_chat_message(ALEX, second.message_id)
+    api.unpin(ALEX, second.message_id)  # the user unpins it: Telegram tells the bot nothing
+    assert api.pinned[ALEX] == []
+    assert api.pending_updates == []
+
+
 async def test_press_and_answer_callback(api: FakeBotApi, bot: PtbBot) -> None:
     sent = await bot.send_message(ALEX, "Ready?", reply_markup=KEYBOARD)
     raw = api.press(ALEX, sent.message_id, "yes")

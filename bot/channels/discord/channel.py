@@ -1,5 +1,6 @@
 """Sending one outgoing message to a Discord user's DMs, with errors sorted into "try again
-later", "this member cannot be reached" and "this message cannot be sent"."""
+later", "this member cannot be reached" and "this message cannot be sent"; and keeping the
+status line, one pinned message edited in place (`bot.core.status`)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ import aiohttp
 import discord
 
 from bot.channels.base import PermanentSendError, RejectedSendError, TemporarySendError
-from bot.channels.discord.render import NAME, NO_MENTIONS, pieces
+from bot.channels.discord.render import NAME, NO_MENTIONS, pieces, text_pieces
 from bot.core.events import MediaRef, Outgoing
 
 log = logging.getLogger(__name__)
 
 DM_CACHE_SIZE = 10_000  # users whose DM channel is kept at hand
+UNKNOWN_MESSAGE = 10008  # Discord's error code for a message that is not there (deleted)
 
 # A send function: `Messageable.send`, or an interaction's followup webhook `send`.
 SendFunction = Callable[..., Awaitable[Any]]
@@ -111,3 +113,50 @@ class DiscordChannel:
         with sorted_errors():
             target = await self.dms.get(int(out.to.chat_id))
         return await send_pieces(target.send, out)
+
+    # --- the status line (`bot.core.status`): a bot may pin in a DM (no permission applies in
+    # a private channel: discord.py's `Message.pin` asks for `pin_messages` only elsewhere, and
+    # its DM permissions include it), so it is kept pinned and edited here as on Telegram -----
+
+    async def edit_status(self, out: Outgoing, ref: str) -> bool:
+        """Edit the status message; False when it is gone (10008 Unknown Message). Fetched
+        first, so a deleted message is told apart from a DM that is gone."""
+        with sorted_errors():
+            target = await self.dms.get(int(out.to.chat_id))
+            try:
+                message = await target.fetch_message(int(ref))
+            except discord.NotFound as error:
+                if error.code == UNKNOWN_MESSAGE:
+                    return False
+                raise
+            if message.content != (text := text_pieces(out.text)[0]):
+                await message.edit(content=text, allowed_mentions=NO_MENTIONS)
+        return True
+
+    async def post_status(self, out: Outgoing) -> str:
+        """A new status message, sent silently and pinned. A pin Discord refuses is logged, and
+        the message is kept (and edited) unpinned."""
+        with sorted_errors():
+            target = await self.dms.get(int(out.to.chat_id))
+            sent = await target.send(
+                content=text_pieces(out.text)[0], allowed_mentions=NO_MENTIONS, silent=True
+            )
+        try:
+            await sent.pin()
+        except discord.HTTPException as error:
+            log.warning(
+                "status sent but not pinned",
+                extra={"member": out.to.member_id, "reason": f"{error.status} {error.code}"},
+            )
+        return str(sent.id)
+
+    async def drop_status(self, out: Outgoing, ref: str) -> None:
+        """Unpin the status message; one that is gone needs nothing."""
+        with sorted_errors():
+            target = await self.dms.get(int(out.to.chat_id))
+            try:
+                message = await target.fetch_message(int(ref))
+                await message.unpin()
+            except discord.NotFound as error:
+                if error.code != UNKNOWN_MESSAGE:
+                    raise

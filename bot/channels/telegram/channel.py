@@ -1,21 +1,33 @@
 """Sending one outgoing message through the Telegram Bot API, with errors sorted into
-"try again later", "this member cannot be reached" and "this message cannot be sent"."""
+"try again later", "this member cannot be reached" and "this message cannot be sent"; and
+keeping the status line, one pinned message edited in place (`bot.core.status`)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import PurePosixPath
 from typing import Any
 
 from telegram import InputFile, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import ExtBot
 
 from bot.channels.base import PermanentSendError, RejectedSendError, TemporarySendError
 from bot.channels.telegram.render import html_pieces, keyboard, message_text
 from bot.core import texts, words
 from bot.core.events import Attachment, MediaRef, Outgoing, media_name
+
+log = logging.getLogger(__name__)
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +40,11 @@ _UNREACHABLE = ("chat not found", "user is deactivated", "bot was blocked", "bot
 # 10 MB is not. A voice note (.oga) or a sticker (.webp, .tgs) would not show as itself on
 # another app anyway; those keep their note.
 FETCHED_KINDS = frozenset({"photo"})
+
+# An edit of the status message that failed because the message is no more (deleted, or too old
+# or otherwise no longer editable by the bot): a new one is sent instead.
+_STATUS_GONE = ("message to edit not found", "message can't be edited", "message_id_invalid")
+_UNPINNED = ("message to unpin not found", "message_id_invalid")
 
 
 def media_ref(
@@ -56,20 +73,64 @@ class TelegramChannel:
         self._limits = REPLY_RETRIES if retry_in_place else None
 
     async def send(self, out: Outgoing) -> str | None:
-        try:
+        with sorted_errors():
             return await self._send(out)
-        except RetryAfter as error:
-            raise TemporarySendError(
-                "flood control", retry_after=_seconds(error.retry_after)
-            ) from error
-        except Forbidden as error:
-            raise PermanentSendError(error.message) from error
-        except BadRequest as error:
-            if any(marker in error.message.lower() for marker in _UNREACHABLE):
-                raise PermanentSendError(error.message) from error
-            raise RejectedSendError(error.message) from error
-        except (TimedOut, NetworkError) as error:
-            raise TemporarySendError(type(error).__name__) from error
+
+    # --- the status line (`bot.core.status`): one message, pinned, edited in place -----------
+
+    async def edit_status(self, out: Outgoing, ref: str) -> bool:
+        """Edit the status message; False when it is gone (the person deleted it)."""
+        with sorted_errors():
+            try:
+                await self.bot.edit_message_text(
+                    html_pieces(out.text)[0],
+                    chat_id=int(out.to.chat_id),
+                    message_id=int(ref),
+                    parse_mode=ParseMode.HTML,
+                    rate_limit_args=self._limits,
+                )
+            except BadRequest as error:
+                reason = error.message.lower()
+                if "message is not modified" in reason:
+                    return True  # it says this already
+                if any(marker in reason for marker in _STATUS_GONE):
+                    return False
+                raise
+        return True
+
+    async def post_status(self, out: Outgoing) -> str:
+        """A new status message, sent and pinned without a sound. The message is what counts:
+        a pin Telegram refuses is logged, and the message is kept (and edited) unpinned."""
+        chat_id = int(out.to.chat_id)
+        with sorted_errors():
+            sent = await self.bot.send_message(
+                chat_id,
+                html_pieces(out.text)[0],
+                parse_mode=ParseMode.HTML,
+                disable_notification=True,
+                rate_limit_args=self._limits,
+            )
+        try:
+            await self.bot.pin_chat_message(
+                chat_id, sent.message_id, disable_notification=True, rate_limit_args=self._limits
+            )
+        except TelegramError as error:
+            log.warning(
+                "status sent but not pinned",
+                extra={"member": out.to.member_id, "reason": type(error).__name__},
+            )
+        return str(sent.message_id)
+
+    async def drop_status(self, out: Outgoing, ref: str) -> None:
+        """Unpin the status message; one that is gone or no longer pinned needs nothing."""
+        with sorted_errors():
+            try:
+                await self.bot.unpin_chat_message(
+                    int(out.to.chat_id), message_id=int(ref), rate_limit_args=self._limits
+                )
+            except BadRequest as error:
+                if not any(marker in error.message.lower() for marker in _UNPINNED):
+                    raise
 
     async def fetch(self, media: MediaRef, max_bytes: int) -> Attachment | None:
         """A photo sent on Telegram, downloaded (getFile, then the file itself) for another app
@@ -206,6 +267,25 @@ class TelegramChannel:
             rate_limit_args=self._limits,
         )
         return str(sent.message_id)
+
+
+@contextmanager
+def sorted_errors() -> Iterator[None]:
+    """Telegram's errors as the outbox's three kinds."""
+    try:
+        yield
+    except RetryAfter as error:
+        raise TemporarySendError(
+            "flood control", retry_after=_seconds(error.retry_after)
+        ) from error
+    except Forbidden as error:
+        raise PermanentSendError(error.message) from error
+    except BadRequest as error:
+        if any(marker in error.message.lower() for marker in _UNREACHABLE):
+            raise PermanentSendError(error.message) from error
+        raise RejectedSendError(error.message) from error
+    except (TimedOut, NetworkError) as error:
+        raise TemporarySendError(type(error).__name__) from error
 
 
 def _seconds(value: object) -> float:

@@ -12,6 +12,7 @@ One batch, in one unit of work, in four steps, each a module:
   4. store (`store.py`): every delivery inserted with ON CONFLICT DO NOTHING on its unique key
      (kind, member, local date), only for the new ones members pointed at their conversation
      and reminders set; then every claimed row moved to its next occurrence.
+The status rows (the pinned status line) are no message: `status.py` decides and records them.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.beat.claim import claim
 from bot.core.beat.compose import compose
 from bot.core.beat.decide import may_fire, within_daily_limit
+from bot.core.beat.status import refresh as refresh_status
 from bot.core.beat.store import advance, store
 from bot.core.ports import Library
 
@@ -37,9 +39,11 @@ async def tick(
     rows = await claim(session, now, limit)
     if not rows:
         return 0, 0
-    firing = [row for row in rows if may_fire(row, now)]
+    # The status line is no message: its own rules (`beat/status.py`), not the four steps.
+    firing = [row for row in rows if row.rhythm != "status" and may_fire(row, now)]
     made = await compose(session, library, firing, now=now)
     sending = await within_daily_limit(session, firing, made)
     recorded = await store(session, sending, now)
+    recorded += await refresh_status(session, rows, now)
     await advance(session, rows, now)
     return len(rows), recorded

@@ -20,3 +20,4 @@ from bot.core.texts.ritual import *  # noqa: F403
 from bot.core.texts.sharing import *  # noqa: F403
 from bot.core.texts.someday import *  # noqa: F403
 from bot.core.texts.start import *  # noqa: F403
+from bot.core.texts.status import *  # noqa: F403

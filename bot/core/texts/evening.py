@@ -155,5 +155,6 @@ RHYTHM_LABELS = {
     "appreciation": "Appreciation nudges",
     "affection": "Affection ideas",
     "date": "Date-night nudges",
+    "status": "Pinned status line",  # `bot.core.status`: Couple.status_on
 }
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please send that again in a moment."

@@ -38,7 +38,13 @@ Telegram behaviours reproduced on purpose, because they break real bots:
   Message carries the rendered text plus entities; the stored record keeps the text as sent.
   Pass ``strict_html=False`` to switch this off. Markdown/MarkdownV2 are passed through unchecked.
 * editMessageText without reply_markup removes the inline keyboard (Telegram does; pass it
-  again to keep it). Editing to identical content answers 400 "message is not modified".
+  again to keep it). Editing to identical content answers 400 "message is not modified"; a
+  message that is gone (``api.delete(user, message_id)``: the user deleted it) answers 400
+  "message to edit not found".
+* pinChatMessage keeps the chat's pins (``api.pinned[chat]``, most recent last) and posts a
+  service message about it (``api.pin_notices``, with its disable_notification); pinning a
+  message that is gone answers 400 "message to pin not found". unpinChatMessage of a message
+  that is not pinned answers 400 "message to unpin not found". Deleting a message unpins it.
 * A callback query can be answered once; unknown/answered ids give 400.
 * Sending to an unknown chat gives 400 "chat not found"; to a user who blocked the bot, 403;
   to a group the bot left, 403; to a user who never started the bot (``started=False``), 403.

@@ -1,5 +1,5 @@
-"""The Bot API methods that send, copy, edit and delete messages, answer callback queries,
-leave chats and show chat actions."""
+"""The Bot API methods that send, copy, edit, delete, pin and unpin messages, answer callback
+queries, leave chats and show chat actions."""
 
 from __future__ import annotations
 
@@ -273,14 +273,46 @@ class Messages(ApiState):
     def _delete_message(self, p: JSON) -> bool:
         chat_id = self._target_chat(p)
         message_id = _as_int(p.get("message_id"))
-        record = self._bot_record(chat_id, message_id) if message_id is not None else None
-        if record is not None:
-            self._bot_messages[chat_id].remove(record)
-            self.deleted.append(record)
-        elif message_id is not None and message_id in self._user_messages[chat_id]:
-            self.deleted.append(self._user_messages[chat_id].pop(message_id))
-        else:
+        if not self._forget_message(chat_id, message_id):
             raise ApiError(400, "Bad Request: message to delete not found")
+        self._notify()
+        return True
+
+    def _pin_chat_message(self, p: JSON) -> bool:
+        """Pin a message (in a private chat any bot may; it becomes the top pin). Telegram posts
+        a service message about it in the chat, with a sound unless disable_notification."""
+        chat_id = self._target_chat(p)
+        message_id = _as_int(p.get("message_id"))
+        if message_id is None or self._message_payload(chat_id, message_id) is None:
+            raise ApiError(400, "Bad Request: message to pin not found")
+        pins = self.pinned[chat_id]
+        if message_id in pins:
+            pins.remove(message_id)
+        pins.append(message_id)
+        self.pin_notices.append(
+            {
+                "message_id": self._take_message_id(chat_id),
+                "chat_id": chat_id,
+                "pinned_message_id": message_id,
+                "disable_notification": bool(p.get("disable_notification", False)),
+                "date": int(self._now()),
+            }
+        )
+        self._notify()
+        return True
+
+    def _unpin_chat_message(self, p: JSON) -> bool:
+        """Unpin one message, or without message_id the most recent pin; a message that is not
+        pinned (or not there) answers 400 "message to unpin not found"."""
+        chat_id = self._target_chat(p)
+        pins = self.pinned[chat_id]
+        message_id = _as_int(p.get("message_id"))
+        if message_id is None and pins:
+            pins.pop()
+        elif message_id is not None and message_id in pins:
+            pins.remove(message_id)
+        else:
+            raise ApiError(400, "Bad Request: message to unpin not found")
         self._notify()
         return True
 

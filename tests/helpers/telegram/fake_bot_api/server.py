@@ -129,6 +129,8 @@ class FakeBotApi(SimulatedUsers, Observations, Faults, Updates, Messages, Files)
             "editMessageCaption": self._edit_message_caption,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "deleteMessage": self._delete_message,
+            "pinChatMessage": self._pin_chat_message,
+            "unpinChatMessage": self._unpin_chat_message,
             "answerCallbackQuery": self._answer_callback_query,
             "copyMessage": self._copy_message,
             "sendPhoto": lambda p: self._send_media("photo", p),

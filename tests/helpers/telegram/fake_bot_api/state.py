@@ -92,6 +92,10 @@ class ApiState:
         self.faults: list[tuple[str, str]] = []
         self.webhook: JSON | None = None
         self.deleted: list[JSON] = []
+        # Pinned message ids per chat, the most recent last; and the service messages pinning
+        # posts in the chat ("Rekindle pinned …"), which take a message id but hold no text.
+        self.pinned: defaultdict[int, list[int]] = defaultdict(list)
+        self.pin_notices: list[JSON] = []
         self.errors: list[str] = []  # bugs in the fake itself (answered as 500)
         self.file_contents: dict[str, bytes] = {}  # file id -> what downloading it gives
         self.downloads: list[str] = []  # file paths asked for at the file server
@@ -330,6 +334,21 @@ class ApiState:
             if record["message_id"] == message_id:
                 return record
         return None
+
+    def _forget_message(self, chat_id: int, message_id: int | None) -> bool:
+        """Delete a message (the bot's or the user's) from the chat, and its pin; False if there
+        is no such message."""
+        record = self._bot_record(chat_id, message_id) if message_id is not None else None
+        if record is not None:
+            self._bot_messages[chat_id].remove(record)
+            self.deleted.append(record)
+        elif message_id is not None and message_id in self._user_messages[chat_id]:
+            self.deleted.append(self._user_messages[chat_id].pop(message_id))
+        else:
+            return False
+        if message_id in self.pinned[chat_id]:
+            self.pinned[chat_id].remove(message_id)
+        return True
 
     def _take_message_id(self, chat_id: int) -> int:
         message_id = self._next_message_id[chat_id]

@@ -202,6 +202,18 @@ class SimulatedUsers(ApiState):
         message["edit_date"] = int(self._now())
         return self._enqueue({"edited_message": deepcopy(message)})
 
+    def delete(self, user_id: int, message_id: int) -> None:
+        """The user deletes a message in their private chat with the bot (their own or the
+        bot's, for both sides), unpinning it if it was pinned. Telegram tells the bot nothing."""
+        if not self._forget_message(user_id, message_id):
+            raise ValueError(f"no message {message_id} in chat {user_id}")
+        self._notify()
+
+    def unpin(self, user_id: int, message_id: int) -> None:
+        """The user unpins a message in their private chat. Telegram tells the bot nothing."""
+        self.pinned[user_id].remove(message_id)
+        self._notify()
+
     def group_message(
         self, chat_id: int, user_id: int, text: str, *, title: str | None = None
     ) -> JSON:
