@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import time
 
+from bot.core.events import Outgoing
+
 BURST = 8
 REFILL_PER_SECOND = 1.0
 SAME_REPLY_WINDOW = 10.0
@@ -24,6 +26,12 @@ class ReplyBudget:
         self.window = window
         self._tokens: dict[str, tuple[float, float]] = {}  # chat: (tokens, at)
         self._last: dict[str, tuple[str, float]] = {}  # chat: (text, at)
+
+    def allow_reply(self, out: Outgoing) -> bool:
+        """Whether to send this reply: "the same reply" is the same words with the same
+        buttons (a settings menu shown again after a switch has the words it had, and other
+        buttons: that is a new reply)."""
+        return self.allow(out.to.chat_id, f"{out.text}\x00{out.buttons!r}")
 
     def allow(self, chat: str, text: str) -> bool:
         now = time.monotonic()

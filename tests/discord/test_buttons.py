@@ -66,3 +66,17 @@ async def test_other_interactions_are_left_to_the_command_tree(dc: Dc) -> None:
     ping = dc.interaction(dc.alex, type=1)
     await dc.client.on_interaction(ping)
     assert ping.fake_response.calls == []
+
+
+def test_a_menu_shown_again_with_other_buttons_is_a_new_reply() -> None:
+    """Pressing a /settings switch shows the menu again: the same words, other buttons. That
+    is not the same reply (it was left out, and the person was left without buttons)."""
+    from bot.core.events import Button, Outgoing, Recipient
+
+    budget = ReplyBudget()
+    to = Recipient(member_id=1, channel="discord", chat_id="1")
+    on = Outgoing(to=to, text="Your settings:", buttons=((Button("✅ Check-ins", "set:1"),),))
+    off = Outgoing(to=to, text="Your settings:", buttons=((Button("⬜ Check-ins", "set:1"),),))
+    assert budget.allow_reply(on)
+    assert budget.allow_reply(off)
+    assert not budget.allow_reply(off)  # the very same reply twice within 10 s

@@ -175,7 +175,7 @@ class Handlers:
             else:
                 self.on_pushed()
             for out in replies:
-                if not self.budget.allow(out.to.chat_id, out.text):
+                if not self.budget.allow_reply(out):
                     log.info("reply left out: chat is flooding", extra={"member": out.to.member_id})
                     continue
                 try:
