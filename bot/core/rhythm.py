@@ -45,7 +45,9 @@ NUDGES = {
     "date": Weekly(frozenset({3}), time(18, 0), "date_on"),  # Thursday evening
 }
 RECAP = Weekly(frozenset({6}), time(19, 0), "")  # Sunday evening, only if they shared anything
-RHYTHMS = ("evening", *NUDGES, "recap")
+# The week's nudges in one message, instead of on their own days (`bot.core.cadence`).
+DIGEST = Weekly(frozenset({6}), time(10, 0), "digest_on")  # Sunday morning
+RHYTHMS = ("evening", *NUDGES, "recap", "digest")
 SHOWN: dict[str, object] = {"text": "", "buttons": [], "media": None, "sent": True}
 ONE_SHOT = ("reminder", "date-morning", "date-ask")  # set by an event, fire once, then go
 
@@ -56,7 +58,7 @@ def next_due(rhythm: str, after: datetime, *, couple: Couple, zone: str | None) 
         at = parse_hhmm(couple.evening_time) or time(20, 30)
         days: frozenset[int] = frozenset(range(7))
     else:
-        weekly = RECAP if rhythm == "recap" else NUDGES[rhythm]
+        weekly = {"recap": RECAP, "digest": DIGEST}.get(rhythm) or NUDGES[rhythm]
         at, days = weekly.at, weekly.days
     start = local_date(after, zone)
     for offset in range(9):

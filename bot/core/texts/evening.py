@@ -155,5 +155,6 @@ RHYTHM_LABELS = {
     "appreciation": "Appreciation nudges",
     "affection": "Affection ideas",
     "date": "Date-night nudges",
+    "digest": "Nudges as one Sunday digest",
 }
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please send that again in a moment."
