@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.core import apart, evening, language, love_maps, packs, ritual, status, texts, words
+from bot.core import (
+    apart,
+    cadence,
+    evening,
+    language,
+    love_maps,
+    packs,
+    ritual,
+    status,
+    texts,
+    words,
+)
 from bot.core.context import Ctx
 from bot.core.conversations import do_swap, evening_kind
 from bot.core.day_conversation import conversation_for_day
 from bot.core.events import keyboard
 from bot.core.local_time import parse_hhmm, tonight_or_tomorrow
-from bot.core.members import couple_and_partner, couple_members, couple_of
+from bot.core.members import couple_and_partner, couple_members, couple_of, partner_of
 from bot.core.models import Conversation, Couple, Member
 from bot.core.rhythm import plan
 from bot.core.router import Router
@@ -185,6 +196,7 @@ def _settings_keyboard(
         label = words.translate(english, lang)
         on = getattr(couple, f"{rhythm}_on")
         rows.append([(f"{'✅' if on else '⬜'} {label}", f"set:toggle:{rhythm}:{couple.id}")])
+    rows.append(cadence.evenings_row(couple))
     days = couple.curiosity_days.split(",")
     rows.append(
         [
@@ -242,6 +254,8 @@ async def show_settings(ctx: Ctx, _args: str = "") -> None:
         days=days,
         place=place,
     )
+    for line in cadence.settings_lines(ctx, couple):
+        text = _with_line(text, line)
     mix = couple.depth_mix if couple.depth_mix in texts.SETTINGS_MIX else "as-is"
     text = _with_line(text, ctx.say(texts.SETTINGS_MIX[mix]))
     text = _with_line(text, ritual.settings_line(couple, ctx.lang))
@@ -290,6 +304,13 @@ async def settings_button(ctx: Ctx, parts: list[str]) -> None:
             setattr(couple, column, not getattr(couple, column))
             if rhythm == "status":  # on: the line in both chats; off: unpinned in both
                 await status.changed(ctx, couple)
+            if rhythm == "digest" and couple.digest_on:
+                await cadence.plan_digest(ctx.session, couple, now=ctx.now)
+            await show_settings(ctx)
+        case ["evenings", number] if (count := cadence.parse_evenings(number)) is not None:
+            partner = await partner_of(ctx.session, ctx.member)
+            if partner is not None:
+                await cadence.set_evenings(ctx, couple, partner=partner, count=count)
             await show_settings(ctx)
         case ["mix", mix] if mix in texts.MIX_BUTTONS:
             couple.depth_mix = mix

@@ -47,7 +47,9 @@ NUDGES = {
 RECAP = Weekly(frozenset({6}), time(19, 0), "")  # Sunday evening, only if they shared anything
 # The pinned status line, brought up to date as each day begins (`bot/core/beat/status.py`).
 STATUS = Weekly(frozenset(range(7)), time(0, 0), "status_on")
-RHYTHMS = ("evening", *NUDGES, "recap", "status")
+# The week's nudges in one message, instead of on their own days (`bot.core.cadence`).
+DIGEST = Weekly(frozenset({6}), time(10, 0), "digest_on")  # Sunday morning
+RHYTHMS = ("evening", *NUDGES, "recap", "status", "digest")
 SHOWN: dict[str, object] = {"text": "", "buttons": [], "media": None, "sent": True}
 ONE_SHOT = ("reminder", "date-morning", "date-ask")  # set by an event, fire once, then go
 
@@ -58,7 +60,7 @@ def next_due(rhythm: str, after: datetime, *, couple: Couple, zone: str | None) 
         at = parse_hhmm(couple.evening_time) or time(20, 30)
         days: frozenset[int] = frozenset(range(7))
     else:
-        weekly = {"recap": RECAP, "status": STATUS}.get(rhythm) or NUDGES[rhythm]
+        weekly = {"recap": RECAP, "status": STATUS, "digest": DIGEST}.get(rhythm) or NUDGES[rhythm]
         at, days = weekly.at, weekly.days
     start = local_date(after, zone)
     for offset in range(9):

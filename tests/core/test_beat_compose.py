@@ -23,6 +23,7 @@ from tests.helpers.service import LIBRARY, START
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TUE, WED, THU, FRI, SUN = (date(2026, 12, d) for d in (1, 2, 3, 4, 6))
+MON_BEFORE = date(2026, 11, 30)
 # Each rhythm of the table has its tests below; a new rhythm needs its own.
 TESTED = {
     "evening",
@@ -33,6 +34,7 @@ TESTED = {
     "date-morning",
     "date-ask",
     "recap",
+    "digest",
 }
 
 
@@ -114,6 +116,83 @@ async def test_a_check_in_evening_has_no_buttons_and_an_evening_with_nothing_sen
     checkin = made[f"{alex.chat_id}:evening"].out
     assert checkin.text == texts.EVENING_CHECKIN.format(prompt=prompt.text, partner="Sam")
     assert checkin.buttons == ()
+
+
+# --- evening: quieter after seven evening questions neither answered (`bot.core.cadence`) ----
+
+
+async def past_evenings(
+    session: AsyncSession, couple: Couple, *, answered_by: Member | None = None
+) -> None:
+    """Seven evening questions, one a day up to Monday 30 November; `answered_by` answered
+    the fourth."""
+    for back in range(7, 0, -1):
+        day = TUE - timedelta(days=back)
+        made = Conversation(
+            couple_id=couple.id or 0,
+            day=day.isoformat(),
+            kind="check-in",
+            prompt_id=LIBRARY.of("check-in")[back].id,
+            created_at=berlin(day, 20, 30),
+            closed_at=berlin(day + timedelta(days=1), 20, 30),
+        )
+        session.add(made)
+        await session.flush()
+        if answered_by is not None and back == 4:
+            session.add(
+                Answer(
+                    conversation_id=made.id or 0,
+                    member_id=answered_by.id or 0,
+                    text="an answer",
+                    created_at=berlin(day, 22),
+                    updated_at=berlin(day, 22),
+                )
+            )
+    await session.flush()
+
+
+async def test_seven_unanswered_evenings_bring_the_word_once_to_both_then_every_other(
+    db: Database,
+) -> None:
+    slot = berlin(TUE, 20, 30)
+    async with db.session() as session:
+        quiet, alex, sam = await couple_of_two(session, zones=("Europe/Berlin", "Europe/London"))
+        await past_evenings(session, quiet)
+        answered, carol, dan = await couple_of_two(session, names=("Carol", "Dan"))
+        await past_evenings(session, answered, answered_by=dan)
+        made = await made_for(
+            session,
+            [
+                row_for(quiet, alex, sam, "evening", slot),
+                row_for(answered, carol, dan, "evening", slot),
+            ],
+            slot,
+        )
+        assert quiet.quiet_since == slot
+        assert answered.quiet_since is None
+        later = slot + timedelta(hours=1)  # Sam's evening in London: the same couple-day
+        sams = await made_for(session, [row_for(quiet, sam, alex, "evening", later)], later)
+        days = {
+            day: await made_for(
+                session,
+                [row_for(quiet, alex, sam, "evening", berlin(day, 20, 30))],
+                berlin(day, 20, 30),
+            )
+            for day in (WED, THU, FRI)
+        }
+        tuesday = (
+            await session.exec(
+                select(Conversation.couple_id).where(Conversation.day == "2026-12-01")
+            )
+        ).all()
+    for word in (made[f"{alex.chat_id}:evening"], sams[f"{sam.chat_id}:evening"]):
+        assert word.out.text == texts.QUIET_NOTICE
+        assert (word.conversation_id, word.kind) == (None, "quiet")
+    assert made[f"{carol.chat_id}:evening"].conversation_id is not None
+    assert made[f"{carol.chat_id}:evening"].kind is None
+    assert tuesday == [answered.id]  # no question for the quiet couple that evening
+    assert [bool(days[day]) for day in (WED, THU, FRI)] == [True, False, True]
+    assert all(m.kind is None for day in (WED, FRI) for m in days[day].values())
 
 
 # --- reminder --------------------------------------------------------------------------------
@@ -435,3 +514,71 @@ async def test_the_recap_says_nothing_when_nothing_was_shared(db: Database) -> N
     expected = texts.RECAP.format(summary="1 evening checked in together", line=closing)
     assert made[f"{carol.chat_id}:recap"].out.text == expected
     assert made[f"{dan.chat_id}:recap"].out.text == expected
+
+
+# --- the Sunday digest ---------------------------------------------------------------------
+
+
+async def given(session: AsyncSession, couple: Couple, kind: str) -> Prompt:
+    prompt_id = (
+        await session.exec(
+            select(PromptUse.prompt_id).where(
+                PromptUse.kind == kind, PromptUse.couple_id == couple.id
+            )
+        )
+    ).one()
+    prompt = LIBRARY.get(prompt_id)
+    assert prompt is not None
+    return prompt
+
+
+async def test_the_digest_folds_the_nudges_a_couple_has_on_into_one_message(
+    db: Database,
+) -> None:
+    morning = berlin(SUN, 10)
+    async with db.session() as session:
+        couple, alex, sam = await couple_of_two(session, digest_on=True)
+        dates, carol, dan = await couple_of_two(
+            session,
+            names=("Carol", "Dan"),
+            digest_on=True,
+            affection_on=False,
+            appreciation_on=False,
+        )
+        none, erin, finn = await couple_of_two(
+            session,
+            names=("Erin", "Finn"),
+            digest_on=True,
+            affection_on=False,
+            appreciation_on=False,
+            date_on=False,
+        )
+        rows = [
+            row_for(couple, alex, sam, "digest", morning),
+            row_for(couple, sam, alex, "digest", morning),
+            row_for(dates, carol, dan, "digest", morning),
+            row_for(none, erin, finn, "digest", morning),
+        ]
+        made = await made_for(session, rows, morning)
+        hug, thanks, idea = [
+            await given(session, couple, k) for k in ("affection", "appreciation", "date")
+        ]
+        only = await given(session, dates, "date")
+    assert set(made) == {f"{c}:digest" for c in (alex.chat_id, sam.chat_id, carol.chat_id)}
+    ideas = "\n\n".join(
+        [
+            texts.DIGEST_AFFECTION.format(prompt=hug.text),
+            texts.APPRECIATION_NUDGE.format(prompt=thanks.text),
+            texts.DATE_NUDGE.format(prompt=idea.text),
+        ]
+    )
+    for chat in (alex.chat_id, sam.chat_id):
+        digest = made[f"{chat}:digest"].out
+        assert digest.text == texts.DIGEST.format(ideas=ideas)
+        assert digest.buttons == keyboard(
+            [(texts.AFFECTION_BUTTON, f"hug:{couple.id}:2026-12-06")],
+            [(texts.APPRECIATION_BUTTON, f"appr:{couple.id}")],
+        )
+    alone = made[f"{carol.chat_id}:digest"].out
+    assert alone.text == texts.DIGEST.format(ideas=texts.DATE_NUDGE.format(prompt=only.text))
+    assert alone.buttons == ()

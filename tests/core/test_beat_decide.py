@@ -22,8 +22,14 @@ NOON = datetime(2026, 12, 2, 11, 0, tzinfo=UTC)  # Wednesday, 12:00 in Berlin
 LATE = datetime(2026, 12, 2, 22, 0, tzinfo=UTC)  # Wednesday, 23:00 in Berlin
 
 
+# A rhythm that is off unless the couple turns it on (/settings).
+TURNED_ON: dict[str, dict[str, Any]] = {"digest": {"digest_on": True}}
+
+
 def row(rhythm: str = "affection", slot: datetime = NOON, **couple: Any) -> Row:
-    """A reachable member with a partner, in Berlin, whose `rhythm` is due at `slot`."""
+    """A reachable member with a partner, in Berlin, whose `rhythm` is due at `slot` (and on,
+    if it is one the couple turns on)."""
+    couple = {**TURNED_ON.get(rhythm, {}), **couple}
     return Row(
         member_id=1,
         rhythm=rhythm,
@@ -65,6 +71,12 @@ def test_a_switched_off_nudge_does_not_fire_and_stops_nothing_else(rhythm: str) 
     for other in [*RHYTHMS, *ONE_SHOT]:
         if other != rhythm:
             assert may_fire(row(other, **off), NOON), other
+
+
+def test_with_the_digest_on_the_nudges_wait_for_sunday_and_nothing_else_does() -> None:
+    assert not may_fire(row("digest", digest_on=False), NOON)
+    for rhythm in [*RHYTHMS, *ONE_SHOT]:
+        assert may_fire(row(rhythm, digest_on=True), NOON) is (rhythm not in NUDGES), rhythm
 
 
 def test_a_slot_more_than_the_grace_late_is_skipped() -> None:

@@ -145,3 +145,26 @@ async def test_a_slot_more_than_the_grace_late_counts_from_now(db: Database) -> 
         (carol.id, "evening"): berlin(WED, 20, 30),
         (erin.id, "affection"): berlin(SAT, 8),
     }
+
+
+async def test_an_evening_that_brings_no_question_opens_nothing(db: Database) -> None:
+    now = EVENING + timedelta(minutes=1)
+    async with db.session() as session:
+        couple, alex, sam = await couple_of_two(session)
+        conversation_id = await conversation(session, couple)
+        alex.current_conversation_id = conversation_id  # the question still open from before
+        await session.flush()
+        row = row_for(couple, alex, sam, "evening", EVENING)
+        word = Made(Outgoing(row.recipient(), "going quieter"), kind="quiet")
+        assert await store(session, [(row, word)], now) == 1
+    async with db.session() as session:
+        member = await session.get(Member, alex.id)
+        [recorded] = (await session.exec(select(Delivery))).all()
+    assert member is not None
+    assert member.current_conversation_id == conversation_id
+    assert await schedule(db) == {}  # no reminder
+    assert (recorded.key, recorded.kind, recorded.conversation_id) == (
+        f"quiet:{alex.id}:2026-12-01",
+        "quiet",
+        None,
+    )

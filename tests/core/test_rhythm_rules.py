@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from bot.core.events import Outgoing, Recipient
 from bot.core.models import Couple, Delivery, Member, Schedule
 from bot.core.rhythm import (
+    DIGEST,
     NUDGES,
     ONE_SHOT,
     RECAP,
@@ -54,7 +55,7 @@ def couple(**settings: Any) -> Couple:
 def when_and_which_days(rhythm: str, evening: time) -> tuple[time, frozenset[int]]:
     if rhythm == "evening":
         return evening, frozenset(range(7))
-    weekly = {"recap": RECAP, "status": STATUS}.get(rhythm) or NUDGES[rhythm]
+    weekly = {"recap": RECAP, "status": STATUS, "digest": DIGEST}.get(rhythm) or NUDGES[rhythm]
     return weekly.at, weekly.days
 
 

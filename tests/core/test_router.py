@@ -25,6 +25,7 @@ MENU = [
     "ask",
     "skip",
     "time",
+    "evenings",
     "timezone",
     "settings",
     "language",

@@ -43,6 +43,7 @@ OPTION_NAMES = {
     "pair": "code",
     "timezone": "zone",
     "time": "time",
+    "evenings": "number",
     "pause": "days",
     "appreciate": "words",
     "goodnews": "words",

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core import love_maps, ritual, texts, words
+from bot.core import cadence, love_maps, ritual, texts, words
 from bot.core.apart import is_apart
 from bot.core.beat.claim import Row
-from bot.core.conversations import evening_kind, prompt_buttons, prompt_text
+from bot.core.conversations import prompt_buttons, prompt_text
 from bot.core.day_conversation import conversations_for_days
 from bot.core.events import Button, Outgoing, keyboard
 from bot.core.local_time import local_date
@@ -27,6 +27,7 @@ from bot.core.milestones import line as celebration_line
 from bot.core.models import Answer, Conversation, Couple, DatePlan, Someday
 from bot.core.ports import Library, Prompt
 from bot.core.prompts import Use, Want, prompts_for_days
+from bot.core.rhythm import NUDGES
 from bot.core.tally import collect, summary
 from bot.core.zones import zone_info
 
@@ -46,10 +47,12 @@ def _out(row: Row, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> O
 
 
 class Made(NamedTuple):
-    """A row's message, and the conversation it opens (evening prompts)."""
+    """A row's message, the conversation it opens (evening prompts), and the kind of its
+    delivery when it is not the row's rhythm."""
 
     out: Outgoing
     conversation_id: int | None = None
+    kind: str | None = None
 
 
 Found = TypeVar("Found")
@@ -89,26 +92,45 @@ async def compose(
 
 
 class Evenings(NamedTuple):
-    """Each couple-day's conversation, and what the love-maps ones come back to."""
+    """Each couple-day's conversation, what the love-maps ones come back to, and the
+    couple-days that bring the word that it goes quieter (`bot.core.cadence`)."""
 
     conversations: dict[tuple[int, str], Conversation]
     sources: dict[int, love_maps.Source]
+    quiet: set[tuple[int, str]]
 
 
 async def conversations(
     session: AsyncSession, library: Library, rows: list[Row], now: datetime
 ) -> Evenings:
+    couples = {row.couple_id: row.couple for row in rows}
+    histories = await cadence.histories(
+        session, couples, through=max(row.couple_day for row in rows)
+    )
     wanted: dict[tuple[int, str], tuple[Couple, str]] = {}
+    quiet: set[tuple[int, str]] = set()
     for row in rows:
-        kind = evening_kind(row.couple, row.couple_day)
-        if kind is not None:
-            wanted.setdefault((row.couple_id, row.couple_day.isoformat()), (row.couple, kind))
+        key = (row.couple_id, row.couple_day.isoformat())
+        kind = cadence.tonight(
+            row.couple,
+            row.couple_day,
+            history=histories[row.couple_id],
+            slot=row.slot,
+            zones=(row.zone, row.partner_zone),
+        )
+        if kind == cadence.QUIET:
+            quiet.add(key)
+        elif kind is not None:
+            wanted.setdefault(key, (row.couple, kind))
     found = await conversations_for_days(session, library, wanted, now=now)
-    return Evenings(found, await love_maps.sources(session, found.values()))
+    return Evenings(found, await love_maps.sources(session, found.values()), quiet)
 
 
 def evening(row: Row, library: Library, found: Evenings) -> Made | None:
-    conversation = found.conversations.get((row.couple_id, row.couple_day.isoformat()))
+    key = (row.couple_id, row.couple_day.isoformat())
+    if key in found.quiet:
+        return Made(_out(row, _say(row, texts.QUIET_NOTICE)), kind=cadence.QUIET)
+    conversation = found.conversations.get(key)
     if conversation is None:
         return None
     lang = row.language
@@ -273,6 +295,60 @@ def date_idea(row: Row, library: Library, found: DateIdeas) -> Made | None:
     return Made(_out(row, _say(row, texts.DATE_NUDGE, prompt=prompt)))
 
 
+# --- the Sunday digest: the week's nudges in one message (`bot.core.cadence`) ----------------
+
+
+def digest_affection(row: Row, library: Library, prompts: dict[Use, Prompt]) -> Made | None:
+    """The affection idea as the digest has it: for the week, not for today."""
+    prompt = _nudge_prompt(row, library, prompts)
+    if prompt is None:
+        return None
+    button = (_say(row, texts.AFFECTION_BUTTON), f"hug:{row.couple_id}:{row.day.isoformat()}")
+    return Made(_out(row, _say(row, texts.DIGEST_AFFECTION, prompt=prompt), keyboard([button])))
+
+
+def _in_digest(kind: str) -> Composer[Any]:
+    """How a nudge is made in the digest: as on its own day, but for the affection idea's
+    words (whatever a nudge's own composer says, with its buttons, is what the digest says)."""
+    return DIGEST_PARTS.get(kind) or COMPOSERS[kind]
+
+
+def _nudges_of(row: Row) -> list[Row]:
+    """The digest row as a row of each nudge the couple has on (its kind, on the digest's day)."""
+    return [
+        replace(row, rhythm=kind)
+        for kind, weekly in NUDGES.items()
+        if getattr(row.couple, weekly.switch)
+    ]
+
+
+async def digest_nudges(
+    session: AsyncSession, library: Library, rows: list[Row], now: datetime
+) -> dict[Gather[Any], Any]:
+    """Each nudge's own gather, once for all the digest rows that have that nudge on (what each
+    found, by the gather)."""
+    by_gather: dict[Gather[Any], list[Row]] = {}
+    for row in rows:
+        for nudge in _nudges_of(row):
+            by_gather.setdefault(_in_digest(nudge.rhythm).gather, []).append(nudge)
+    return {gather: await gather(session, library, some, now) for gather, some in by_gather.items()}
+
+
+def digest(row: Row, library: Library, found: dict[Gather[Any], Any]) -> Made | None:
+    """The nudges of the week in one message, each with its buttons; nothing if none is on."""
+    parts = []
+    for nudge in _nudges_of(row):
+        composer = _in_digest(nudge.rhythm)
+        made = composer.compose(nudge, library, found[composer.gather])
+        if made is not None:
+            parts.append(made.out)
+    if not parts:
+        return None
+    ideas = "\n\n".join(out.text for out in parts)
+    buttons = tuple(line for out in parts for line in out.buttons)
+    return Made(_out(row, _say(row, texts.DIGEST, ideas=ideas), buttons))
+
+
 # --- an accepted date: the morning of it, and "how was it?" the day after --------------------
 
 
@@ -379,4 +455,7 @@ COMPOSERS: dict[str, Composer[Any]] = {
     "date-morning": Composer(date_plans, date_morning),
     "date-ask": Composer(date_plans, date_ask),
     "recap": Composer(weeks, recap),
+    "digest": Composer(digest_nudges, digest),
 }
+# A nudge made differently in the digest than on its own day.
+DIGEST_PARTS: dict[str, Composer[Any]] = {"affection": Composer(nudge_prompts, digest_affection)}

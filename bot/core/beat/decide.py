@@ -10,7 +10,7 @@ from typing import TypeVar
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.beat.claim import Row
-from bot.core.rhythm import DAILY_LIMIT, GRACE, NUDGES, is_quiet, sent_today
+from bot.core.rhythm import DAILY_LIMIT, DIGEST, GRACE, NUDGES, is_quiet, sent_today
 
 T = TypeVar("T")
 
@@ -22,6 +22,11 @@ def may_fire(row: Row, now: datetime) -> bool:
     if couple.paused_until is not None and couple.paused_until > now:
         return False
     if row.rhythm in NUDGES and not getattr(couple, NUDGES[row.rhythm].switch):
+        return False
+    # With the Sunday digest on, the nudges come in it, not on their own days.
+    if row.rhythm in NUDGES and couple.digest_on:
+        return False
+    if row.rhythm == "digest" and not getattr(couple, DIGEST.switch):
         return False
     return not is_quiet(row.slot, row.zone, couple=couple, rhythm=row.rhythm)
 

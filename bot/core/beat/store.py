@@ -18,12 +18,13 @@ from bot.core.sql import insert
 
 async def store(session: AsyncSession, sending: list[tuple[Row, Made]], now: datetime) -> int:
     """Record the deliveries; for each evening prompt that was new, point the member at its
-    conversation and set the one reminder. Returns how many deliveries were new."""
+    conversation and set the one reminder (an evening that brought no question, such as the
+    word that it goes quieter, opens nothing). Returns how many deliveries were new."""
     values = [
         delivery(
             row.member_id,
             made.out,
-            kind=row.rhythm,
+            kind=made.kind or row.rhythm,
             day=row.day.isoformat(),
             now=now,
             conversation_id=made.conversation_id,
@@ -34,7 +35,7 @@ async def store(session: AsyncSession, sending: list[tuple[Row, Made]], now: dat
     opened = [
         (row, made.conversation_id)
         for (row, made), value in zip(sending, values, strict=True)
-        if row.rhythm == "evening" and value["key"] in new_keys
+        if row.rhythm == "evening" and made.conversation_id is not None and value["key"] in new_keys
     ]
     if opened:
         member = table("member")

@@ -8,6 +8,7 @@ A message that counts is a dict of plural forms ("one", "other"); dates are Babe
 (`DATE_PATTERNS`). No code here: grammar belongs to Babel.
 """
 
+from bot.core.texts.cadence import *  # noqa: F403
 from bot.core.texts.channels import *  # noqa: F403
 from bot.core.texts.evening import *  # noqa: F403
 from bot.core.texts.forms import *  # noqa: F403

@@ -156,5 +156,6 @@ RHYTHM_LABELS = {
     "affection": "Affection ideas",
     "date": "Date-night nudges",
     "status": "Pinned status line",  # `bot.core.status`: Couple.status_on
+    "digest": "Nudges as one Sunday digest",
 }
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please send that again in a moment."

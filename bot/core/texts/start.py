@@ -82,6 +82,7 @@ HELP = (
     "/checkin – today's question now · /ask – a curiosity question now\n"
     "/skip – swap today's question for another\n"
     "/time 20:30 – when the evening question comes\n"
+    "/evenings 4 – how many evenings a week bring a question (3 to 7)\n"
     "/timezone – set your time zone\n"
     "/settings – time, zone and which nudges you get\n"
     "/language – the language I write to you in\n"
