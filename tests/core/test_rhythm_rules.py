@@ -17,6 +17,7 @@ from bot.core.models import Couple, Delivery, Member, Schedule
 from bot.core.rhythm import (
     NUDGES,
     ONE_SHOT,
+    OUR_DAYS,
     RECAP,
     RHYTHMS,
     SHOWN,
@@ -53,7 +54,7 @@ def couple(**settings: Any) -> Couple:
 def when_and_which_days(rhythm: str, evening: time) -> tuple[time, frozenset[int]]:
     if rhythm == "evening":
         return evening, frozenset(range(7))
-    weekly = RECAP if rhythm == "recap" else NUDGES[rhythm]
+    weekly = {"recap": RECAP, "ourdays": OUR_DAYS}.get(rhythm) or NUDGES[rhythm]
     return weekly.at, weekly.days
 
 

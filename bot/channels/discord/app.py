@@ -49,6 +49,9 @@ OPTION_NAMES = {
     "goal": "words",
     "win": "words",
     "date": "when",
+    "anniversary": "date",
+    "birthday": "date",
+    "meet": "date",
 }
 ARGUMENTS: dict[str, tuple[str, str]] = {
     name: (option, texts.COMMAND_ARGUMENTS[name]) for name, option in OPTION_NAMES.items()
