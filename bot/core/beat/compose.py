@@ -310,8 +310,9 @@ class Mornings(NamedTuple):
 async def mornings(
     session: AsyncSession, library: Library, rows: list[Row], now: datetime
 ) -> Mornings:
-    """The members' birthdays and the couples' celebrated milestones (a query each), then each
-    row's occasions; a date idea (the one the couple has had least) for each heads-up."""
+    """The members' birthdays (a query), each row's occasions and, only when some are due, the
+    couples' celebrated milestones (a query); a date idea (the one the couple has had least,
+    remembered as seen) for each heads-up."""
     couple_ids = {row.couple_id for row in rows}
     people = await session.exec(
         select(col(Member.id), col(Member.birthday), col(Member.display_name)).where(
@@ -323,30 +324,35 @@ async def mornings(
     for member_id, birthday, name in people.all():
         if member_id is not None:
             birthdays[member_id], names[member_id] = birthday, name
-    celebrated = set(
-        (
-            await session.exec(
-                select(col(Milestone.couple_id), col(Milestone.name)).where(
-                    col(Milestone.couple_id).in_(couple_ids)
+    due = {
+        row.member_id: our_dates.occasions(
+            row.couple,
+            day=row.day,
+            member_id=row.member_id,
+            birthday=birthdays.get(row.member_id),
+            partner_birthday=birthdays.get(row.partner_id or 0),
+            zones=(row.zone, row.partner_zone),
+        )
+        for row in rows
+    }
+    with_some = {row.couple_id for row in rows if due[row.member_id]}
+    celebrated = (
+        set(
+            (
+                await session.exec(
+                    select(col(Milestone.couple_id), col(Milestone.name)).where(
+                        col(Milestone.couple_id).in_(with_some)
+                    )
                 )
-            )
-        ).all()
+            ).all()
+        )
+        if with_some
+        else set()
     )
     found: dict[int, list[our_dates.Occasion]] = {}
     wanted: dict[Use, Want] = {}
     for row in rows:
-        occasions = [
-            occasion
-            for occasion in our_dates.occasions(
-                row.couple,
-                day=row.day,
-                member_id=row.member_id,
-                birthday=birthdays.get(row.member_id),
-                partner_birthday=birthdays.get(row.partner_id or 0),
-                zones=(row.zone, row.partner_zone),
-            )
-            if (row.couple_id, occasion.mark) not in celebrated
-        ]
+        occasions = [o for o in due[row.member_id] if (row.couple_id, o.mark) not in celebrated]
         found[row.member_id] = occasions
         if any(occasion.what == "heads-up" for occasion in occasions):
             wanted[Use(row.couple_id, "date", row.day.isoformat())] = Want(
