@@ -3,6 +3,7 @@ and date ideas are ones that work at a distance (a prompt's `where`, see bot/con
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from bot.core import status, texts, typed, words
@@ -25,6 +26,36 @@ def is_apart(couple: Couple, now: datetime) -> bool:
     )
 
 
+def meet_day(couple: Couple, zones: Iterable[str | None]) -> date | None:
+    """The day a couple apart see each other (`/apart until …`, `/meet`), None when they gave
+    none. `apart_until` is the moment that day has begun for both (the later of their two
+    midnights): the earliest of their local dates of that moment is the day itself."""
+    if couple.apart_since is None or couple.apart_until is None:
+        return None
+    return min(local_date(couple.apart_until, zone) for zone in zones)
+
+
+def days_to_meet(couple: Couple, *, day: date, zones: Iterable[str | None]) -> int | None:
+    """How many days from `day` (a member's local date) until the two see each other; None when
+    no such day is set or it is not still to come."""
+    meet = meet_day(couple, zones)
+    if meet is None or meet <= day:
+        return None
+    return (meet - day).days
+
+
+def set_until(
+    couple: Couple, end: date | None, *, zones: Iterable[str | None], now: datetime
+) -> None:
+    """Apart from now (if not yet), until the day `end` (None: no date). The day begins at
+    different moments for the two: apart ends once it has begun for both, so each of them reads
+    the same date."""
+    couple.apart_since = couple.apart_since if is_apart(couple, now) else now
+    couple.apart_until = (
+        max(local_moment(end, time(0, 0), zone=zone) for zone in zones) if end is not None else None
+    )
+
+
 def until_words(couple: Couple, member: Member) -> str:
     """When being apart ends, in the member's own calendar ("" when they gave no date)."""
     if couple.apart_until is None:
@@ -32,7 +63,7 @@ def until_words(couple: Couple, member: Member) -> str:
     return words.when(couple.apart_until, member.timezone, "day", words.spoken(member.language))
 
 
-def _end(args: str, today: date, *, lang: str | None = None) -> date | str | None:
+def parse_end(args: str, today: date, *, lang: str | None = None) -> date | str | None:
     """The day they are together again: a date (`until 2027-01-15`, `2027-01-15`, or a number
     of days), None for no date, or "bad". "until" and "days" may be in the member's `lang`."""
     given = typed.strip_word(args.strip().lower(), "INPUT_UNTIL", lang=lang)
@@ -58,19 +89,11 @@ async def apart(ctx: Ctx, args: str) -> None:
     if paired is None:
         return
     couple, partner = paired
-    end = _end(args, local_date(ctx.now, ctx.member.timezone), lang=ctx.lang)
-    if end == "bad":
+    end = parse_end(args, local_date(ctx.now, ctx.member.timezone), lang=ctx.lang)
+    if not isinstance(end, date | None):
         ctx.reply(ctx.say(texts.APART_BAD))
         return
-    couple.apart_since = couple.apart_since if is_apart(couple, ctx.now) else ctx.now
-    # The day begins at different moments for the two: apart ends once it has begun for both,
-    # so each of them reads the same date.
-    zones = (ctx.member.timezone, partner.timezone)
-    couple.apart_until = (
-        max(local_moment(end, time(0, 0), zone=zone) for zone in zones)
-        if isinstance(end, date)
-        else None
-    )
+    set_until(couple, end, zones=(ctx.member.timezone, partner.timezone), now=ctx.now)
     await status.changed(ctx, couple)
     _tell_both(ctx, couple, partner, done=texts.APART_DONE, told=texts.APART_TOLD)
 

@@ -149,10 +149,37 @@ def prompt_text(
     reader_id: int | None = None,
     zone: str | None = None,
     source: love_maps.Source | None = None,
+    meet_in: int | None = None,
 ) -> str:
     """The evening's prompt, framed, in the reader's language `lang`. A love-maps evening is
     framed for its reader (`reader_id`, in their `zone`) from its `source`
-    (`bot.core.love_maps.sources`)."""
+    (`bot.core.love_maps.sources`). `meet_in` (`bot.core.apart.days_to_meet`, counted on the
+    reader's own date of that evening) adds the countdown to the day the two see each other:
+    the one place the scheduled evening and `/checkin` both frame it."""
+    text = _framed(
+        library,
+        conversation,
+        partner_name=partner_name,
+        lang=lang,
+        reader_id=reader_id,
+        zone=zone,
+        source=source,
+    )
+    if meet_in:
+        text += "\n\n" + words.plural("MEET_COUNTDOWN", meet_in, lang)
+    return text
+
+
+def _framed(
+    library: Library,
+    conversation: Conversation,
+    *,
+    partner_name: str,
+    lang: str | None,
+    reader_id: int | None,
+    zone: str | None,
+    source: love_maps.Source | None,
+) -> str:
     if conversation.kind == ritual.KIND:
         return ritual.prompt(partner_name=partner_name, lang=lang)
     question = question_of(library, conversation, lang=lang)

@@ -115,10 +115,12 @@ async def export(ctx: Ctx, _args: str = "") -> None:
             "channel": member.channel,
             "time_zone": member.timezone,
             "language": member.language,
+            "birthday": member.birthday,
             "joined": _when(member.created_at),
             "paired_with": partner.display_name if partner else None,
             "paired_since": _when(couple.created_at) if couple else None,
             "evening_time": couple.evening_time if couple else None,
+            "anniversary": couple.anniversary if couple else None,
         },
         "answers": [_answer(ctx, answer, conversation) for answer, conversation in answers],
         "appreciations_sent": [

@@ -16,6 +16,7 @@ from datetime import date
 from sqlmodel import select
 
 from bot.core import conversations, love_maps, ritual, texts, words
+from bot.core.apart import days_to_meet
 from bot.core.context import Ctx, recipient
 from bot.core.coupleday import couple_day, evening_of
 from bot.core.events import MediaRef, Outgoing
@@ -69,6 +70,8 @@ async def send_prompt(
     evening = evening_of(day, at, zone=member.timezone, zones=_zones(member, partner))
     lang = words.spoken(member.language)
     source = (await love_maps.sources(ctx.session, [conversation])).get(conversation.id or 0)
+    day_of_evening = local_date(evening, member.timezone)
+    meet_in = days_to_meet(couple, day=day_of_evening, zones=_zones(member, partner))
     out = Outgoing(
         to=recipient(member),
         text=conversations.prompt_text(
@@ -79,6 +82,7 @@ async def send_prompt(
             reader_id=member.id,
             zone=member.timezone,
             source=source,
+            meet_in=meet_in,
         ),
         buttons=conversations.prompt_buttons(conversation, lang),
         lang=lang,
@@ -88,7 +92,7 @@ async def send_prompt(
         member,
         out,
         kind="evening",
-        day=local_date(evening, member.timezone).isoformat(),
+        day=day_of_evening.isoformat(),
         now=ctx.now,
         conversation_id=conversation.id,
         sent=shown_in_reply,

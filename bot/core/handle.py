@@ -17,6 +17,7 @@ from bot.core import (
     language,
     love_maps,
     moments,
+    our_dates,
     packs,
     pairing,
     profile,
@@ -61,6 +62,7 @@ FEATURES = (
     wins.router,
     dates.router,
     someday.router,
+    our_dates.router,
     progress.router,
     data_rights.router,
     moments.router,
@@ -155,6 +157,14 @@ async def _message(
         if dates.parse_when(typed, today, lang=ctx.lang) is not None:
             await dates.plan(ctx, typed)
             return
+    # A date asked for (/ourdays's "change", or /anniversary, /birthday, /meet on their own).
+    if (
+        typed
+        and member.awaiting in our_dates.AWAITING
+        and our_dates.is_date_reply(typed, lang=ctx.lang)
+    ):
+        await our_dates.typed(ctx, typed)
+        return
     if member.couple_id is not None and (
         await evening.answer_before_prompt(
             ctx, text, media, reply_to=reply_to, message_ref=message_ref
@@ -168,6 +178,9 @@ async def _message(
         return
     if typed and member.awaiting == controls.AWAITING_TIME:
         await controls.set_time(ctx, typed)
+        return
+    if typed and member.awaiting in our_dates.AWAITING:
+        await our_dates.typed(ctx, typed)
         return
     couple = await couple_of(ctx.session, member)
     if couple is None:

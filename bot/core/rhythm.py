@@ -49,7 +49,10 @@ RECAP = Weekly(frozenset({6}), time(19, 0), "")  # Sunday evening, only if they 
 STATUS = Weekly(frozenset(range(7)), time(0, 0), "status_on")
 # The week's nudges in one message, instead of on their own days (`bot.core.cadence`).
 DIGEST = Weekly(frozenset({6}), time(10, 0), "digest_on")  # Sunday morning
-RHYTHMS = ("evening", *NUDGES, "recap", "status", "digest")
+# Every morning, our dates are looked at (`bot/core/our_dates.py`); a message only on a day
+# that is one of them: an anniversary, a birthday, days together, the day they meet.
+OUR_DAYS = Weekly(frozenset(range(7)), time(9, 30), "")
+RHYTHMS = ("evening", *NUDGES, "recap", "status", "digest", "ourdays")
 SHOWN: dict[str, object] = {"text": "", "buttons": [], "media": None, "sent": True}
 ONE_SHOT = ("reminder", "date-morning", "date-ask")  # set by an event, fire once, then go
 
@@ -60,7 +63,9 @@ def next_due(rhythm: str, after: datetime, *, couple: Couple, zone: str | None) 
         at = parse_hhmm(couple.evening_time) or time(20, 30)
         days: frozenset[int] = frozenset(range(7))
     else:
-        weekly = {"recap": RECAP, "status": STATUS, "digest": DIGEST}.get(rhythm) or NUDGES[rhythm]
+        weekly = {"recap": RECAP, "status": STATUS, "digest": DIGEST, "ourdays": OUR_DAYS}.get(
+            rhythm
+        ) or NUDGES[rhythm]
         at, days = weekly.at, weekly.days
     start = local_date(after, zone)
     for offset in range(9):
@@ -94,6 +99,16 @@ async def set_due(session: AsyncSession, member_id: int, *, rhythm: str, due: da
         insert(session, Schedule)
         .values(member_id=member_id, rhythm=rhythm, next_due_at=due)
         .on_conflict_do_update(index_elements=["member_id", "rhythm"], set_={"next_due_at": due})
+    )
+
+
+async def ensure_due(session: AsyncSession, member_id: int, *, rhythm: str, due: datetime) -> None:
+    """Give the member a row for the rhythm if they have none (a rhythm added after they
+    paired); a row already there keeps its time."""
+    await session.exec(
+        insert(session, Schedule)
+        .values(member_id=member_id, rhythm=rhythm, next_due_at=due)
+        .on_conflict_do_nothing(index_elements=["member_id", "rhythm"])
     )
 
 

@@ -133,8 +133,8 @@ def say(key: str, /, lang: str | None = None, **params: object) -> str:
 
 
 def plural(key: str, count: int, /, lang: str | None = None, **params: object) -> str:
-    """The form of `key` that fits `count` in the language ("1 day", "2 days"); `{count}` and
-    `params` fill its placeholders."""
+    """The form of `key` that fits `count` in the language ("1 day", "2 days"); `{count}` (or
+    `{number}`, the count as the reader writes it: "1,000") and `params` fill its placeholders."""
     forms = _english(key)
     if not isinstance(forms, dict) or "other" not in forms:
         raise TypeError(f"{key} has no plural forms")
@@ -143,17 +143,12 @@ def plural(key: str, count: int, /, lang: str | None = None, **params: object) -
         chosen = found.npgettext(key, str(forms["one"]), str(forms["other"]), count)
     else:
         chosen = str(forms.get(_locale(lang).plural_form(count), forms["other"]))
-    return chosen.format(count=count, **params)
+    return chosen.format(count=count, number=number(count, lang), **params)
 
 
-def number(value: int, /, lang: str | None = None) -> str:
-    """A whole number as the language writes it: "1,234" in English, "1234" in Spanish."""
-    from babel.numbers import format_decimal
-
-    return str(format_decimal(value, locale=_locale(lang)))
-
-
-DateStyle = Literal["day", "weekday_day", "day_time", "clock", "weekday_clock", "month"]
+DateStyle = Literal[
+    "day", "weekday_day", "day_time", "clock", "weekday_clock", "month", "full_date", "day_month"
+]
 
 
 def when(
@@ -168,6 +163,14 @@ def when(
     if isinstance(moment, datetime):
         return format_datetime(moment, pattern, tzinfo=zone_info(zone), locale=locale)
     return format_date(moment, pattern, locale=locale)
+
+
+def number(count: int, /, lang: str | None = None) -> str:
+    """A count as the reader writes it: "1,000" in English, "1000" in Spanish, "1 000" in
+    Russian."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(count, locale=_locale(lang)))
 
 
 def weekday(

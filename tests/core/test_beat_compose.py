@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core import texts
 from bot.core.beat.claim import Row
 from bot.core.beat.compose import COMPOSERS, Made, compose
+from bot.core.beat.store import store
 from bot.core.events import keyboard
 from bot.core.milestones import line
 from bot.core.models import Answer, Conversation, Couple, DatePlan, Member, PromptUse, Someday
@@ -35,6 +36,7 @@ TESTED = {
     "date-ask",
     "recap",
     "digest",
+    "ourdays",
 }
 
 
@@ -582,3 +584,51 @@ async def test_the_digest_folds_the_nudges_a_couple_has_on_into_one_message(
     alone = made[f"{carol.chat_id}:digest"].out
     assert alone.text == texts.DIGEST.format(ideas=texts.DATE_NUDGE.format(prompt=only.text))
     assert alone.buttons == ()
+
+
+# --- our dates: a morning only on one of the couple's days, each occasion once ---------------
+
+
+async def test_our_dates_send_a_morning_only_on_one_of_their_days_and_each_once(
+    db: Database,
+) -> None:
+    async with db.session() as session:
+        couple, alex, sam = await couple_of_two(
+            session, zones=("Europe/Berlin", "America/New_York"), anniversary="2019-12-04"
+        )
+        sam.birthday = "1990-12-07"
+        await session.flush()
+        new_york = ZoneInfo("America/New_York")
+
+        def rows(day: date) -> list[Row]:
+            sams = datetime.combine(day, time(9, 30), tzinfo=new_york).astimezone(UTC)
+            return [
+                row_for(couple, alex, sam, "ourdays", berlin(day, 9, 30)),
+                row_for(couple, sam, alex, "ourdays", sams),
+            ]
+
+        assert await made_for(session, rows(THU), berlin(THU, 9, 30)) == {}  # an ordinary day
+        # Friday 4 December: seven years for both, and for Alex alone, in the same message, the
+        # heads-up for Sam's birthday on Monday, with a date idea.
+        made = await made_for(session, rows(FRI), berlin(FRI, 9, 30))
+        anniversary = "💞 7 years together today. Happy anniversary, you two."
+        assert made[f"{sam.chat_id}:ourdays"].out.text == anniversary
+        text = made[f"{alex.chat_id}:ourdays"].out.text
+        first, heads_up, idea = text.split("\n\n")[0], *text.split("\n\n")[1].split("\n")
+        assert first == anniversary
+        assert heads_up == "🎁 Just between us: Sam's birthday is on Mon 07 Dec, in 3 days."
+        dates = {p.text for p in LIBRARY.prompts.values() if p.kind == "date"}
+        assert idea.removeprefix("An idea, if you'd like one: ") in dates
+        assert made[f"{alex.chat_id}:ourdays"].milestones == (
+            f"anniv-2026:{alex.id}",
+            f"heads-up-2026:{alex.id}",
+        )
+        # Recorded once, they are not made again (a second tick, a changed zone).
+        friday = rows(FRI)
+        await store(
+            session,
+            [(friday[0], made[f"{alex.chat_id}:ourdays"])],
+            berlin(FRI, 9, 30),
+        )
+        again = await made_for(session, friday, berlin(FRI, 10))
+        assert set(again) == {f"{sam.chat_id}:ourdays"}

@@ -18,6 +18,7 @@ from bot.core.rhythm import (
     DIGEST,
     NUDGES,
     ONE_SHOT,
+    OUR_DAYS,
     RECAP,
     RHYTHMS,
     SHOWN,
@@ -55,7 +56,9 @@ def couple(**settings: Any) -> Couple:
 def when_and_which_days(rhythm: str, evening: time) -> tuple[time, frozenset[int]]:
     if rhythm == "evening":
         return evening, frozenset(range(7))
-    weekly = {"recap": RECAP, "status": STATUS, "digest": DIGEST}.get(rhythm) or NUDGES[rhythm]
+    weekly = {"recap": RECAP, "status": STATUS, "digest": DIGEST, "ourdays": OUR_DAYS}.get(
+        rhythm
+    ) or NUDGES[rhythm]
     return weekly.at, weekly.days
 
 

@@ -51,6 +51,9 @@ OPTION_NAMES = {
     "win": "words",
     "date": "when",
     "someday": "words",
+    "anniversary": "date",
+    "birthday": "date",
+    "meet": "date",
 }
 ARGUMENTS: dict[str, tuple[str, str]] = {
     name: (option, texts.COMMAND_ARGUMENTS[name]) for name, option in OPTION_NAMES.items()

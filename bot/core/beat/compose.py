@@ -16,17 +16,17 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core import cadence, love_maps, ritual, texts, words
-from bot.core.apart import is_apart
+from bot.core import cadence, love_maps, our_dates, ritual, texts, words
+from bot.core.apart import days_to_meet, is_apart
 from bot.core.beat.claim import Row
 from bot.core.conversations import prompt_buttons, prompt_text
 from bot.core.day_conversation import conversations_for_days
 from bot.core.events import Button, Outgoing, keyboard
 from bot.core.local_time import local_date
 from bot.core.milestones import line as celebration_line
-from bot.core.models import Answer, Conversation, Couple, DatePlan, Someday
+from bot.core.models import Answer, Conversation, Couple, DatePlan, Member, Milestone, Someday
 from bot.core.ports import Library, Prompt
-from bot.core.prompts import Use, Want, prompts_for_days
+from bot.core.prompts import Use, Want, choose_many, prompts_for_days, record_seen
 from bot.core.rhythm import NUDGES
 from bot.core.tally import collect, summary
 from bot.core.zones import zone_info
@@ -47,12 +47,14 @@ def _out(row: Row, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> O
 
 
 class Made(NamedTuple):
-    """A row's message, the conversation it opens (evening prompts), and the kind of its
-    delivery when it is not the row's rhythm."""
+    """A row's message, the conversation it opens (evening prompts), the kind of its delivery
+    when it is not the row's rhythm, and the milestones of the couple it celebrates once
+    (recorded with it, only if it is recorded)."""
 
     out: Outgoing
     conversation_id: int | None = None
     kind: str | None = None
+    milestones: tuple[str, ...] = ()
 
 
 Found = TypeVar("Found")
@@ -142,6 +144,7 @@ def evening(row: Row, library: Library, found: Evenings) -> Made | None:
         reader_id=row.member_id,
         zone=row.zone,
         source=found.sources.get(conversation.id or 0),
+        meet_in=days_to_meet(row.couple, day=row.day, zones=(row.zone, row.partner_zone)),
     )
     buttons = prompt_buttons(conversation, lang)
     return Made(Outgoing(row.recipient(), text, buttons, lang=lang), conversation.id)
@@ -446,6 +449,96 @@ def recap(row: Row, library: Library, found: Weeks) -> Made | None:
     return Made(_out(row, text))
 
 
+# --- our dates: each partner's morning on an anniversary, a birthday, days together, meeting ---
+
+
+class Mornings(NamedTuple):
+    """Each member's occasions of their day (not yet celebrated), their name, and the date idea
+    for a heads-up (by member)."""
+
+    occasions: dict[int, list[our_dates.Occasion]]
+    names: dict[int, str]
+    ideas: dict[int, str]
+
+
+async def mornings(
+    session: AsyncSession, library: Library, rows: list[Row], now: datetime
+) -> Mornings:
+    """The members' birthdays (a query), each row's occasions and, only when some are due, the
+    couples' celebrated milestones (a query); a date idea (the one the couple has had least,
+    remembered as seen) for each heads-up."""
+    couple_ids = {row.couple_id for row in rows}
+    people = await session.exec(
+        select(col(Member.id), col(Member.birthday), col(Member.display_name)).where(
+            col(Member.couple_id).in_(couple_ids)
+        )
+    )
+    birthdays: dict[int, str | None] = {}
+    names: dict[int, str] = {}
+    for member_id, birthday, name in people.all():
+        if member_id is not None:
+            birthdays[member_id], names[member_id] = birthday, name
+    due = {
+        row.member_id: our_dates.occasions(
+            row.couple,
+            day=row.day,
+            member_id=row.member_id,
+            birthday=birthdays.get(row.member_id),
+            partner_birthday=birthdays.get(row.partner_id or 0),
+            zones=(row.zone, row.partner_zone),
+        )
+        for row in rows
+    }
+    with_some = {row.couple_id for row in rows if due[row.member_id]}
+    celebrated = (
+        set(
+            (
+                await session.exec(
+                    select(col(Milestone.couple_id), col(Milestone.name)).where(
+                        col(Milestone.couple_id).in_(with_some)
+                    )
+                )
+            ).all()
+        )
+        if with_some
+        else set()
+    )
+    found: dict[int, list[our_dates.Occasion]] = {}
+    wanted: dict[Use, Want] = {}
+    for row in rows:
+        occasions = [o for o in due[row.member_id] if (row.couple_id, o.mark) not in celebrated]
+        found[row.member_id] = occasions
+        if any(occasion.what == "heads-up" for occasion in occasions):
+            wanted[Use(row.couple_id, "date", row.day.isoformat())] = Want(
+                apart=is_apart(row.couple, now)
+            )
+    chosen = await choose_many(session, library, wanted)
+    await record_seen(
+        session, {(use.couple_id, "date"): prompt.id for use, prompt in chosen.items()}, now=now
+    )
+    ideas = {
+        row.member_id: chosen[use].id
+        for row in rows
+        if (use := Use(row.couple_id, "date", row.day.isoformat())) in chosen
+    }
+    return Mornings(found, names, ideas)
+
+
+def our_days(row: Row, library: Library, found: Mornings) -> Made | None:
+    occasions = found.occasions.get(row.member_id)
+    if not occasions:
+        return None  # an ordinary day: nothing at all
+    idea = found.ideas.get(row.member_id)
+    text = our_dates.morning(
+        occasions,
+        lang=row.language,
+        name=found.names.get(row.member_id, ""),
+        partner_name=row.partner_name,
+        idea=library.text(idea, row.language) if idea else None,
+    )
+    return Made(_out(row, text), milestones=tuple(occasion.mark for occasion in occasions))
+
+
 COMPOSERS: dict[str, Composer[Any]] = {
     "evening": Composer(conversations, evening),
     "affection": Composer(nudge_prompts, affection),
@@ -456,6 +549,7 @@ COMPOSERS: dict[str, Composer[Any]] = {
     "date-ask": Composer(date_plans, date_ask),
     "recap": Composer(weeks, recap),
     "digest": Composer(digest_nudges, digest),
+    "ourdays": Composer(mornings, our_days),
 }
 # A nudge made differently in the digest than on its own day.
 DIGEST_PARTS: dict[str, Composer[Any]] = {"affection": Composer(nudge_prompts, digest_affection)}

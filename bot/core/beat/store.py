@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.beat.claim import Row, table
 from bot.core.beat.compose import Made
-from bot.core.models import Schedule
+from bot.core.models import Milestone, Schedule
 from bot.core.rhythm import GRACE, ONE_SHOT, REMINDER_AFTER, delivery, next_due, record_many
 from bot.core.sql import insert
 
@@ -32,6 +32,17 @@ async def store(session: AsyncSession, sending: list[tuple[Row, Made]], now: dat
         for row, made in sending
     ]
     new_keys = await record_many(session, values)
+    celebrated = [
+        {"couple_id": row.couple_id, "name": name, "reached_at": now}
+        for (row, made), value in zip(sending, values, strict=True)
+        if value["key"] in new_keys
+        for name in made.milestones
+    ]
+    if celebrated:  # once each: the next morning (or a second tick) finds them celebrated
+        await session.exec(
+            insert(session, Milestone).on_conflict_do_nothing(index_elements=["couple_id", "name"]),
+            params=celebrated,
+        )
     opened = [
         (row, made.conversation_id)
         for (row, made), value in zip(sending, values, strict=True)

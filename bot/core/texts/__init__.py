@@ -15,6 +15,7 @@ from bot.core.texts.forms import *  # noqa: F403
 from bot.core.texts.goodnews import *  # noqa: F403
 from bot.core.texts.language import *  # noqa: F403
 from bot.core.texts.menus import *  # noqa: F403
+from bot.core.texts.our_dates import *  # noqa: F403
 from bot.core.texts.packs import *  # noqa: F403
 from bot.core.texts.progress import *  # noqa: F403
 from bot.core.texts.ritual import *  # noqa: F403

@@ -13,6 +13,8 @@ DATE_PATTERNS = {
     "day_time": "EEE d MMM 'at' HH:mm",  # a date night: "Thu 3 Sep at 19:30"
     "clock": "HH:mm",  # "it's 20:30 there now"
     "weekday_clock": "EEE HH:mm",  # the console's `:now`: "Thu 20:30"
+    "full_date": "d MMM y",  # an anniversary, a birthday with its year: "14 Jun 2019"
+    "day_month": "d MMMM",  # a birthday: "20 June"
 }
 
 # When the next evening question comes ("the next one comes {when} at {time}").

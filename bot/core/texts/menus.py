@@ -15,6 +15,7 @@ COMMAND_DESCRIPTIONS = {
     "language": "Choose the language I write to you in",
     "apart": "Apart for a while: ideas for a distance",
     "together": "Together again after being apart",
+    "meet": "Count down to the day you see each other",
     "appreciate": "Tell your partner what you appreciate",
     "goodnews": "Share good news with your partner",
     "goal": "Add a shared goal",
@@ -22,6 +23,9 @@ COMMAND_DESCRIPTIONS = {
     "win": "Log a shared win",
     "date": "Ask your partner for a date night",
     "someday": "Your list of things to do together one day",
+    "ourdays": "Your dates: anniversary, birthdays, days together",
+    "anniversary": "Save the day your story together began",
+    "birthday": "Save your birthday",
     "progress": "Your shared moments, with a picture",
     "export": "Everything of yours, as a file",
     "deletemydata": "Erase everything you wrote",
@@ -45,6 +49,9 @@ COMMAND_ARGUMENTS = {
     "win": "The win to remember",
     "date": "Like fri 19:30, tomorrow or 2026-12-24 19:00 (or cancel)",
     "someday": "Something to do together one day (empty to see the list)",
+    "anniversary": "The day your story together began, like 2019-06-14",
+    "birthday": "Your birthday, like 06-20 or 1990-06-20",
+    "meet": "The day you see each other, like 2027-01-15, or a number of days",
     "language": "A language code, like es or ru (empty to see the choices)",
 }
 
