@@ -94,6 +94,44 @@ async def plan(
             )
 
 
+async def plan_missing(
+    session: AsyncSession, evenings: Iterable[tuple[int, Couple, str | None]], *, now: datetime
+) -> None:
+    """Members paired before a rhythm existed have no row for it: give each member whose
+    evening comes round (member id, couple, zone) a row for every rhythm they lack, due at its
+    next time (one lookup, then one insert for what is missing). So a new rhythm reaches every
+    couple within a day, without a migration that would have to know each member's zone."""
+    members = {member_id: (couple, zone) for member_id, couple, zone in evenings}
+    if not members:
+        return
+    have = set(
+        (
+            await session.exec(
+                select(col(Schedule.member_id), col(Schedule.rhythm)).where(
+                    col(Schedule.member_id).in_(members)
+                )
+            )
+        ).all()
+    )
+    params = [
+        {
+            "member_id": member_id,
+            "rhythm": rhythm,
+            "next_due_at": next_due(rhythm, now, couple=couple, zone=zone),
+        }
+        for member_id, (couple, zone) in members.items()
+        for rhythm in RHYTHMS
+        if (member_id, rhythm) not in have
+    ]
+    if params:
+        await session.exec(
+            insert(session, Schedule).on_conflict_do_nothing(
+                index_elements=["member_id", "rhythm"]
+            ),
+            params=params,
+        )
+
+
 async def set_due(session: AsyncSession, member_id: int, *, rhythm: str, due: datetime) -> None:
     await session.exec(
         insert(session, Schedule)

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import delete as delete_rows
 from sqlalchemy import func
 from sqlmodel import col, select
 
@@ -34,7 +35,7 @@ from bot.core.rhythm import (
 )
 from bot.db import Database
 from tests.helpers.couples import couple_of_two
-from tests.helpers.service import START
+from tests.helpers.service import START, Harness
 
 BERLIN = "Europe/Berlin"
 
@@ -319,3 +320,20 @@ async def test_plan_writes_one_row_per_rhythm_and_a_new_plan_moves_them(db: Data
             }
         evenings = {r.member_id: r.next_due_at for r in rows if r.rhythm == "evening"}
     assert evenings == {alex.id: at(TUE, 21), sam.id: at(TUE, 21, zone="America/New_York")}
+
+
+async def test_a_rhythm_added_since_pairing_reaches_the_couple_with_their_next_evening(
+    bot: Harness,
+) -> None:
+    """A couple paired before a rhythm existed has no schedule row for it (no migration knows
+    each member's zone): their next evening gives them one, for every rhythm."""
+    for who in ("a", "b"):
+        await bot.say(who, "/timezone Europe/Berlin")
+    await bot.pair()
+    async with bot.service.db.session() as session:
+        await session.exec(delete_rows(Schedule).where(col(Schedule.rhythm) != "evening"))
+    await bot.advance(timedelta(days=1))
+    async with bot.service.db.session() as session:
+        rows = (await session.exec(select(Schedule.member_id, Schedule.rhythm))).all()
+    for member_id in {member_id for member_id, _ in rows}:
+        assert {rhythm for m, rhythm in rows if m == member_id} == set(RHYTHMS)

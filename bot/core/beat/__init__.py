@@ -27,6 +27,7 @@ from bot.core.beat.decide import may_fire, within_daily_limit
 from bot.core.beat.status import refresh as refresh_status
 from bot.core.beat.store import advance, store
 from bot.core.ports import Library
+from bot.core.rhythm import plan_missing
 
 __all__ = ["tick"]
 
@@ -39,6 +40,12 @@ async def tick(
     rows = await claim(session, now, limit)
     if not rows:
         return 0, 0
+    # A rhythm added since a couple paired reaches them as their next evening comes round.
+    await plan_missing(
+        session,
+        ((row.member_id, row.couple, row.zone) for row in rows if row.rhythm == "evening"),
+        now=now,
+    )
     # The status line is no message: its own rules (`beat/status.py`), not the four steps.
     firing = [row for row in rows if row.rhythm != "status" and may_fire(row, now)]
     made = await compose(session, library, firing, now=now)

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import status
 from bot.core.beat.claim import Row
-from bot.core.models import Schedule
-from bot.core.rhythm import GRACE, next_due
-from bot.core.sql import insert
+from bot.core.rhythm import GRACE
 
 
 def _fires(row: Row, now: datetime) -> bool:
@@ -29,7 +26,6 @@ def _fires(row: Row, now: datetime) -> bool:
 
 async def refresh(session: AsyncSession, rows: list[Row], now: datetime) -> int:
     """Record the status line of each due status row that fires; return how many."""
-    await _ensure_rows(session, [row for row in rows if row.rhythm == "evening"], now)
     made = [
         status.row(
             status.keep(row.recipient(), row.couple, zone=row.zone, lang=row.language, now=now),
@@ -41,37 +37,3 @@ async def refresh(session: AsyncSession, rows: list[Row], now: datetime) -> int:
         if row.rhythm == status.KIND and _fires(row, now)
     ]
     return await status.record(session, made)
-
-
-async def _ensure_rows(session: AsyncSession, evenings: list[Row], now: datetime) -> None:
-    """Members paired before the status rhythm existed have no row for it: give them one the
-    first time their evening comes round (a lookup by the primary key, then for the few without
-    one, one insert)."""
-    if not evenings:
-        return
-    have = set(
-        (
-            await session.exec(
-                select(col(Schedule.member_id)).where(
-                    col(Schedule.member_id).in_({row.member_id for row in evenings}),
-                    col(Schedule.rhythm) == status.KIND,
-                )
-            )
-        ).all()
-    )
-    params = [
-        {
-            "member_id": row.member_id,
-            "rhythm": status.KIND,
-            "next_due_at": next_due(status.KIND, now, couple=row.couple, zone=row.zone),
-        }
-        for row in evenings
-        if row.member_id not in have
-    ]
-    if params:
-        await session.exec(
-            insert(session, Schedule).on_conflict_do_nothing(
-                index_elements=["member_id", "rhythm"]
-            ),
-            params=params,
-        )
