@@ -1,7 +1,7 @@
 """A rhythm each couple sets: how many evenings a week bring a question (`/evenings`, /settings),
 quieter when the questions go unanswered, and the week's nudges as one Sunday digest.
 
-- Which evenings bring a question is one rule, `bot.core.conversations.evening_days` and
+- Which evenings bring a question is one rule, `bot.core.evening_days.evening_days` and
   `evening_kind`; here is the command that sets `Couple.evenings_per_week`.
 - Quieter: when an evening comes and neither partner has answered any of the couple's last
   seven evening questions, that evening brings, to each partner, one kind word that it goes
@@ -28,8 +28,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import texts, words
 from bot.core.context import Ctx
-from bot.core.conversations import EVENINGS_A_WEEK, evening_at, evening_days, evening_kind
 from bot.core.coupleday import couple_day
+from bot.core.evening_days import EVENINGS_A_WEEK, evening_at, evening_days, evening_kind
 from bot.core.events import keyboard
 from bot.core.members import couple_and_partner, couple_members
 from bot.core.models import Answer, Conversation, Couple, Member

@@ -17,8 +17,8 @@ from bot.core import (
     words,
 )
 from bot.core.context import Ctx
-from bot.core.conversations import do_swap, evening_kind
 from bot.core.day_conversation import conversation_for_day
+from bot.core.evening_days import evening_kind
 from bot.core.events import keyboard
 from bot.core.local_time import parse_hhmm, tonight_or_tomorrow
 from bot.core.members import couple_and_partner, couple_members, couple_of, partner_of
@@ -26,6 +26,7 @@ from bot.core.models import Conversation, Couple, Member
 from bot.core.rhythm import plan
 from bot.core.router import Router
 from bot.core.sql import small_number
+from bot.core.swap import do_swap
 
 MAX_PAUSE_DAYS = 60
 AWAITING_TIME = "time"

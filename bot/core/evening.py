@@ -19,6 +19,7 @@ from bot.core import conversations, love_maps, ritual, texts, words
 from bot.core.apart import days_to_meet
 from bot.core.context import Ctx, recipient
 from bot.core.coupleday import couple_day, evening_of
+from bot.core.evening_days import evening_at
 from bot.core.events import MediaRef, Outgoing
 from bot.core.local_time import local_date, local_moment
 from bot.core.members import couple_of, partner_of
@@ -33,7 +34,7 @@ def _zones(member: Member, partner: Member) -> tuple[str | None, str | None]:
 
 def todays_couple_day(ctx: Ctx, couple: Couple, partner: Member) -> date:
     """The couple-day of the member's evening on their own local today."""
-    at = conversations.evening_at(couple)
+    at = evening_at(couple)
     zone = ctx.member.timezone
     evening = local_moment(local_date(ctx.now, zone), at, zone=zone)
     return couple_day(evening, at, zones=_zones(ctx.member, partner))
@@ -65,7 +66,7 @@ async def send_prompt(
     """Record the conversation's prompt for `member` under the key of their own evening of that
     couple-day (already sent, when the reply shows it); False (nothing recorded) if that
     evening's prompt was already recorded."""
-    at = conversations.evening_at(couple)
+    at = evening_at(couple)
     day = date.fromisoformat(conversation.day)
     evening = evening_of(day, at, zone=member.timezone, zones=_zones(member, partner))
     lang = words.spoken(member.language)
@@ -118,7 +119,7 @@ async def answer_before_prompt(
     couple = await couple_of(ctx.session, ctx.member)
     if couple is None or couple.id is None:
         return False
-    at = conversations.evening_at(couple)
+    at = evening_at(couple)
     zone = ctx.member.timezone
     if local_moment(local_date(ctx.now, zone), at, zone=zone) <= ctx.now:
         return False  # the member's own evening came today: not "before the prompt came"

@@ -24,6 +24,7 @@ from bot.core import (
     progress,
     ritual,
     someday,
+    swap,
     texts,
     wins,
     words,
@@ -69,6 +70,7 @@ FEATURES = (
     packs.router,
     ritual.router,
     conversations.router,
+    swap.router,
 )
 ROUTES = Router.compose(FEATURES)
 COMMANDS: dict[str, CommandHandler] = ROUTES.commands

@@ -1,9 +1,9 @@
 """Our weekly check-in (`Couple.ritual_day`, opt-in in /settings): on the weekday the couple
-picks, that evening's conversation (kind `ritual`, `bot.core.conversations.evening_kind`) is
+picks, that evening's conversation (kind `ritual`, `bot.core.evening_days.evening_kind`) is
 three short questions in turn: what went well for us this week, what was hard for me outside
 us, one thing I'd love this week. The first comes as the evening's prompt, each next one in the
 reply to the answer before it; once both partners have answered all three, each sees the
-other's three answers with the questions (`bot.core.conversations._reveal`).
+other's three answers with the questions (`bot.core.reveal.reveal`).
 
 The questions are the bot's own sentences (`texts.RITUAL_QUESTIONS`, in every language), not
 content prompts: nothing is chosen, nothing is counted as used, and the conversation keeps

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import col, select
 
-from bot.core.conversations import evening_days, evening_kind
+from bot.core.evening_days import evening_days, evening_kind
 from bot.core.events import ButtonPress, Outgoing, Text
 from bot.core.models import Couple, Delivery, Schedule
 from tests.helpers.service import Harness, sender

@@ -13,8 +13,8 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import texts, words
-from bot.core.conversations import evening_at
 from bot.core.coupleday import couple_day
+from bot.core.evening_days import evening_at
 from bot.core.events import Recipient
 from bot.core.local_time import local_date
 from bot.core.models import Couple
