@@ -10,12 +10,12 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, and_, delete, update
 from sqlmodel import col, select
 
-from bot.core import milestones, texts, typed, words
+from bot.core import texts, typed, words
 from bot.core.context import Ctx
 from bot.core.events import Button, keyboard
 from bot.core.local_time import local_moment, parse_hhmm
 from bot.core.members import couple_members, partner_of
-from bot.core.models import DatePlan, Member, Schedule, Someday, Win
+from bot.core.models import DatePlan, Member, Schedule, Someday
 from bot.core.rhythm import in_quiet_hours, set_due
 from bot.core.router import Router
 from bot.core.sql import row_id
@@ -61,11 +61,11 @@ def parse_when(text: str, today: date, *, lang: str | None = None) -> tuple[date
     return None
 
 
-def _words(moment: datetime, member: Member) -> str:
+def words_for(moment: datetime, member: Member) -> str:
     return words.when(moment, member.timezone, "day_time", words.spoken(member.language))
 
 
-def _today(member: Member, now: datetime) -> date:
+def today_of(member: Member, now: datetime) -> date:
     return now.astimezone(zone_info(member.timezone)).date()
 
 
@@ -85,7 +85,7 @@ def _awaited_someday(member: Member) -> int | None:
     )
 
 
-def _awaiting(someday_id: int | None) -> str:
+def awaiting_for(someday_id: int | None) -> str:
     return AWAITING if someday_id is None else f"{AWAITING}:{someday_id}"
 
 
@@ -110,7 +110,7 @@ def day_buttons(
     )
 
 
-def _ahead(couple_id: int, now: datetime) -> ColumnElement[bool]:
+def ahead(couple_id: int, now: datetime) -> ColumnElement[bool]:
     """The couple's dates still ahead and still standing: asked or accepted, not cancelled,
     not declined."""
     return and_(
@@ -137,7 +137,7 @@ async def plan(ctx: Ctx, args: str) -> None:
     if not args.strip():
         await ask_day(ctx, None)
         return
-    when = parse_when(args, _today(ctx.member, ctx.now), lang=ctx.lang)
+    when = parse_when(args, today_of(ctx.member, ctx.now), lang=ctx.lang)
     if when is None:
         ctx.reply(ctx.say(texts.DATE_BAD))
         return
@@ -149,9 +149,9 @@ async def ask_day(ctx: Ctx, item: Someday | None) -> None:
     day they type next."""
     assert ctx.member.couple_id is not None
     someday_id = item.id if item is not None else None
-    ctx.member.awaiting = _awaiting(someday_id)
+    ctx.member.awaiting = awaiting_for(someday_id)
     buttons = day_buttons(
-        _today(ctx.member, ctx.now),
+        today_of(ctx.member, ctx.now),
         couple_id=ctx.member.couple_id,
         someday_id=someday_id,
         lang=ctx.lang,
@@ -170,7 +170,7 @@ async def pick_day(ctx: Ctx, day: str, *, couple_id: str, someday_id: str | None
     if str(ctx.member.couple_id) != couple_id or (someday_id is not None and someday_key is None):
         ctx.reply(ctx.say(texts.STALE_BUTTON))
         return
-    when = parse_when(day, _today(ctx.member, ctx.now)) if len(day) == 10 else None
+    when = parse_when(day, today_of(ctx.member, ctx.now)) if len(day) == 10 else None
     if when is None:
         ctx.reply(ctx.say(texts.STALE_BUTTON))
         return
@@ -185,7 +185,7 @@ async def propose(ctx: Ctx, when: tuple[date, time], *, someday_id: int | None) 
         ctx.reply(ctx.say(texts.CHECKIN_NOT_PAIRED))
         return
     day, at = when
-    today = _today(ctx.member, ctx.now)
+    today = today_of(ctx.member, ctx.now)
     if day > today + HORIZON:
         ctx.reply(ctx.say(texts.DATE_BAD))
         return
@@ -210,13 +210,13 @@ async def propose(ctx: Ctx, when: tuple[date, time], *, someday_id: int | None) 
     couple_id = ctx.member.couple_id
     await ctx.session.exec(
         update(DatePlan)
-        .where(_ahead(couple_id, ctx.now), col(DatePlan.accepted_at).is_(None))
+        .where(ahead(couple_id, ctx.now), col(DatePlan.accepted_at).is_(None))
         .values(cancelled_at=ctx.now)
     )
     standing = (
         await ctx.session.exec(
             select(DatePlan)
-            .where(_ahead(couple_id, ctx.now), col(DatePlan.accepted_at).is_not(None))
+            .where(ahead(couple_id, ctx.now), col(DatePlan.accepted_at).is_not(None))
             .order_by(col(DatePlan.at))
         )
     ).first()
@@ -231,18 +231,20 @@ async def propose(ctx: Ctx, when: tuple[date, time], *, someday_id: int | None) 
     await ctx.session.flush()
     if standing is None:
         ctx.reply(
-            ctx.say(texts.DATE_ASKED, partner=partner.display_name, when=_words(moment, ctx.member))
+            ctx.say(
+                texts.DATE_ASKED, partner=partner.display_name, when=words_for(moment, ctx.member)
+            )
         )
     else:
         ctx.reply(
             ctx.say(
                 texts.DATE_ASKED_INSTEAD,
                 partner=partner.display_name,
-                when=_words(moment, ctx.member),
-                before=_words(standing.at, ctx.member),
+                when=words_for(moment, ctx.member),
+                before=words_for(standing.at, ctx.member),
             )
         )
-    said = {"partner": ctx.member.display_name, "when": _words(moment, partner)}
+    said = {"partner": ctx.member.display_name, "when": words_for(moment, partner)}
     author = None
     if item is None:
         text = ctx.say_to(partner, texts.DATE_PROPOSAL, **said)
@@ -265,7 +267,7 @@ async def propose(ctx: Ctx, when: tuple[date, time], *, someday_id: int | None) 
     )
 
 
-async def _remind(ctx: Ctx, moment: datetime, *, members: list[Member]) -> None:
+async def remind(ctx: Ctx, moment: datetime, *, members: list[Member]) -> None:
     """Both partners' morning reminder (if that morning is still ahead) and the day-after
     question, each on their own clock."""
     for member in members:
@@ -288,7 +290,7 @@ async def _remind(ctx: Ctx, moment: datetime, *, members: list[Member]) -> None:
         )
 
 
-async def _call_off(ctx: Ctx, plans: list[DatePlan]) -> None:
+async def call_off(ctx: Ctx, plans: list[DatePlan]) -> None:
     """Cancel dates; a someday item one of them planned goes back on the open list."""
     for plan_row in plans:
         plan_row.cancelled_at = ctx.now
@@ -301,132 +303,24 @@ async def _call_off(ctx: Ctx, plans: list[DatePlan]) -> None:
         )
 
 
-async def answer(ctx: Ctx, plan_id: str, *, yes: bool) -> None:
-    """ "Yes 💛" or "Another time" under a proposed date: only the partner who was asked, once.
-    Yes makes it the couple's date (reminded that morning, asked about the day after);
-    another time tells the proposer, with days to pick another."""
-    key = row_id(plan_id)
-    found = await ctx.session.get(DatePlan, key) if key is not None else None
-    if found is None or ctx.member.couple_id is None or found.couple_id != ctx.member.couple_id:
-        ctx.reply(ctx.say(texts.STALE_BUTTON))
-        return
-    proposer = await ctx.session.get(Member, found.created_by) if found.created_by else None
-    if proposer is not None and proposer.couple_id != found.couple_id:
-        proposer = None  # they left the couple: nobody to tell
-    if found.created_by == ctx.member.id:
-        partner = await partner_of(ctx.session, ctx.member)
-        name = partner.display_name if partner is not None else ctx.say(texts.YOUR_PARTNER)
-        ctx.reply(ctx.say(texts.DATE_NOT_YOURS, partner=name))
-        return
-    if found.accepted_at is not None or found.declined_at is not None:
-        ctx.reply(ctx.say(texts.DATE_ALREADY_ANSWERED))
-        return
-    if found.cancelled_at is not None or found.at <= ctx.now:
-        ctx.reply(ctx.say(texts.DATE_GONE))
-        return
-    changed = await ctx.session.exec(
-        update(DatePlan)
-        .where(
-            col(DatePlan.id) == found.id,
-            col(DatePlan.accepted_at).is_(None),
-            col(DatePlan.declined_at).is_(None),
-            col(DatePlan.cancelled_at).is_(None),
-        )
-        .values({"accepted_at" if yes else "declined_at": ctx.now})
-    )
-    if changed.rowcount != 1:
-        ctx.reply(ctx.say(texts.DATE_ALREADY_ANSWERED))
-        return
-    await ctx.session.refresh(found)
-    if yes:
-        await _accepted(ctx, found, proposer=proposer)
-    else:
-        await _declined(ctx, found, proposer=proposer)
-
-
-async def _accepted(ctx: Ctx, found: DatePlan, *, proposer: Member | None) -> None:
-    assert ctx.member.couple_id is not None
-    # One date ahead at a time: this one takes the place of any other.
-    others = (
-        await ctx.session.exec(
-            select(DatePlan).where(
-                _ahead(ctx.member.couple_id, ctx.now),
-                col(DatePlan.id) != found.id,
-            )
-        )
-    ).all()
-    await _call_off(ctx, list(others))
-    if found.someday_id is not None:
-        await ctx.session.exec(
-            update(Someday)
-            .where(
-                col(Someday.id) == found.someday_id,
-                col(Someday.couple_id) == found.couple_id,
-                col(Someday.planned_at).is_(None),
-            )
-            .values(planned_at=ctx.now)
-        )
-    await _remind(ctx, found.at, members=await couple_members(ctx.session, ctx.member.couple_id))
-    ctx.reply(ctx.say(texts.DATE_ACCEPTED, when=_words(found.at, ctx.member)))
-    if proposer is not None:
-        ctx.push(
-            proposer,
-            ctx.say_to(
-                proposer,
-                texts.DATE_ACCEPTED_TOLD,
-                partner=ctx.member.display_name,
-                when=_words(found.at, proposer),
-            ),
-            kind="date",
-            silent=in_quiet_hours(ctx.now, proposer.timezone),
-        )
-
-
-async def _declined(ctx: Ctx, found: DatePlan, *, proposer: Member | None) -> None:
-    name = proposer.display_name if proposer is not None else ctx.say(texts.YOUR_PARTNER)
-    ctx.reply(ctx.say(texts.DATE_DECLINED, partner=name))
-    if proposer is None:
-        return
-    # The proposer may type a day too, unless they are in the middle of something else.
-    if proposer.awaiting is None or awaiting_day(proposer):
-        proposer.awaiting = _awaiting(found.someday_id)
-    ctx.push(
-        proposer,
-        ctx.say_to(
-            proposer,
-            texts.DATE_DECLINED_TOLD,
-            partner=ctx.member.display_name,
-            when=_words(found.at, proposer),
-        ),
-        buttons=day_buttons(
-            _today(proposer, ctx.now),
-            couple_id=found.couple_id,
-            someday_id=found.someday_id,
-            lang=words.spoken(proposer.language),
-        ),
-        kind="date",
-        silent=in_quiet_hours(ctx.now, proposer.timezone),
-    )
-
-
 async def cancel(ctx: Ctx) -> None:
     """`/date cancel`: the date ahead (asked or accepted) is off; both are told."""
     assert ctx.member.couple_id is not None
-    ahead = list(
+    coming = list(
         (
             await ctx.session.exec(
                 select(DatePlan)
-                .where(_ahead(ctx.member.couple_id, ctx.now))
+                .where(ahead(ctx.member.couple_id, ctx.now))
                 .order_by(col(DatePlan.at))
             )
         ).all()
     )
-    if not ahead:
+    if not coming:
         ctx.reply(ctx.say(texts.DATE_NONE))
         return
-    accepted = [p for p in ahead if p.accepted_at is not None]
-    first = accepted[0] if accepted else ahead[0]
-    await _call_off(ctx, ahead)
+    accepted = [p for p in coming if p.accepted_at is not None]
+    first = accepted[0] if accepted else coming[0]
+    await call_off(ctx, coming)
     members = await couple_members(ctx.session, ctx.member.couple_id)
     if accepted:  # only an accepted date has reminders (a past date's question stays)
         await ctx.session.exec(
@@ -435,7 +329,7 @@ async def cancel(ctx: Ctx) -> None:
                 col(Schedule.rhythm).in_(DATE_RHYTHMS),
             )
         )
-    ctx.reply(ctx.say(texts.DATE_CANCELLED, when=_words(first.at, ctx.member)))
+    ctx.reply(ctx.say(texts.DATE_CANCELLED, when=words_for(first.at, ctx.member)))
     for member in members:
         if member.id != ctx.member.id:
             ctx.push(
@@ -444,44 +338,10 @@ async def cancel(ctx: Ctx) -> None:
                     member,
                     texts.DATE_CANCEL_TOLD,
                     partner=ctx.member.display_name,
-                    when=_words(first.at, member),
+                    when=words_for(first.at, member),
                 ),
                 kind="date",
             )
-
-
-async def how_was_it(ctx: Ctx, answer: str, plan_id: str) -> None:
-    """The buttons under "How was your date?": lovely records a win, once per date."""
-    key = row_id(plan_id)
-    found = await ctx.session.get(DatePlan, key) if key is not None else None
-    if (
-        found is None
-        or found.couple_id != ctx.member.couple_id
-        or found.cancelled_at is not None
-        or found.accepted_at is None
-        or found.declined_at is not None
-    ):
-        ctx.reply(ctx.say(texts.STALE_BUTTON))
-        return
-    if answer != "lovely":
-        ctx.reply(ctx.say(texts.DATE_NOT_DONE))
-        return
-    changed = await ctx.session.exec(
-        update(DatePlan)
-        .where(col(DatePlan.id) == found.id, col(DatePlan.lovely_at).is_(None))
-        .values(lovely_at=ctx.now)
-    )
-    if changed.rowcount == 1:
-        ctx.session.add(
-            Win(
-                couple_id=found.couple_id,
-                member_id=ctx.member.id,
-                text=ctx.say(texts.DATE_WIN),
-                created_at=ctx.now,
-            )
-        )
-        await milestones.celebrate(ctx)
-    ctx.reply(ctx.say(texts.DATE_LOVELY_DONE))
 
 
 @router.button("dateday")
@@ -493,35 +353,5 @@ async def _day_pressed(ctx: Ctx, parts: list[str]) -> None:
             await pick_day(ctx, day, couple_id=couple_id, someday_id=None)
         case [day, couple_id, someday_id]:
             await pick_day(ctx, day, couple_id=couple_id, someday_id=someday_id)
-        case _:
-            ctx.reply(ctx.say(texts.STALE_BUTTON))
-
-
-@router.button("dateyes")
-async def _yes_pressed(ctx: Ctx, parts: list[str]) -> None:
-    """`dateyes:<plan id>`, "Yes 💛" under a proposed date."""
-    match parts:
-        case [plan_id]:
-            await answer(ctx, plan_id, yes=True)
-        case _:
-            ctx.reply(ctx.say(texts.STALE_BUTTON))
-
-
-@router.button("datelater")
-async def _later_pressed(ctx: Ctx, parts: list[str]) -> None:
-    """`datelater:<plan id>`, "Another time" under a proposed date."""
-    match parts:
-        case [plan_id]:
-            await answer(ctx, plan_id, yes=False)
-        case _:
-            ctx.reply(ctx.say(texts.STALE_BUTTON))
-
-
-@router.button("datehow")
-async def _how_was_it_pressed(ctx: Ctx, parts: list[str]) -> None:
-    """`datehow:<lovely|no>:<plan id>`, under "How was your date?"."""
-    match parts:
-        case [answer, plan_id]:
-            await how_was_it(ctx, answer, plan_id)
         case _:
             ctx.reply(ctx.say(texts.STALE_BUTTON))
