@@ -14,7 +14,13 @@ CONTEXTS = {"self", "cls", "ctx", "session"}
 # Called through a table whose type fixes their order, never by hand: the beat's gather and
 # compose functions (`bot/core/beat/compose.py`, `Composer`). And the words catalog's lookups,
 # which read like gettext's and Babel's (`words.when(moment, zone, "day")`).
-POSITIONAL_BY_DESIGN = {"beat/compose.py", "words.py"}
+POSITIONAL_BY_DESIGN = {
+    "beat/compose.py",
+    "beat/ideas.py",
+    "beat/mornings.py",
+    "beat/made.py",
+    "words.py",
+}
 
 
 def _too_positional() -> list[str]:

@@ -8,63 +8,42 @@ all of their rows), and `compose`, which turns one row and what was gathered int
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
-from typing import Any, Generic, NamedTuple, TypeVar
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core import cadence, love_maps, our_dates, ritual, texts, words
-from bot.core.apart import days_to_meet, is_apart
+from bot.core import cadence, love_maps, ritual, texts
+from bot.core.apart import days_to_meet
 from bot.core.beat.claim import Row
+from bot.core.beat.ideas import (
+    affection,
+    appreciation,
+    date_ask,
+    date_idea,
+    date_ideas,
+    date_morning,
+    date_plans,
+    digest_affection,
+    nudge_prompts,
+)
+from bot.core.beat.made import Composer, Gather, Made
+from bot.core.beat.made import out as _out
+from bot.core.beat.made import say as _say
+from bot.core.beat.mornings import mornings, our_days
 from bot.core.conversations import prompt_buttons, prompt_text
 from bot.core.day_conversation import conversations_for_days
-from bot.core.events import Button, Outgoing, keyboard
-from bot.core.local_time import local_date
+from bot.core.events import Outgoing
 from bot.core.milestones import line as celebration_line
-from bot.core.models import Answer, Conversation, Couple, DatePlan, Member, Milestone, Someday
+from bot.core.models import Answer, Conversation, Couple
 from bot.core.ports import Library, Prompt
-from bot.core.prompts import Use, Want, choose_many, prompts_for_days, record_seen
+from bot.core.prompts import Use, Want, prompts_for_days
 from bot.core.rhythm import NUDGES
 from bot.core.tally import collect, summary
-from bot.core.zones import zone_info
 
-# How far around now the morning and the day-after rows look for their date: a date is at most
-# a day and a half before its question (asked at 10:00 the next day), plus the beat's grace.
-DATE_WINDOW = timedelta(days=3)
-
-
-def _say(row: Row, sentence: str, /, **params: object) -> str:
-    """A sentence of the catalog in the row member's language, filled in."""
-    return words.translate(sentence, row.language).format(**params)
-
-
-def _out(row: Row, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> Outgoing:
-    """A message to the row's member, who reads it in their language."""
-    return Outgoing(row.recipient(), text, buttons, lang=row.language)
-
-
-class Made(NamedTuple):
-    """A row's message, the conversation it opens (evening prompts), the kind of its delivery
-    when it is not the row's rhythm, and the milestones of the couple it celebrates once
-    (recorded with it, only if it is recorded)."""
-
-    out: Outgoing
-    conversation_id: int | None = None
-    kind: str | None = None
-    milestones: tuple[str, ...] = ()
-
-
-Found = TypeVar("Found")
-Gather = Callable[[AsyncSession, Library, list[Row], datetime], Awaitable[Found]]
-
-
-@dataclass(frozen=True)
-class Composer(Generic[Found]):
-    gather: Gather[Found]
-    compose: Callable[[Row, Library, Found], Made | None]
+__all__ = ["COMPOSERS", "Composer", "Made", "compose"]
 
 
 async def compose(
@@ -206,108 +185,7 @@ def reminder(row: Row, _library: Library, waiting: set[int]) -> Made | None:
     return Made(_out(row, _say(row, texts.REMINDER, partner=row.partner_name)))
 
 
-# --- nudges: the couple's prompt of the rhythm's kind for the member's day -------------------
-
-
-async def nudge_prompts(
-    session: AsyncSession, library: Library, rows: list[Row], now: datetime
-) -> dict[Use, Prompt]:
-    wanted = {
-        Use(row.couple_id, row.rhythm, row.day.isoformat()): Want(apart=is_apart(row.couple, now))
-        for row in rows
-    }
-    return await prompts_for_days(session, library, wanted)
-
-
-def _nudge_prompt(row: Row, library: Library, prompts: dict[Use, Prompt]) -> str | None:
-    """The text of the couple's prompt for the member's day, in the member's language."""
-    prompt = prompts.get(Use(row.couple_id, row.rhythm, row.day.isoformat()))
-    if prompt is None:
-        return None
-    return library.text(prompt.id, row.language) or prompt.text
-
-
-def affection(row: Row, library: Library, prompts: dict[Use, Prompt]) -> Made | None:
-    prompt = _nudge_prompt(row, library, prompts)
-    if prompt is None:
-        return None
-    button = (_say(row, texts.AFFECTION_BUTTON), f"hug:{row.couple_id}:{row.day.isoformat()}")
-    text = _say(row, texts.AFFECTION_NUDGE, prompt=prompt)
-    return Made(_out(row, text, keyboard([button])))
-
-
-def appreciation(row: Row, library: Library, prompts: dict[Use, Prompt]) -> Made | None:
-    prompt = _nudge_prompt(row, library, prompts)
-    if prompt is None:
-        return None
-    button = (_say(row, texts.APPRECIATION_BUTTON), f"appr:{row.couple_id}")
-    text = _say(row, texts.APPRECIATION_NUDGE, prompt=prompt)
-    return Made(_out(row, text, keyboard([button])))
-
-
-# --- the date nudge: an item of the couple's someday list, else the library's idea ------------
-
-
-class DateIdeas(NamedTuple):
-    """Each couple's open someday items (oldest first), and the library's idea for the rows of
-    couples whose list has none."""
-
-    somedays: dict[int, list[tuple[int, str]]]
-    prompts: dict[Use, Prompt]
-
-
-async def date_ideas(
-    session: AsyncSession, library: Library, rows: list[Row], now: datetime
-) -> DateIdeas:
-    """One query for every couple's open someday items; a library idea is chosen (and
-    recorded as given) only for a couple with none, so an idea is never used up unseen."""
-    found = await session.exec(
-        select(Someday)
-        .where(
-            col(Someday.couple_id).in_({row.couple_id for row in rows}),
-            col(Someday.removed_at).is_(None),
-            col(Someday.planned_at).is_(None),
-        )
-        .order_by(col(Someday.id))
-    )
-    somedays: dict[int, list[tuple[int, str]]] = {}
-    for item in found.all():
-        somedays.setdefault(item.couple_id, []).append((item.id or 0, item.text))
-    rest = [row for row in rows if row.couple_id not in somedays]
-    prompts = await nudge_prompts(session, library, rest, now) if rest else {}
-    return DateIdeas(somedays, prompts)
-
-
-def someday_of_the_week(items: list[tuple[int, str]], day: date) -> tuple[int, str]:
-    """The item a week offers: the list in turn, one item a week (the week's number, counted
-    from the calendar's start, modulo the list's length). The same item every week until it
-    is planned would nag; this needs no memory of what was offered, gives both partners the
-    same item that week, and brings each item round once every len(items) weeks."""
-    return items[(day.toordinal() // 7) % len(items)]
-
-
-def date_idea(row: Row, library: Library, found: DateIdeas) -> Made | None:
-    items = found.somedays.get(row.couple_id)
-    if items:
-        item_id, text = someday_of_the_week(items, row.day)
-        button = (_say(row, texts.SOMEDAY_PLAN_IT), f"someday:plan:{item_id}")
-        return Made(_out(row, _say(row, texts.SOMEDAY_NUDGE, words=text), keyboard([button])))
-    prompt = _nudge_prompt(row, library, found.prompts)
-    if prompt is None:
-        return None
-    return Made(_out(row, _say(row, texts.DATE_NUDGE, prompt=prompt)))
-
-
 # --- the Sunday digest: the week's nudges in one message (`bot.core.cadence`) ----------------
-
-
-def digest_affection(row: Row, library: Library, prompts: dict[Use, Prompt]) -> Made | None:
-    """The affection idea as the digest has it: for the week, not for today."""
-    prompt = _nudge_prompt(row, library, prompts)
-    if prompt is None:
-        return None
-    button = (_say(row, texts.AFFECTION_BUTTON), f"hug:{row.couple_id}:{row.day.isoformat()}")
-    return Made(_out(row, _say(row, texts.DIGEST_AFFECTION, prompt=prompt), keyboard([button])))
 
 
 def _in_digest(kind: str) -> Composer[Any]:
@@ -352,66 +230,6 @@ def digest(row: Row, library: Library, found: dict[Gather[Any], Any]) -> Made | 
     return Made(_out(row, _say(row, texts.DIGEST, ideas=ideas), buttons))
 
 
-# --- an accepted date: the morning of it, and "how was it?" the day after --------------------
-
-
-async def date_plans(
-    session: AsyncSession, _library: Library, rows: list[Row], now: datetime
-) -> dict[int, list[DatePlan]]:
-    """Each couple's accepted dates (not cancelled, not declined) around now, in time order:
-    one query for all. A proposal not yet answered, declined or cancelled is never reminded."""
-    found = await session.exec(
-        select(DatePlan)
-        .where(
-            col(DatePlan.couple_id).in_({row.couple_id for row in rows}),
-            col(DatePlan.accepted_at).is_not(None),
-            col(DatePlan.declined_at).is_(None),
-            col(DatePlan.cancelled_at).is_(None),
-            col(DatePlan.at) >= now - DATE_WINDOW,
-            col(DatePlan.at) <= now + DATE_WINDOW,
-        )
-        .order_by(col(DatePlan.at))
-    )
-    plans: dict[int, list[DatePlan]] = {}
-    for plan in found.all():
-        plans.setdefault(plan.couple_id, []).append(plan)
-    return plans
-
-
-def date_morning(row: Row, _library: Library, plans: dict[int, list[DatePlan]]) -> Made | None:
-    """The morning of the couple's accepted date that falls on the member's day."""
-    plan = next(
-        (p for p in plans.get(row.couple_id, []) if local_date(p.at, row.zone) == row.day), None
-    )
-    if plan is None:
-        return None
-    at = plan.at.astimezone(zone_info(row.zone))
-    return Made(_out(row, _say(row, texts.DATE_MORNING, time=f"{at:%H:%M}")))
-
-
-def date_ask(row: Row, _library: Library, plans: dict[int, list[DatePlan]]) -> Made | None:
-    """The day after the couple's accepted date (the last of that day), unless it was already
-    called lovely."""
-    yesterday = row.day - timedelta(days=1)
-    plan = next(
-        (
-            p
-            for p in reversed(plans.get(row.couple_id, []))
-            if local_date(p.at, row.zone) == yesterday
-        ),
-        None,
-    )
-    if plan is None or plan.lovely_at is not None:
-        return None
-    buttons = keyboard(
-        [
-            (_say(row, texts.DATE_LOVELY), f"datehow:lovely:{plan.id}"),
-            (_say(row, texts.DATE_NOT_THIS_TIME), f"datehow:no:{plan.id}"),
-        ]
-    )
-    return Made(_out(row, _say(row, texts.DATE_HOW), buttons))
-
-
 # --- recap: the week shared, only if they shared anything -----------------------------------
 
 
@@ -447,96 +265,6 @@ def recap(row: Row, library: Library, found: Weeks) -> Made | None:
     line = celebration_line(library, chosen.id if chosen else None, lang=row.language)
     text = _say(row, texts.RECAP, summary=summary(week, row.language), line=line)
     return Made(_out(row, text))
-
-
-# --- our dates: each partner's morning on an anniversary, a birthday, days together, meeting ---
-
-
-class Mornings(NamedTuple):
-    """Each member's occasions of their day (not yet celebrated), their name, and the date idea
-    for a heads-up (by member)."""
-
-    occasions: dict[int, list[our_dates.Occasion]]
-    names: dict[int, str]
-    ideas: dict[int, str]
-
-
-async def mornings(
-    session: AsyncSession, library: Library, rows: list[Row], now: datetime
-) -> Mornings:
-    """The members' birthdays (a query), each row's occasions and, only when some are due, the
-    couples' celebrated milestones (a query); a date idea (the one the couple has had least,
-    remembered as seen) for each heads-up."""
-    couple_ids = {row.couple_id for row in rows}
-    people = await session.exec(
-        select(col(Member.id), col(Member.birthday), col(Member.display_name)).where(
-            col(Member.couple_id).in_(couple_ids)
-        )
-    )
-    birthdays: dict[int, str | None] = {}
-    names: dict[int, str] = {}
-    for member_id, birthday, name in people.all():
-        if member_id is not None:
-            birthdays[member_id], names[member_id] = birthday, name
-    due = {
-        row.member_id: our_dates.occasions(
-            row.couple,
-            day=row.day,
-            member_id=row.member_id,
-            birthday=birthdays.get(row.member_id),
-            partner_birthday=birthdays.get(row.partner_id or 0),
-            zones=(row.zone, row.partner_zone),
-        )
-        for row in rows
-    }
-    with_some = {row.couple_id for row in rows if due[row.member_id]}
-    celebrated = (
-        set(
-            (
-                await session.exec(
-                    select(col(Milestone.couple_id), col(Milestone.name)).where(
-                        col(Milestone.couple_id).in_(with_some)
-                    )
-                )
-            ).all()
-        )
-        if with_some
-        else set()
-    )
-    found: dict[int, list[our_dates.Occasion]] = {}
-    wanted: dict[Use, Want] = {}
-    for row in rows:
-        occasions = [o for o in due[row.member_id] if (row.couple_id, o.mark) not in celebrated]
-        found[row.member_id] = occasions
-        if any(occasion.what == "heads-up" for occasion in occasions):
-            wanted[Use(row.couple_id, "date", row.day.isoformat())] = Want(
-                apart=is_apart(row.couple, now)
-            )
-    chosen = await choose_many(session, library, wanted)
-    await record_seen(
-        session, {(use.couple_id, "date"): prompt.id for use, prompt in chosen.items()}, now=now
-    )
-    ideas = {
-        row.member_id: chosen[use].id
-        for row in rows
-        if (use := Use(row.couple_id, "date", row.day.isoformat())) in chosen
-    }
-    return Mornings(found, names, ideas)
-
-
-def our_days(row: Row, library: Library, found: Mornings) -> Made | None:
-    occasions = found.occasions.get(row.member_id)
-    if not occasions:
-        return None  # an ordinary day: nothing at all
-    idea = found.ideas.get(row.member_id)
-    text = our_dates.morning(
-        occasions,
-        lang=row.language,
-        name=found.names.get(row.member_id, ""),
-        partner_name=row.partner_name,
-        idea=library.text(idea, row.language) if idea else None,
-    )
-    return Made(_out(row, text), milestones=tuple(occasion.mark for occasion in occasions))
 
 
 COMPOSERS: dict[str, Composer[Any]] = {
