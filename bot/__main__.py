@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sqlite3
 import sys
 import tempfile
@@ -204,5 +205,15 @@ def _start_unless_keys_are_wrong(start: Callable[[], Coroutine[Any, Any, int]]) 
         return 2
 
 
+def _run() -> int:
+    """`main`, as a shell runs it: output piped into `head` that stops reading early ends the
+    command quietly (as other command-line tools do), not with a traceback."""
+    try:
+        return main()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_run())

@@ -264,3 +264,16 @@ def test_console_five_weeks_on_a_callback_quotes_the_members_own_earlier_words()
     assert to_b
     assert all("“alex words " in b and "sam words" not in b for b in to_a)
     assert all("“sam words " in b and "alex words" not in b for b in to_b)
+
+
+def test_a_closed_pipe_ends_the_command_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`python -m bot content check | head -1`: when the reader stops early, the command ends
+    with status 0, not a BrokenPipeError traceback."""
+    import bot.__main__ as entry
+
+    def closed() -> int:
+        raise BrokenPipeError
+
+    monkeypatch.setattr(entry, "main", closed)
+    monkeypatch.setattr(entry.os, "dup2", lambda *_: None)  # keep the test's own stdout
+    assert entry._run() == 0
