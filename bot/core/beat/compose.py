@@ -16,7 +16,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core import cadence, love_maps, our_dates, ritual, texts, words
+from bot.core import cadence, love_maps, our_dates, ritual, story, texts, words
 from bot.core.apart import days_to_meet, is_apart
 from bot.core.beat.claim import Row
 from bot.core.conversations import prompt_buttons, prompt_text
@@ -536,7 +536,12 @@ def our_days(row: Row, library: Library, found: Mornings) -> Made | None:
         partner_name=row.partner_name,
         idea=library.text(idea, row.language) if idea else None,
     )
-    return Made(_out(row, text), milestones=tuple(occasion.mark for occasion in occasions))
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if any(occasion.what == "anniversary" for occasion in occasions):
+        # The book of their story, offered once a year (the anniversary's mark makes it once).
+        text += "\n\n" + _say(row, texts.STORY_OFFER_ANNIVERSARY)
+        buttons = keyboard(list(story.offer_button(row.couple_id, lang=row.language)))
+    return Made(_out(row, text, buttons), milestones=tuple(occasion.mark for occasion in occasions))
 
 
 COMPOSERS: dict[str, Composer[Any]] = {
