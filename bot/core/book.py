@@ -86,6 +86,7 @@ class _Pdf(FPDF):
             self.add_font(face, "", path)
         self.set_text_color(*INK)
         self.set_creator("Rekindle")
+        self._wrapped: dict[tuple[str, str, float, float], list[str]] = {}
 
     def footer(self) -> None:
         if self.page_no() == 1:
@@ -95,6 +96,21 @@ class _Pdf(FPDF):
         self.set_text_color(*SOFT)
         self.cell(TEXT, 5, words.number(self.page_no() - 1, self.lang), align="C")
         self.set_text_color(*INK)
+
+    def wrapped(self, text: str, *, face: str, size: float, width: float) -> list[str]:
+        """The text's lines at `width` (fpdf2's line breaking, pure Python and the slow part:
+        each text is wrapped once, whether it is measured, drawn or both)."""
+        key = (text, face, size, width)
+        found = self._wrapped.get(key)
+        if found is None:
+            self.set_font(face, size=size)
+            shown = printable(text, face)
+            lines = self.multi_cell(
+                width, 1, shown, align="L", dry_run=True, output=MethodReturnValue.LINES
+            )
+            assert isinstance(lines, list)
+            found = self._wrapped[key] = [str(line) for line in lines]
+        return found
 
     def write_lines(
         self,
@@ -108,21 +124,19 @@ class _Pdf(FPDF):
         align: str = "L",
         dry: bool = False,
     ) -> float:
-        """Text at the cursor, wrapped to `width`; its height (with `dry`, only measured)."""
+        """Text at the cursor, wrapped to `width`; its height (with `dry`, only measured). A
+        line that would cross the bottom margin starts the next page."""
+        lines = self.wrapped(text, face=face, size=size, width=width)
+        if dry:
+            return len(lines) * line
         self.set_font(face, size=size)
         self.set_text_color(*colour)
-        shown = printable(text, face)
-        if dry:
-            height = self.multi_cell(
-                width, line, shown, align=align, dry_run=True, output=MethodReturnValue.HEIGHT
-            )
-            assert isinstance(height, float | int)
-            return float(height)
         x = self.get_x()
-        top = self.get_y()
-        self.multi_cell(width, line, shown, align=align, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        for piece in lines:
+            self.set_x(x)
+            self.cell(width, line, piece, align=align, new_x=XPos.LEFT, new_y=YPos.NEXT)
         self.set_x(x)
-        return self.get_y() - top
+        return len(lines) * line
 
     @property
     def room(self) -> float:
