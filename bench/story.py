@@ -69,10 +69,14 @@ async def main(args: argparse.Namespace) -> int:
                 f"total {done - started:.2f} s, {len(pdf) / 1e6:.2f} MB"
             )
         await database.dispose()
-    if args.out:
-        Path(args.out).write_bytes(pdf)
-        print(f"saved {args.out}")
-    seconds, size = done - started, len(pdf)
+    return _verdict(pdf, seconds=done - started, out=args.out)
+
+
+def _verdict(pdf: bytes, *, seconds: float, out: str) -> int:
+    if out:
+        Path(out).write_bytes(pdf)
+        print(f"saved {out}")
+    size = len(pdf)
     ok = seconds < TARGET_SECONDS and size < TARGET_BYTES
     print(
         f"{'PASS' if ok else 'FAIL'}: {seconds:.2f} s (target < {TARGET_SECONDS:.0f} s), "

@@ -176,7 +176,7 @@ def _month_title(story: Story, found: Month) -> str:
     return title[:1].upper() + title[1:]
 
 
-def _exchange(pdf: _Pdf, story: Story, exchange: Exchange) -> None:
+def _exchange(pdf: _Pdf, story: Story, *, exchange: Exchange) -> None:
     """A question and both answers, kept together on one page when they fit on one."""
     day = words.when(exchange.day, None, "day", story.lang)
 
@@ -219,7 +219,7 @@ def _exchange(pdf: _Pdf, story: Story, exchange: Exchange) -> None:
     pdf.ln(after - 3)
 
 
-def _notes(pdf: _Pdf, story: Story, found: Month) -> None:
+def _notes(pdf: _Pdf, story: Story, *, found: Month) -> None:
     for section in SECTIONS:
         lines = found.notes.get(section)
         if not lines:
@@ -238,7 +238,7 @@ def _notes(pdf: _Pdf, story: Story, found: Month) -> None:
         pdf.ln(4)
 
 
-def _picture(pdf: _Pdf, story: Story, found: Month) -> None:
+def _picture(pdf: _Pdf, story: Story, *, found: Month) -> None:
     if found.picture is None:
         return
     day, png = found.picture
@@ -262,7 +262,7 @@ def render(story: Story) -> bytes:
         pdf.write_lines(_month_title(story, found), face=SERIF, size=18, line=9, colour=ROSE)
         pdf.ln(6)
         for exchange in found.exchanges:
-            _exchange(pdf, story, exchange)
-        _notes(pdf, story, found)
-        _picture(pdf, story, found)
+            _exchange(pdf, story, exchange=exchange)
+        _notes(pdf, story, found=found)
+        _picture(pdf, story, found=found)
     return bytes(pdf.output())

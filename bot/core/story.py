@@ -169,7 +169,7 @@ async def gather(
         said = tuple((names[m], _said(answers[m].text, answers[m].media, lang=lang)) for m in order)
         found.exchanges.append(Exchange(day, question, said))
 
-    def note(section: str, moment: datetime | None, line: str) -> None:
+    def note(section: str, moment: datetime | None, *, line: str) -> None:
         if moment is None or moment > now:
             return
         found = month(local_date(moment, zone))
@@ -180,14 +180,14 @@ async def gather(
         select(Win.created_at, Win.text).where(Win.couple_id == couple.id).order_by(col(Win.id))
     )
     for logged, text in wins.all():
-        note("wins", logged, text)
+        note("wins", logged, line=text)
     goals = await session.exec(
         select(Goal.reached_at, Goal.text)
         .where(Goal.couple_id == couple.id, col(Goal.reached_at).is_not(None))
         .order_by(col(Goal.reached_at))
     )
     for reached_at, text in goals.all():
-        note("goals", reached_at, text)
+        note("goals", reached_at, line=text)
     plans = await session.exec(
         select(DatePlan.at, DatePlan.lovely_at)
         .where(
@@ -201,7 +201,7 @@ async def gather(
     for planned, lovely in plans.all():
         when = words.when(planned, zone, "day_time", lang)
         line = words.translate(texts.BOOK_DATE_LOVELY, lang).format(day=when) if lovely else when
-        note("dates", planned, line)
+        note("dates", planned, line=line)
     milestones = await session.exec(
         select(Milestone.reached_at, Milestone.name)
         .where(Milestone.couple_id == couple.id)
@@ -209,7 +209,7 @@ async def gather(
     )
     for met, name in milestones.all():
         if name in texts.MILESTONES:
-            note("milestones", met, words.say(f"MILESTONES.{name}", lang))
+            note("milestones", met, line=words.say(f"MILESTONES.{name}", lang))
     kept = [m for _, m in sorted(months.items()) if m.exchanges]
     both = (reader.display_name, partner.display_name)
     await _pictures(

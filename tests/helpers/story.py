@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.content import Library
 from bot.core.models import Answer, Conversation, Couple, DatePlan, Goal, Member, Milestone, Win
-from bot.core.ports import Library
 
 # Words as partners write them: accents, Cyrillic, emoji, a line break.
 SAYINGS = (
@@ -140,10 +140,10 @@ async def a_year(
     await session.flush()
     assert sealed.id is not None
     assert skipped.id is not None
-    for conversation, text in ((sealed, "SEALED words"), (skipped, "SKIPPED words")):
+    for conversation_id, text in ((sealed.id, "SEALED words"), (skipped.id, "SKIPPED words")):
         session.add(
             Answer(
-                conversation_id=conversation.id,
+                conversation_id=conversation_id,
                 member_id=a,
                 text=text,
                 created_at=_at(end),
