@@ -8,6 +8,7 @@ then the book is made as /story makes it: gathered (the queries and the four qua
     python bench/story.py                    # a year, as the issue asks
     python bench/story.py --evenings 730     # two years
     python bench/story.py --out book.pdf     # keep the book to look at
+    python bench/story.py --page docs/story-page.png   # its first month's page, for the README
 """
 
 from __future__ import annotations
@@ -69,7 +70,25 @@ async def main(args: argparse.Namespace) -> int:
                 f"total {done - started:.2f} s, {len(pdf) / 1e6:.2f} MB"
             )
         await database.dispose()
+    if args.page:
+        _page(pdf, args.page)
     return _verdict(pdf, seconds=done - started, out=args.out)
+
+
+def _page(pdf: bytes, path: str) -> None:
+    """The book's first page after the cover, as a PNG (pypdfium2, a dev dependency)."""
+    import pypdfium2  # type: ignore[import-untyped]
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[1]
+        image = page.render(scale=1.5).to_pil()
+        page.close()
+    finally:
+        document.close()
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    image.convert("P", palette=1, colors=64).save(path, optimize=True)
+    print(f"saved {path}")
 
 
 def _verdict(pdf: bytes, *, seconds: float, out: str) -> int:
@@ -92,4 +111,5 @@ if __name__ == "__main__":
     parser.add_argument("--photos", type=int, default=50)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--out", default="")
+    parser.add_argument("--page", default="")
     sys.exit(asyncio.run(main(parser.parse_args())))
