@@ -275,5 +275,5 @@ def test_a_closed_pipe_ends_the_command_quietly(monkeypatch: pytest.MonkeyPatch)
         raise BrokenPipeError
 
     monkeypatch.setattr(entry, "main", closed)
-    monkeypatch.setattr(entry.os, "dup2", lambda *_: None)  # keep the test's own stdout
+    monkeypatch.setattr(os, "dup2", lambda *_: None)  # keep the test's own stdout
     assert entry._run() == 0

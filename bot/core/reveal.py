@@ -4,7 +4,7 @@ prompt's own next step or a warm line, and the milestones it completes."""
 
 from __future__ import annotations
 
-from bot.core import love_maps, milestones, ritual, texts, words
+from bot.core import love_maps, milestones, ritual, story, texts, words
 from bot.core.context import Ctx
 from bot.core.events import Button, MediaRef, keyboard, media_name
 from bot.core.models import Answer, Conversation, Couple, Member
@@ -101,6 +101,7 @@ async def reveal(
     if conversation.kind == "curiosity":  # counts towards "start small" (`bot.core.depth`)
         couple.depth_answered += 1
     await milestones.celebrate(ctx)
+    await story.offer_after_evenings(ctx, couple)
 
 
 def _reveal_ritual(

@@ -612,10 +612,14 @@ async def test_our_dates_send_a_morning_only_on_one_of_their_days_and_each_once(
         # heads-up for Sam's birthday on Monday, with a date idea.
         made = await made_for(session, rows(FRI), berlin(FRI, 9, 30))
         anniversary = "💞 7 years together today. Happy anniversary, you two."
-        assert made[f"{sam.chat_id}:ourdays"].out.text == anniversary
+        offer = "📖 Your story so far could be a book to keep, whenever you'd like it."
+        assert made[f"{sam.chat_id}:ourdays"].out.text == f"{anniversary}\n\n{offer}"
         text = made[f"{alex.chat_id}:ourdays"].out.text
         first, heads_up, idea = text.split("\n\n")[0], *text.split("\n\n")[1].split("\n")
         assert first == anniversary
+        assert text.endswith(f"\n\n{offer}")  # the book of their story, offered (#18)
+        [[button]] = made[f"{alex.chat_id}:ourdays"].out.buttons
+        assert button.data == f"story:{alex.couple_id}"
         assert heads_up == "🎁 Just between us: Sam's birthday is on Mon 07 Dec, in 3 days."
         dates = {p.text for p in LIBRARY.prompts.values() if p.kind == "date"}
         assert idea.removeprefix("An idea, if you'd like one: ") in dates

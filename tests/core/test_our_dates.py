@@ -119,9 +119,17 @@ async def test_an_anniversary_and_both_birthdays_across_a_year_in_two_zones(bot:
     assert idea.removeprefix("An idea, if you'd like one: ") in DATE_IDEAS
     assert alex["2027-03-10"] == "🎂 Happy birthday, Alex. I hope today is kind to you."
     assert sam["2027-03-10"].startswith("🎂 It's Alex's birthday today.")
-    # The anniversary, to both, naming the years.
+    # The anniversary, to both, naming the years, and offering the book of their story (#18)
+    # with a button, once.
     for each in (alex, sam):
-        assert each["2027-06-14"] == "💞 8 years together today. Happy anniversary, you two."
+        assert each["2027-06-14"] == (
+            "💞 8 years together today. Happy anniversary, you two.\n\n"
+            "📖 Your story so far could be a book to keep, whenever you'd like it."
+        )
+    offers = [out for _, out in sent if out.buttons and "📖" in out.text]
+    assert sorted(out.to.chat_id for out in offers) == ["a", "b"]
+    assert {b.label for out in offers for row in out.buttons for b in row} == {"📖 Our story"}
+    assert {b.data.split(":")[0] for out in offers for row in out.buttons for b in row} == {"story"}
     # Sam's birthday: the heads-up goes to Alex only.
     assert alex["2027-06-17"].startswith("🎁 Just between us: Sam's birthday is on Sun 20 Jun")
     assert alex["2027-06-20"].startswith("🎂 It's Sam's birthday today.")
@@ -389,7 +397,10 @@ async def test_a_partner_reading_in_spanish(bot: Harness) -> None:
     assert heads_up == "🎁 Entre tú y yo: el cumpleaños de Alex es el mié 10 mar, dentro de 3 días."
     assert idea.removeprefix("Una idea, por si te sirve: ") in ES_DATE_IDEAS
     assert sam["2027-03-10"].startswith("🎂 Hoy es el cumpleaños de Alex.")
-    assert sam["2027-06-14"] == "💞 Hoy se cumplen 8 años de tu relación. Feliz aniversario."
+    assert sam["2027-06-14"] == (
+        "💞 Hoy se cumplen 8 años de tu relación. Feliz aniversario.\n\n"
+        "📖 Vuestra historia hasta hoy puede ser un libro para guardar, cuando queráis."
+    )
     assert mornings(sent, "a")["2027-06-14"].startswith("💞 8 years together today.")
 
 

@@ -54,6 +54,7 @@ OPTION_NAMES = {
     "anniversary": "date",
     "birthday": "date",
     "meet": "date",
+    "story": "year",
 }
 ARGUMENTS: dict[str, tuple[str, str]] = {
     name: (option, texts.COMMAND_ARGUMENTS[name]) for name, option in OPTION_NAMES.items()

@@ -9,11 +9,13 @@ from typing import NamedTuple
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core import our_dates
+from bot.core import our_dates, story, texts
 from bot.core.apart import is_apart
 from bot.core.beat.claim import Row
 from bot.core.beat.made import Made
 from bot.core.beat.made import out as _out
+from bot.core.beat.made import say as _say
+from bot.core.events import Button, keyboard
 from bot.core.models import Member, Milestone
 from bot.core.ports import Library
 from bot.core.prompts import Use, Want, choose_many, record_seen
@@ -105,4 +107,9 @@ def our_days(row: Row, library: Library, found: Mornings) -> Made | None:
         partner_name=row.partner_name,
         idea=library.text(idea, row.language) if idea else None,
     )
-    return Made(_out(row, text), milestones=tuple(occasion.mark for occasion in occasions))
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if any(occasion.what == "anniversary" for occasion in occasions):
+        # The book of their story, offered once a year (the anniversary's mark makes it once).
+        text += "\n\n" + _say(row, texts.STORY_OFFER_ANNIVERSARY)
+        buttons = keyboard(list(story.offer_button(row.couple_id, lang=row.language)))
+    return Made(_out(row, text, buttons), milestones=tuple(occasion.mark for occasion in occasions))

@@ -23,3 +23,4 @@ from bot.core.texts.sharing import *  # noqa: F403
 from bot.core.texts.someday import *  # noqa: F403
 from bot.core.texts.start import *  # noqa: F403
 from bot.core.texts.status import *  # noqa: F403
+from bot.core.texts.story import *  # noqa: F403

@@ -27,6 +27,7 @@ COMMAND_DESCRIPTIONS = {
     "anniversary": "Save the day your story together began",
     "birthday": "Save your birthday",
     "progress": "Your shared moments, with a picture",
+    "story": "Your story together, as a book to keep",
     "export": "Everything of yours, as a file",
     "deletemydata": "Erase everything you wrote",
     "pause": "Take a break for some days",
@@ -53,6 +54,7 @@ COMMAND_ARGUMENTS = {
     "birthday": "Your birthday, like 06-20 or 1990-06-20",
     "meet": "The day you see each other, like 2027-01-15, or a number of days",
     "language": "A language code, like es or ru (empty to see the choices)",
+    "story": "A year, like 2026 (empty for your whole story)",
 }
 
 # The time zone buttons under /start and /timezone, by the zone they set.

@@ -93,6 +93,7 @@ HELP = (
     "/goodnews – share good news with your partner (a photo too)\n"
     "/goal, /goals – shared goals · /win – log a shared win\n"
     "/date – ask for a date night · /progress – your shared moments\n"
+    "/story – your story together as a book (/story 2026: one year)\n"
     "/someday – things to do together one day\n"
     "/ourdays – your dates · /anniversary, /birthday – save them\n"
     "/export – your data as a file · /deletemydata – erase what you wrote\n"
