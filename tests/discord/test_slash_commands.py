@@ -164,3 +164,15 @@ def localized(english: str) -> dict[str, str]:
         if translated != english:
             found[locale] = translated
     return found
+
+
+async def test_story_returns_the_book_as_a_pdf_file(dc: Dc) -> None:
+    await test_pair_with_a_code_option_pairs_across_commands(dc)
+    await dc.command(dc.alex, "checkin")
+    for member, said in ((dc.alex, "a walk after work"), (dc.sam, "soup that fixed it")):
+        await dc.say(member, said)
+    interaction = await dc.command(dc.alex, "story")
+    files = [reply["file"] for reply in interaction.fake_followup.sent if "file" in reply]
+    assert len(files) == 1
+    assert files[0].filename.endswith(".pdf")
+    assert files[0].fp.read(5) == b"%PDF-"

@@ -408,3 +408,13 @@ async def test_media_from_another_app_is_described_in_the_readers_language(tg: T
     what = words.say("MEDIA_NAMES.voice", "ru")
     assert note == words.translate(texts.MEDIA_ACROSS, "ru").format(what=what, app="Discord")
     assert what != texts.MEDIA_NAMES["voice"]
+
+
+async def test_story_is_sent_as_a_pdf_document(tg: Tg) -> None:
+    await tg.pair()
+    await tg.say(ALEX, "/checkin")
+    await tg.say(ALEX, "a walk after work")
+    await tg.say(SAM, "soup that fixed everything")
+    await tg.say(ALEX, "/story")
+    [book] = tg.request.sent("sendDocument")
+    assert book["chat_id"] == ALEX
