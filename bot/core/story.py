@@ -29,7 +29,7 @@ from bot.core.events import Attachment, keyboard, media_name
 from bot.core.local_time import local_date
 from bot.core.members import couple_and_partner, couple_members
 from bot.core.models import Answer, Conversation, Couple, DatePlan, Goal, Member, Milestone, Win
-from bot.core.our_dates import together_since
+from bot.core.occasions import together_since
 from bot.core.ports import Library
 from bot.core.prompts import question_of
 from bot.core.router import Router

@@ -9,7 +9,8 @@ from typing import NamedTuple
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core import our_dates, story, texts
+from bot.core import occasions as occasions_of
+from bot.core import story, texts
 from bot.core.apart import is_apart
 from bot.core.beat.claim import Row
 from bot.core.beat.made import Made
@@ -27,7 +28,7 @@ class Mornings(NamedTuple):
     """Each member's occasions of their day (not yet celebrated), their name, and the date idea
     for a heads-up (by member)."""
 
-    occasions: dict[int, list[our_dates.Occasion]]
+    occasions: dict[int, list[occasions_of.Occasion]]
     names: dict[int, str]
     ideas: dict[int, str]
 
@@ -50,7 +51,7 @@ async def mornings(
         if member_id is not None:
             birthdays[member_id], names[member_id] = birthday, name
     due = {
-        row.member_id: our_dates.occasions(
+        row.member_id: occasions_of.occasions(
             row.couple,
             day=row.day,
             member_id=row.member_id,
@@ -74,7 +75,7 @@ async def mornings(
         if with_some
         else set()
     )
-    found: dict[int, list[our_dates.Occasion]] = {}
+    found: dict[int, list[occasions_of.Occasion]] = {}
     wanted: dict[Use, Want] = {}
     for row in rows:
         occasions = [o for o in due[row.member_id] if (row.couple_id, o.mark) not in celebrated]
@@ -100,7 +101,7 @@ def our_days(row: Row, library: Library, found: Mornings) -> Made | None:
     if not occasions:
         return None  # an ordinary day: nothing at all
     idea = found.ideas.get(row.member_id)
-    text = our_dates.morning(
+    text = occasions_of.morning(
         occasions,
         lang=row.language,
         name=found.names.get(row.member_id, ""),
