@@ -14,11 +14,12 @@ from bot.clock import Clock
 from bot.content import Library
 from bot.core.beat import tick
 from bot.core.context import Ctx, recipient
-from bot.core.events import Event, Outgoing
+from bot.core.events import Attachment, Event, MediaRef, Outgoing
 from bot.core.handle import handle
 from bot.core.members import mark_unreachable, member_for
 from bot.core.models import Delivery, Member, Schedule
 from bot.core.pairing import PairingRace
+from bot.core.ports import MediaSource, TemporarySendError
 from bot.core.words import spoken
 from bot.db import Database
 from bot.outbox import Outbox
@@ -65,6 +66,7 @@ class Rekindle:
                     sender=event.sender,
                     content=self.content,
                     pairing_keys=self.pairing_keys,
+                    fetch_media=self.fetch_media,
                 )
                 await handle(ctx, event)
         except PairingRace as race:
@@ -79,6 +81,17 @@ class Rekindle:
             await self.db.scrub(member=member.id)
         log.debug("handled event", extra={"member": member.id, "event": type(event).__name__})
         return ctx.replies
+
+    async def fetch_media(self, media: MediaRef, max_bytes: int) -> Attachment | None:
+        """The file behind `media` from the running channel of the app it was sent on, if that
+        channel can fetch (`MediaSource`); None otherwise, or when it fails for now."""
+        source = self.outbox.channels.get(media.channel)
+        if not isinstance(source, MediaSource):
+            return None
+        try:
+            return await source.fetch(media, max_bytes)
+        except TemporarySendError:
+            return None
 
     async def tick(self, batch: int = 2000) -> int:
         """Record every scheduled prompt that is due now (the scheduler calls this); return how

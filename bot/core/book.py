@@ -187,14 +187,20 @@ def _exchange(pdf: _Pdf, story: Story, *, exchange: Exchange) -> None:
             pdf.ln(2)
         return height + 2
 
-    def answer(name: str, said: str, *, width: float, dry: bool) -> float:
+    photos = exchange.photos or (None,) * len(exchange.answers)
+
+    def answer(name: str, said: str, photo: bytes | None, *, width: float, dry: bool) -> float:
         height = pdf.write_lines(name, face=SANS, size=8, line=4, width=width, colour=SOFT, dry=dry)
-        return height + pdf.write_lines(
+        height += pdf.write_lines(
             said, face=SERIF, size=ANSWER_SIZE, line=ANSWER_LINE, width=width, dry=dry
         )
+        return height + _photo(pdf, photo, width=width, dry=dry)
 
     after = 7.0
-    columns = max(answer(n, s, width=COLUMN, dry=True) for n, s in exchange.answers)
+    columns = max(
+        answer(n, s, photo, width=COLUMN, dry=True)
+        for (n, s), photo in zip(exchange.answers, photos, strict=True)
+    )
     needed = head(dry=True) + columns
     full_page = HEIGHT - TOP - BOTTOM
     if needed <= full_page:
@@ -202,9 +208,9 @@ def _exchange(pdf: _Pdf, story: Story, *, exchange: Exchange) -> None:
             pdf.add_page()
         head(dry=False)
         top = pdf.get_y()
-        for index, (name, said) in enumerate(exchange.answers):
+        for index, ((name, said), photo) in enumerate(zip(exchange.answers, photos, strict=True)):
             pdf.set_xy(LEFT + index * (COLUMN + GUTTER), top)
-            answer(name, said, width=COLUMN, dry=False)
+            answer(name, said, photo, width=COLUMN, dry=False)
         pdf.set_xy(LEFT, top + columns + after)
         return
     # Taller than a page: one answer after the other, full width, starting with enough of the
@@ -212,11 +218,36 @@ def _exchange(pdf: _Pdf, story: Story, *, exchange: Exchange) -> None:
     if head(dry=True) + 4 + 3 * ANSWER_LINE > pdf.room:
         pdf.add_page()
     head(dry=False)
-    for name, said in exchange.answers:
+    for (name, said), photo in zip(exchange.answers, photos, strict=True):
         pdf.set_x(LEFT)
-        answer(name, said, width=TEXT, dry=False)
+        answer(name, said, photo, width=TEXT, dry=False)
         pdf.ln(3)
     pdf.ln(after - 3)
+
+
+PHOTO_HEIGHT = 55.0  # the tallest a photo is drawn, in millimetres
+
+
+def _photo(pdf: _Pdf, data: bytes | None, *, width: float, dry: bool) -> float:
+    """A photo answer's image under its line, as wide as the column and at most `PHOTO_HEIGHT`
+    tall (its shape kept); its height with a little space above. A file that is no image the
+    book can draw is left out (the line already says a photo was shared)."""
+    if data is None:
+        return 0.0
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            pixels_wide, pixels_high = image.size
+    except (UnidentifiedImageError, OSError):
+        return 0.0
+    shown_width = min(width, PHOTO_HEIGHT * pixels_wide / pixels_high)
+    shown_height = shown_width * pixels_high / pixels_wide
+    if not dry:
+        x, y = pdf.get_x(), pdf.get_y() + 1.5
+        pdf.image(io.BytesIO(data), x=x, y=y, w=shown_width, h=shown_height)
+        pdf.set_xy(x, y + shown_height)
+    return shown_height + 1.5
 
 
 def _notes(pdf: _Pdf, story: Story, *, found: Month) -> None:

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core import words
 from bot.core.events import Attachment, Button, MediaRef, Outgoing, Recipient, Sender
 from bot.core.models import Delivery, Member
-from bot.core.ports import Library
+from bot.core.ports import Library, MediaFetch
 
 
 def recipient(member: Member) -> Recipient:
@@ -66,6 +66,9 @@ class Ctx:
     # Someone's words were erased: once this unit of work commits, the database must scrub
     # older copies of them from its files too (`Database.scrub`).
     scrub: bool = False
+    # The files behind media sent on the running apps (a photo answer, for /story's book), when
+    # the service has any; None in a core without channels.
+    fetch_media: MediaFetch | None = None
 
     @property
     def lang(self) -> str:

@@ -6,7 +6,7 @@ bot/core/secret.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
 from bot.core.events import Attachment, MediaRef, Outgoing
@@ -20,6 +20,12 @@ class Channel(Protocol):
     async def send(self, out: Outgoing) -> str | None:
         """Send; return the platform's id of the (first) message sent, if it has one."""
         ...
+
+
+# A way to get the file behind a media reference from the app it was sent on, within a size
+# limit (None when that app cannot, or it is gone): the service gives the core one made of the
+# running channels that are `MediaSource`s.
+MediaFetch = Callable[[MediaRef, int], Awaitable[Attachment | None]]
 
 
 @runtime_checkable

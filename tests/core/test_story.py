@@ -227,3 +227,52 @@ def test_the_console_saves_the_book_and_says_where() -> None:
     [path] = re.findall(r"\(file saved: (.+\.pdf)\)", result.stdout)
     with open(path, "rb") as saved:
         assert "I loved our walk" in _text(saved.read())
+
+
+class FetchingChannel:
+    """A recording channel that can also hand over the photos sent on it (as Telegram can)."""
+
+    name = "test"
+
+    def __init__(self, inner: Any, image: bytes) -> None:
+        self.inner = inner
+        self.image = image
+        self.fetched: list[str] = []
+
+    async def send(self, out: Outgoing) -> str:
+        return str(await self.inner.send(out))
+
+    async def fetch(self, media: Any, max_bytes: int) -> Any:
+        from bot.core.events import Attachment
+
+        self.fetched.append(media.file)
+        if media.file == "gone":
+            return None
+        return Attachment(filename="photo.png", data=self.image, kind="photo")
+
+
+async def test_a_photo_answer_is_in_the_book_where_its_app_lets_the_bot_fetch_it(
+    bot: Harness,
+) -> None:
+    from PIL import Image
+
+    from bot.core.events import Media, MediaRef
+
+    picture = io.BytesIO()
+    Image.new("RGB", (120, 80), (200, 120, 90)).save(picture, format="PNG")
+    channel = FetchingChannel(bot.channel, picture.getvalue())
+    bot.service.outbox.channels = {"test": channel}
+    await bot.say("a", "/timezone Europe/Berlin")
+    await bot.say("b", "/timezone Europe/Berlin")
+    await bot.pair()
+    for day, file in ((0, "ours"), (1, "gone")):
+        await bot.advance(datetime(2026, 12, 1 + day, 20, 0, tzinfo=UTC) - bot.clock.now())
+        photo = MediaRef(channel="test", kind="photo", ref=f"msg-{day}", file=file)
+        await bot.send(Media(sender=sender("a", "Alex"), media=photo))
+        await bot.say("b", f"words of day {day}")
+    [pdf] = _books(await bot.say("a", "/story"))
+    assert channel.fetched == ["ours", "gone"]
+    images = [image for page in PdfReader(io.BytesIO(pdf)).pages for image in page.images]
+    photos = [i for i in images if i.image is not None and i.image.size == (120, 80)]
+    assert len(photos) == 1  # the one the app handed over; the gone one keeps its line
+    assert _text(pdf).count("Shared: photo") == 2
