@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import sys
 import tempfile
 import time
@@ -25,11 +26,34 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot import catalogs, content
 from bot.core import book, story
+from bot.core.events import Attachment, MediaRef
 from bot.core.models import Couple, Member
 from bot.db import Database
 from tests.helpers.story import a_year
 
 TARGET_SECONDS, TARGET_BYTES = 5.0, 10_000_000
+
+
+def _jpeg(shade: int) -> bytes:
+    """A phone photo as Telegram keeps one (1280 x 960 JPEG), each a little different: a book
+    embeds an image once however often it appears, so fifty must be fifty."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (1280, 960), (214, 190, shade % 255))
+    draw = ImageDraw.Draw(image)
+    for step in range(0, 1280, 16):  # detail, so it compresses like a photo, not a flat field
+        colour = ((step + shade) % 255, 120, (255 - step) % 255)
+        draw.line([(step, 0), (1280 - step, 960)], fill=colour, width=5)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=82)
+    return out.getvalue()
+
+
+PHOTOS: dict[str, bytes] = {}  # by the answer's file id, made before the clock starts
+
+
+async def _photo(media: MediaRef, max_bytes: int) -> Attachment | None:
+    return Attachment(filename="photo.jpg", data=PHOTOS[media.file or ""], kind="photo")
 
 
 async def main(args: argparse.Namespace) -> int:
@@ -49,6 +73,9 @@ async def main(args: argparse.Namespace) -> int:
                 photos=args.photos,
             )
         now = datetime(2027, 1, 2, 12, tzinfo=UTC)
+        for index, file in enumerate(year.photo_files):
+            PHOTOS[file] = _jpeg(index * 5)
+        print(f"{len(PHOTOS)} photos, {sum(map(len, PHOTOS.values())) / 1e6:.1f} MB of JPEG")
         for attempt in range(args.repeats):
             async with database.session() as session:
                 couple = await session.get(Couple, year.couple_id)
@@ -61,6 +88,9 @@ async def main(args: argparse.Namespace) -> int:
                 found = await story.gather(
                     session, library, couple=couple, reader=reader, partner=partner, now=now
                 )
+                # Each photo answer's image, as a channel would hand it over (a phone photo
+                # as Telegram keeps it: 1280 x 960 JPEG), fetched here without a network.
+                await story.with_photos(found, fetch=_photo if args.photos else None)
                 gathered = time.perf_counter()
                 pdf = book.render(found)
                 done = time.perf_counter()

@@ -87,6 +87,8 @@ class _Pdf(FPDF):
         self.set_text_color(*INK)
         self.set_creator("Rekindle")
         self._wrapped: dict[tuple[str, str, float, float], list[str]] = {}
+        # Each photo as printed, by the answer's bytes (measured, then drawn): this book's only.
+        self.photos: dict[int, tuple[bytes, tuple[int, int]] | tuple[()]] = {}
 
     def footer(self) -> None:
         if self.page_no() == 1:
@@ -234,20 +236,38 @@ def _photo(pdf: _Pdf, data: bytes | None, *, width: float, dry: bool) -> float:
     book can draw is left out (the line already says a photo was shared)."""
     if data is None:
         return 0.0
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            pixels_wide, pixels_high = image.size
-    except (UnidentifiedImageError, OSError):
+    printed = pdf.photos.get(id(data))
+    if printed is None:
+        printed = pdf.photos[id(data)] = _printable_photo(data)
+    if not printed:
         return 0.0
+    jpeg, (pixels_wide, pixels_high) = printed
     shown_width = min(width, PHOTO_HEIGHT * pixels_wide / pixels_high)
     shown_height = shown_width * pixels_high / pixels_wide
     if not dry:
         x, y = pdf.get_x(), pdf.get_y() + 1.5
-        pdf.image(io.BytesIO(data), x=x, y=y, w=shown_width, h=shown_height)
+        pdf.image(io.BytesIO(jpeg), x=x, y=y, w=shown_width, h=shown_height)
         pdf.set_xy(x, y + shown_height)
     return shown_height + 1.5
+
+
+PHOTO_PIXELS = 640  # the longest side a photo is printed from: ~300 dpi at the column's width
+
+
+def _printable_photo(data: bytes) -> tuple[bytes, tuple[int, int]] | tuple[()]:
+    """The photo made small enough for the page (a phone photo is ten times what 55 mm needs:
+    fifty of them would pass Discord's 10 MB), as JPEG, with its size; () if it is no image.
+    Kept only while its book is drawn (`_Pdf.photos`): nothing of a partner's stays."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.thumbnail((PHOTO_PIXELS, PHOTO_PIXELS))
+            out = io.BytesIO()
+            image.convert("RGB").save(out, format="JPEG", quality=80)
+            return out.getvalue(), image.size
+    except (UnidentifiedImageError, OSError):
+        return ()
 
 
 def _notes(pdf: _Pdf, story: Story, *, found: Month) -> None:

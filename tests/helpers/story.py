@@ -31,6 +31,7 @@ class Year:
     revealed: list[str] = field(default_factory=list)
     hidden: list[str] = field(default_factory=list)
     wins: list[str] = field(default_factory=list)
+    photo_files: list[str] = field(default_factory=list)  # the photo answers' file ids
 
 
 def _at(day: date, hour: int = 20) -> datetime:
@@ -96,7 +97,14 @@ async def a_year(
             words = f"{who}{index}: {SAYINGS[(index + (who == 'B')) % len(SAYINGS)]}"
             media = None
             if who == "B" and photo_every and index % photo_every == 0:
-                media = {"channel": "test", "kind": "photo", "ref": f"p{index}", "caption": words}
+                media = {
+                    "channel": "test",
+                    "kind": "photo",
+                    "ref": f"p{index}",
+                    "caption": words,
+                    "file": f"file-{index}",  # fetchable where the app lets the bot
+                }
+                year.photo_files.append(f"file-{index}")
             session.add(
                 Answer(
                     conversation_id=conversation.id,
