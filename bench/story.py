@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot import catalogs, content
-from bot.core import book, story
+from bot.core import book, story, story_photos
 from bot.core.events import Attachment, MediaRef
 from bot.core.models import Couple, Member
 from bot.db import Database
@@ -90,7 +90,7 @@ async def main(args: argparse.Namespace) -> int:
                 )
                 # Each photo answer's image, as a channel would hand it over (a phone photo
                 # as Telegram keeps it: 1280 x 960 JPEG), fetched here without a network.
-                await story.with_photos(found, fetch=_photo if args.photos else None)
+                await story_photos.with_photos(found, fetch=_photo if args.photos else None)
                 gathered = time.perf_counter()
                 pdf = book.render(found)
                 done = time.perf_counter()

@@ -16,21 +16,21 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core import ritual, texts, words
+from bot.core import ritual, story_photos, texts, words
 from bot.core.context import Ctx
-from bot.core.events import Attachment, MediaRef, keyboard, media_name
+from bot.core.events import Attachment, keyboard, media_name
 from bot.core.local_time import local_date
 from bot.core.members import couple_and_partner, couple_members
 from bot.core.models import Answer, Conversation, Couple, DatePlan, Goal, Member, Milestone, Win
 from bot.core.occasions import together_since
-from bot.core.ports import Library, MediaFetch
+from bot.core.ports import Library
 from bot.core.prompts import question_of
 from bot.core.router import Router
 from bot.core.sql import insert
@@ -40,8 +40,6 @@ from bot.core.zones import zone_info
 # The smallest upload limit of the apps we send to (a bot's Discord DM: 10 MiB; Telegram's
 # documents may be 50 MB): a book larger than this comes in half-years.
 MAX_BYTES = 10_000_000
-MAX_PHOTOS = 60  # photos fetched for one book (each a download from its app)
-MAX_PHOTO_BYTES = 2_000_000
 EVERY = 100  # evenings answered together between two offers of the book
 SECTIONS = ("wins", "goals", "dates", "milestones")
 QUARTER_ENDS = (3, 6, 9, 12)  # the months after which the book shows the /progress picture
@@ -99,28 +97,6 @@ def _said(words_: str | None, media: dict[str, object] | None, *, lang: str) -> 
         caption = str(media.get("caption") or words_ or "").strip()
         return f"{shared}\n{caption}" if caption else shared
     return (words_ or "").strip() or words.translate(texts.BOOK_NO_ANSWER, lang)
-
-
-async def with_photos(story: Story, *, fetch: MediaFetch | None) -> None:
-    """Photo answers' images, fetched from the app each was sent on where it lets the bot fetch
-    them (up to `MAX_PHOTOS` a book, each up to `MAX_PHOTO_BYTES`); the others keep their line
-    saying a photo was shared."""
-    if fetch is None:
-        return
-    left = MAX_PHOTOS
-    for month in story.months:
-        for index, exchange in enumerate(month.exchanges):
-            photos: list[bytes | None] = []
-            for stored in exchange.media:
-                found = None
-                if left > 0 and stored and stored.get("kind") == "photo":
-                    ref = MediaRef.from_json(stored)
-                    if ref.file is not None:  # kept since files are remembered
-                        left -= 1
-                        found = await fetch(ref, MAX_PHOTO_BYTES)
-                photos.append(found.data if found is not None else None)
-            if any(photos):
-                month.exchanges[index] = replace(exchange, photos=tuple(photos))
 
 
 async def gather(
@@ -329,7 +305,7 @@ async def story(ctx: Ctx, args: str = "") -> None:
         now=ctx.now,
         year=year,
     )
-    await with_photos(found, fetch=ctx.fetch_media)
+    await story_photos.with_photos(found, fetch=ctx.fetch_media)
     if not found.months:
         if year is None:
             ctx.reply(ctx.say(texts.STORY_EMPTY))
