@@ -191,7 +191,7 @@ def _exchange(pdf: _Pdf, story: Story, *, exchange: Exchange) -> None:
 
     photos = exchange.photos or (None,) * len(exchange.answers)
 
-    def answer(name: str, said: str, photo: bytes | None, *, width: float, dry: bool) -> float:
+    def answer(name: str, said: str, *, photo: bytes | None, width: float, dry: bool) -> float:
         height = pdf.write_lines(name, face=SANS, size=8, line=4, width=width, colour=SOFT, dry=dry)
         height += pdf.write_lines(
             said, face=SERIF, size=ANSWER_SIZE, line=ANSWER_LINE, width=width, dry=dry
@@ -200,7 +200,7 @@ def _exchange(pdf: _Pdf, story: Story, *, exchange: Exchange) -> None:
 
     after = 7.0
     columns = max(
-        answer(n, s, photo, width=COLUMN, dry=True)
+        answer(n, s, photo=photo, width=COLUMN, dry=True)
         for (n, s), photo in zip(exchange.answers, photos, strict=True)
     )
     needed = head(dry=True) + columns
@@ -212,7 +212,7 @@ def _exchange(pdf: _Pdf, story: Story, *, exchange: Exchange) -> None:
         top = pdf.get_y()
         for index, ((name, said), photo) in enumerate(zip(exchange.answers, photos, strict=True)):
             pdf.set_xy(LEFT + index * (COLUMN + GUTTER), top)
-            answer(name, said, photo, width=COLUMN, dry=False)
+            answer(name, said, photo=photo, width=COLUMN, dry=False)
         pdf.set_xy(LEFT, top + columns + after)
         return
     # Taller than a page: one answer after the other, full width, starting with enough of the
@@ -222,7 +222,7 @@ def _exchange(pdf: _Pdf, story: Story, *, exchange: Exchange) -> None:
     head(dry=False)
     for (name, said), photo in zip(exchange.answers, photos, strict=True):
         pdf.set_x(LEFT)
-        answer(name, said, photo, width=TEXT, dry=False)
+        answer(name, said, photo=photo, width=TEXT, dry=False)
         pdf.ln(3)
     pdf.ln(after - 3)
 

@@ -30,6 +30,9 @@ class Unlimited:
     def allow(self, chat: str, text: str) -> bool:
         return True
 
+    def allow_reply(self, out: object) -> bool:
+        return True
+
 
 async def build_world(tmp_path: Path) -> tuple[World, Database]:
     """The real application on the offline Bot API, the real service on a SQLite file."""
