@@ -2,7 +2,10 @@
 
 SQLite (the default) runs in WAL mode with foreign keys on, and every unit of work takes the
 write lock up front (`BEGIN IMMEDIATE`), so "read, then decide, then write" never races another
-writer. PostgreSQL relies on row locks and conditional updates instead.
+writer. Within the process, units of work take their turn in arrival order before they reach
+SQLite: SQLite's own busy handler retries with growing sleeps, so a waiting connection could
+miss every gap between another chat's back-to-back writes (a flooding chat would starve the
+others). PostgreSQL relies on row locks and conditional updates instead.
 """
 
 from __future__ import annotations
@@ -88,12 +91,15 @@ class Database:
         if self.dialect == "sqlite":
             _tune_sqlite(self.engine)
         self._sessions = async_sessionmaker(
-            self.engine, class_=AsyncSession, expire_on_commit=False
+            self.engine,
+            class_=AsyncSession,
+            expire_on_commit=False,
         )
         self._file = _sqlite_file(url) if self.dialect == "sqlite" else None
         if self._file is not None:
             private_sqlite(Path(self._file))
         self._scrub_pending = False
+        self._turns: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     @property
     def is_postgres(self) -> bool:
@@ -102,8 +108,21 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: committed when the block ends, rolled back if it raises."""
-        async with self._sessions() as session, session.begin():
+        if self.dialect != "sqlite":
+            async with self._sessions() as session, session.begin():
+                yield session
+            return
+        async with self._turn(), self._sessions() as session, session.begin():
             yield session
+
+    def _turn(self) -> asyncio.Lock:
+        """SQLite: the process's units of work, one at a time, first come first served (an
+        asyncio lock is fair; SQLite's busy handler is not). One lock per event loop, so a
+        Database outlives the loop it was first used in (tests, `asyncio.run` twice)."""
+        loop = asyncio.get_running_loop()
+        if self._turns is None or self._turns[0] is not loop:
+            self._turns = (loop, asyncio.Lock())
+        return self._turns[1]
 
     async def migrate(self) -> None:
         """Bring the schema to the newest migration (safe when several processes start at once).

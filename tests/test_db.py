@@ -189,3 +189,40 @@ async def test_a_failing_unit_of_work_leaves_nothing_behind(db: Database) -> Non
         pass
     async with db.session() as session:
         assert (await session.exec(select(Member))).all() == []
+
+
+async def test_units_of_work_are_served_in_the_order_they_asked(sqlite_url: str) -> None:
+    """SQLite: a chat writing back to back (a flood) must not starve another chat's unit of
+    work. Waiters are served in arrival order, not whenever SQLite's busy handler wakes up
+    (it sleeps longer and longer, and the writer that just finished gets straight back in)."""
+    db = Database(sqlite_url)
+    await db.migrate()
+    order: list[str] = []
+    holding = asyncio.Event()
+    others_waiting = asyncio.Event()
+
+    async def unit(name: str) -> None:
+        async with db.session() as session:
+            await session.exec(select(Member))
+            order.append(name)
+            if name == "first":
+                holding.set()
+                await others_waiting.wait()
+                await asyncio.sleep(0.05)
+
+    async def flood() -> None:
+        await unit("first")
+        await unit("again")  # straight back in, as a flooding chat would
+
+    async def others() -> None:
+        await holding.wait()
+        tasks = []
+        for name in ("b", "c", "d"):
+            tasks.append(asyncio.create_task(unit(name)))
+            await asyncio.sleep(0.01)
+        others_waiting.set()
+        await asyncio.gather(*tasks)
+
+    await asyncio.wait_for(asyncio.gather(flood(), others()), timeout=30)
+    await db.dispose()
+    assert order == ["first", "b", "c", "d", "again"]

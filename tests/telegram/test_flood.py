@@ -15,6 +15,7 @@ async def test_fifty_messages_get_a_few_replies_and_the_last_answer_counts(bot: 
     before = len(api.messages(ALEX))
     for i in range(1, 51):
         api.send_text(ALEX, f"answer number {i}")
+    presses_before = sum(m == "answerCallbackQuery" for m, _ in api.calls)
     prompt_id = next(m["message_id"] for m in api.messages(ALEX) if "check-in" in (m["text"] or ""))
     for _ in range(20):
         api.press(ALEX, prompt_id, "skip:999999", strict=False)
@@ -24,7 +25,12 @@ async def test_fifty_messages_get_a_few_replies_and_the_last_answer_counts(bot: 
     await bot.until(lambda: any("Here's what I can do" in t for t in bot.texts(CHRIS)), within=10)
     chris_waited = time.monotonic() - started
     await bot.until(lambda: not api.pending_updates, within=30)
-    await asyncio.sleep(1.0)
+    # Every press is acknowledged once its turn comes (after Alex's fifty answers).
+    await bot.until(
+        lambda: sum(m == "answerCallbackQuery" for m, _ in api.calls) >= presses_before + 20,
+        within=30,
+    )
+    await asyncio.sleep(0.2)
     replies = api.messages(ALEX)[before:]
     assert len(replies) <= 5, [m["text"] for m in replies]
     assert chris_waited < 3.0
