@@ -39,6 +39,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session as SyncSession
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import crypto  # noqa: F401 - installs the sealer for the secret columns
@@ -77,6 +79,30 @@ def alembic_config(url: str | None = None) -> Any:
 ENGINE_DEFAULTS: dict[str, Any] = {"hide_parameters": True}
 
 
+class UnitOfWork(SyncSession):
+    """A session that keeps every row it loaded or added for its whole (short) life.
+
+    The ORM's identity map holds rows weakly: a couple read at the start of an update and not
+    kept in a variable is read again by the next `session.get` (a statement, a thread hop and
+    ORM work each time). Held here, a row is read once per unit of work (SQLAlchemy's "strong
+    reference" recipe, Session Referencing Behavior)."""
+
+
+@event.listens_for(UnitOfWork, "loaded_as_persistent")
+@event.listens_for(UnitOfWork, "pending_to_persistent")
+@event.listens_for(UnitOfWork, "detached_to_persistent")
+@event.listens_for(UnitOfWork, "deleted_to_persistent")
+def _keep(session: OrmSession, instance: object) -> None:
+    session.info.setdefault("rows", {})[id(instance)] = instance
+
+
+@event.listens_for(UnitOfWork, "persistent_to_detached")
+@event.listens_for(UnitOfWork, "persistent_to_deleted")
+@event.listens_for(UnitOfWork, "persistent_to_transient")
+def _let_go(session: OrmSession, instance: object) -> None:
+    session.info.get("rows", {}).pop(id(instance), None)
+
+
 class Database:
     """One engine and the sessions made from it."""
 
@@ -93,6 +119,7 @@ class Database:
         self._sessions = async_sessionmaker(
             self.engine,
             class_=AsyncSession,
+            sync_session_class=UnitOfWork,
             expire_on_commit=False,
         )
         self._file = _sqlite_file(url) if self.dialect == "sqlite" else None

@@ -62,11 +62,16 @@ async def partner_of(session: AsyncSession, member: Member) -> Member | None:
     """The other member of the member's active couple, if any."""
     if member.couple_id is None:
         return None
-    return (
-        await session.exec(
-            select(Member).where(Member.couple_id == member.couple_id, Member.id != member.id)
-        )
-    ).first()
+    # By primary key through the couple's row: both are read once per unit of work (the
+    # session keeps what it loaded), however often a feature asks.
+    couple = await session.get(Couple, member.couple_id)
+    if couple is None:
+        return None
+    other = couple.member_b_id if couple.member_a_id == member.id else couple.member_a_id
+    partner = await session.get(Member, other) if other is not None else None
+    if partner is None or partner.id == member.id or partner.couple_id != member.couple_id:
+        return None
+    return partner
 
 
 async def couple_of(session: AsyncSession, member: Member) -> Couple | None:
