@@ -18,6 +18,7 @@ import sqlite3
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,8 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 # How long a scrub after an erase waits for readers of older snapshots before it leaves the
 # rest to the next scheduler beat.
 SCRUB_WAIT_SECONDS = 1.0
+# Set while a task holds its SQLite turn (see `Database.session`).
+_HOLDING_TURN: ContextVar[bool] = ContextVar("holding_sqlite_turn", default=False)
 _MIGRATION_LOCK_ID = 0x7265_6B69  # "reki": serialises migrations of processes starting together
 # Alembic's own bookkeeping table, exactly as Alembic creates it.
 _ALEMBIC_VERSION = Table(
@@ -135,12 +138,19 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: committed when the block ends, rolled back if it raises."""
-        if self.dialect != "sqlite":
+        if self.dialect != "sqlite" or _HOLDING_TURN.get():
+            # A unit of work opened inside another (a test reading back what it just did)
+            # does not queue behind its own caller; SQLite's lock still keeps it correct.
             async with self._sessions() as session, session.begin():
                 yield session
             return
-        async with self._turn(), self._sessions() as session, session.begin():
-            yield session
+        async with self._turn():
+            holding = _HOLDING_TURN.set(True)
+            try:
+                async with self._sessions() as session, session.begin():
+                    yield session
+            finally:
+                _HOLDING_TURN.reset(holding)
 
     def _turn(self) -> asyncio.Lock:
         """SQLite: the process's units of work, one at a time, first come first served (an
