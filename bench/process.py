@@ -62,7 +62,7 @@ profiler, prints the top functions and where the profile was kept.
 
 Run from the repository root:
 
-    python bench/process.py                      # 300 couples on SQLite (~3 min)
+    python bench/process.py                      # 300 couples on SQLite (~3 to 5 min)
     python bench/process.py --couples 30         # a quick look (~40 s)
     python bench/process.py --db postgres        # on a scratch PostgreSQL database
     python bench/process.py --couples 30 --profile
@@ -203,6 +203,10 @@ class BenchFakeBotApi(FakeBotApi):
             self.last_call = time.monotonic()
         return status, body
 
+    def quiet_for(self) -> float:
+        """Seconds since the last call but getUpdates, or 0 while an update is pending."""
+        return 0.0 if self._pending else time.monotonic() - self.last_call
+
     def _new_record(self, chat_id: int, kind: str, p: Any, **fields: Any) -> Any:
         self.sent += 1
         needle = self.awaited.get(chat_id)
@@ -275,7 +279,7 @@ def waves(couples: list[Couple], size: int) -> list[list[Couple]]:
 async def settle(api: BenchFakeBotApi, quiet: float, within: float) -> None:
     """Until no update is pending at the fake and no call but getUpdates came for `quiet` s."""
     deadline = time.monotonic() + within
-    while api._pending or time.monotonic() - api.last_call < quiet:
+    while api.quiet_for() < quiet:
         if time.monotonic() > deadline:
             raise TimeoutError(f"the bot did not go idle within {within:g} s")
         await asyncio.sleep(0.05)
