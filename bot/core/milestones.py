@@ -60,20 +60,20 @@ def line(library: Library, prompt_id: str | None, *, lang: str | None = None) ->
 async def reached(ctx: Ctx, couple: Couple) -> list[str]:
     """The milestones this couple has reached by now (celebrated or not)."""
     assert couple.id is not None
-    conversations = (
+    # The three counts in one statement: this runs on every reveal, thanks and goal reached.
+    conversations, appreciations, goals = (
         await ctx.session.exec(
-            select(func.count()).where(
-                Conversation.couple_id == couple.id, col(Conversation.revealed_at).is_not(None)
-            )
-        )
-    ).one()
-    appreciations = (
-        await ctx.session.exec(select(func.count()).where(Appreciation.couple_id == couple.id))
-    ).one()
-    goals = (
-        await ctx.session.exec(
-            select(func.count()).where(
-                Goal.couple_id == couple.id, col(Goal.reached_at).is_not(None)
+            select(
+                select(func.count())
+                .where(
+                    Conversation.couple_id == couple.id,
+                    col(Conversation.revealed_at).is_not(None),
+                )
+                .scalar_subquery(),
+                select(func.count()).where(Appreciation.couple_id == couple.id).scalar_subquery(),
+                select(func.count())
+                .where(Goal.couple_id == couple.id, col(Goal.reached_at).is_not(None))
+                .scalar_subquery(),
             )
         )
     ).one()
