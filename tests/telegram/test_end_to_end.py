@@ -249,8 +249,10 @@ async def test_python_m_bot_stops_cleanly_on_sigterm_and_logs_no_words_or_token(
 
 
 # What `python -m bot` polling Telegram on SQLite never loads: PTB's webhook server, Discord
-# (no DISCORD_TOKEN), httpx's command-line client.
+# (no DISCORD_TOKEN), httpx's command-line client, and cryptography (no ENCRYPTION_KEY; PTB
+# loads it only for Telegram Passport, which the bot never asks for).
 NOT_FOR_POLLING = ("tornado", "telegram.ext._utils.webhookhandler", "discord", "httpx._main")
+NOT_WITHOUT_A_KEY = ("cryptography",)
 # `python -m bot`, printing on exit which of those modules it had loaded.
 RUN_AND_LIST_MODULES = (
     "import atexit, runpy, sys\n"
@@ -275,7 +277,7 @@ async def test_a_polling_run_loads_no_webhook_server_no_discord_and_no_unused_li
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         "XDG_CACHE_HOME": str(tmp_path / "cache"),
     }
-    watched = list(NOT_FOR_POLLING)
+    watched = [*NOT_FOR_POLLING, *NOT_WITHOUT_A_KEY]
     process = await asyncio.create_subprocess_exec(
         *(sys.executable, "-c", RUN_AND_LIST_MODULES, *watched),
         env=env,

@@ -42,9 +42,12 @@ _LAZY = {
 }
 
 # Modules PTB and httpx import when they are installed, which a run may not need: PTB's webhook
-# server (tornado, ~3 MB), loaded with `telegram.ext` though only `start_webhook` uses it; and
-# httpx's command-line client (click, rich and pygments, ~6 MB, installed with the dev tools).
+# server (tornado, ~3 MB), loaded with `telegram.ext` though only `start_webhook` uses it;
+# `cryptography` (~8 MB), which PTB loads for Telegram Passport, which the bot never asks for
+# (it is loaded anyway when ENCRYPTION_KEY is set: see bot/crypto.py); and httpx's command-line
+# client (click, rich and pygments, ~6 MB, installed with the dev tools).
 WEBHOOK_SERVER = "telegram.ext._utils.webhookhandler"
+PASSPORT_CRYPTOGRAPHY = "cryptography"
 HTTPX_CLI = "httpx._main"
 
 
@@ -95,9 +98,10 @@ To run it on Telegram:
 
     def build(self, settings: Settings) -> tuple[Channel, RunnerFactory]:
         """PTB and httpx are imported here (unless they already are) without httpx's
-        command-line client, and when polling without PTB's webhook server (a webhook run in
-        a process that polled before loads it on start: `app.webhook_server`)."""
-        unused = [HTTPX_CLI]
+        command-line client and Telegram Passport's cryptography, and when polling without
+        PTB's webhook server (a webhook run in a process that polled before loads it on
+        start: `app.webhook_server`)."""
+        unused = [HTTPX_CLI, PASSPORT_CRYPTOGRAPHY]
         if not settings.section(TelegramSettings).webhook_url:
             unused.append(WEBHOOK_SERVER)
         with _without(*unused):
