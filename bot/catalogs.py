@@ -9,23 +9,26 @@ plural entry with the language's own plural forms (Russian has three).
     python -m bot catalog          # refresh messages.pot from texts/ and merge it into every .po
 
 At start `install()` hands the catalogs to `bot.core.words`, which looks sentences up by the
-reader's language; each is read and compiled in memory (no .mo files to keep in step) the
-first time someone reads that language.
+reader's language; each is compiled (no .mo files to keep in step) the first time someone reads
+that language, or read from the bot's cache (`bot.cache`) when its `.po` file is unchanged, and
+looked up with the standard library's `gettext` (Babel is needed only to compile).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from gettext import GNUTranslations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
-    from babel.support import Translations
 
+from bot import cache
 from bot.core import texts, words
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -150,32 +153,43 @@ def problems(directory: Path = LOCALE_DIR) -> list[str]:
     return found
 
 
-def compile_catalog(lang: str, directory: Path = LOCALE_DIR) -> Translations:
-    """One language's catalog, compiled in memory."""
+def compile_catalog(lang: str, directory: Path = LOCALE_DIR) -> GNUTranslations:
+    """One language's catalog, compiled in memory: the `.mo` data Babel makes from its `.po`
+    file, kept in the cache for that file's bytes (and this module's, which says how)."""
+    entry = f"catalog-{lang}.mo"
+    try:
+        key = cache.fingerprint([Path(__file__).read_bytes(), _po(directory, lang).read_bytes()])
+    except OSError:
+        key = None
+    kept = cache.read(entry, key) if key else None
+    if kept is not None:
+        with contextlib.suppress(Exception):  # damaged: compiled again below
+            return GNUTranslations(io.BytesIO(kept))
     from babel.messages.mofile import write_mo
-    from babel.support import Translations
 
     compiled = io.BytesIO()
     write_mo(compiled, read(lang, directory), use_fuzzy=False)
+    if key:
+        cache.write(entry, key, compiled.getvalue())
     compiled.seek(0)
-    return Translations(fp=compiled, domain=DOMAIN)
+    return GNUTranslations(compiled)
 
 
-def load(directory: Path = LOCALE_DIR) -> dict[str, Translations]:
+def load(directory: Path = LOCALE_DIR) -> dict[str, GNUTranslations]:
     """Every language's catalog, compiled in memory."""
     return {lang: compile_catalog(lang, directory) for lang in languages(directory)}
 
 
-class Catalogs(Mapping[str, "Translations"]):
+class Catalogs(Mapping[str, GNUTranslations]):
     """Every language's catalog, each read and compiled the first time someone reads it: a
     process whose members all read English never loads one."""
 
     def __init__(self, directory: Path = LOCALE_DIR) -> None:
         self.directory = directory
         self._languages = languages(directory)
-        self._loaded: dict[str, Translations] = {}
+        self._loaded: dict[str, GNUTranslations] = {}
 
-    def __getitem__(self, lang: str) -> Translations:
+    def __getitem__(self, lang: str) -> GNUTranslations:
         if lang not in self._languages:
             raise KeyError(lang)
         if lang not in self._loaded:

@@ -14,12 +14,12 @@ from pydantic import ValidationError
 
 from bot.content import (
     KINDS,
-    LANGUAGE,
     NEAR_DUPLICATE,
     SOURCE_LANGUAGE,
     WHERES,
     Library,
     Prompt,
+    sources,
 )
 
 
@@ -91,10 +91,9 @@ def _problem_text(error: ValidationError) -> str:
 
 
 def _check_folder(
-    directory: Path, problems: list[Problem], *, near: bool
+    directory: Path, files: list[Path], problems: list[Problem], *, near: bool
 ) -> tuple[dict[str, Prompt], dict[str, tuple[Path, int]]]:
-    """Every prompt of one language's folder, and where each was found."""
-    files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    """Every prompt of one language's folder (its `files`), and where each was found."""
     if not files:
         problems.append(Problem(directory, 0, "no content files (*.yaml) here"))
     prompts: dict[str, Prompt] = {}
@@ -214,17 +213,14 @@ def check_directory(directory: Path, *, near: bool = True) -> tuple[Library, lis
     return the library and every problem found. `near=False` skips the near-duplicate pass
     (the bot's start does; `content check` not)."""
     problems: list[Problem] = []
-    source = directory / SOURCE_LANGUAGE
-    if not source.is_dir():
-        prompts, _ = _check_folder(directory, problems, near=near)
+    (source, files), *others = sources(directory)
+    prompts, _ = _check_folder(source, files, problems, near=near)
+    if source == directory:
         return Library(prompts), problems
-    prompts, _ = _check_folder(source, problems, near=near)
     translations: dict[str, dict[str, str]] = {}
     follow_ups: dict[str, dict[str, str]] = {}
-    for folder in sorted(p for p in directory.iterdir() if p.is_dir() and LANGUAGE.match(p.name)):
-        if folder.name == SOURCE_LANGUAGE:
-            continue
-        theirs, where = _check_folder(folder, problems, near=near)
+    for folder, files in others:
+        theirs, where = _check_folder(folder, files, problems, near=near)
         problems.extend(_compare(folder, prompts, theirs, where))
         translations[folder.name] = {i: p.text for i, p in theirs.items() if i in prompts}
         follow_ups[folder.name] = {

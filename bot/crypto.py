@@ -12,13 +12,13 @@ with a marker), anything else is plain text as written. So whatever a partner wr
 exactly. This module installs itself as the secret columns' sealer (bot/core/secret.py), where a
 value that cannot be decrypted reads as `UNREADABLE` and costs only itself. `python -m bot` refuses
 to start when the keys given cannot read what is stored (`maintenance.unreadable_store`).
+
+`cryptography` (about 8 MB in memory) is imported when a key is first used, not before.
 """
 
 from __future__ import annotations
 
 import logging
-
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from bot.core import secret
 from bot.core.secret import Unreadable, use_sealer
@@ -39,6 +39,8 @@ class KeyError_(ValueError):
 
 class Keyring:
     def __init__(self, keys: str) -> None:
+        from cryptography.fernet import Fernet, MultiFernet
+
         parts = [k.strip() for k in keys.split(",") if k.strip()]
         if not parts:
             raise KeyError_("ENCRYPTION_KEY is empty")
@@ -54,6 +56,8 @@ class Keyring:
         return PREFIX + self._fernet.encrypt(text.encode()).decode()
 
     def decrypt(self, stored: str) -> str:
+        from cryptography.fernet import InvalidToken
+
         try:
             return self._fernet.decrypt(stored[len(PREFIX) :].encode()).decode()
         except InvalidToken as error:
@@ -74,6 +78,8 @@ def active() -> bool:
 
 
 def new_key() -> str:
+    from cryptography.fernet import Fernet
+
     return Fernet.generate_key().decode()
 
 

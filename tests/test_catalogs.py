@@ -113,3 +113,35 @@ def test_the_catalog_command_keeps_the_catalogs_in_step(tmp_path: Path) -> None:
     assert lines[0].startswith("1599 prompts: check-in")
     assert lines[1].startswith("es: 1599 prompts: check-in")
     assert lines[2].startswith("ru: 1599 prompts: check-in")
+
+
+def test_a_compiled_catalog_is_kept_until_its_po_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    copy = tmp_path / "locale"
+    shutil.copytree(catalogs.LOCALE_DIR, copy)
+    compiled = catalogs.compile_catalog("ru", copy)
+    assert (tmp_path / "cache" / "rekindle" / "catalog-ru.mo").is_file()
+    kept = catalogs.compile_catalog("ru", copy)  # from the cache
+    for message in MESSAGES:
+        for n in (1, 2, 5):
+            if message.plural is None:
+                assert kept.pgettext(message.context, message.text) == compiled.pgettext(
+                    message.context, message.text
+                )
+            else:
+                assert kept.npgettext(
+                    message.context, message.text, message.plural, n
+                ) == compiled.npgettext(message.context, message.text, message.plural, n)
+    assert kept.npgettext("DAYS", "{count} day", "{count} days", 5) == "{count} дней"
+    po = copy / "ru" / "LC_MESSAGES" / "messages.po"
+    po.write_text(po.read_text(encoding="utf-8").replace("дней", "суток"), encoding="utf-8")
+    changed = catalogs.compile_catalog("ru", copy)
+    assert changed.npgettext("DAYS", "{count} day", "{count} days", 5) == "{count} суток"
+    entry = tmp_path / "cache" / "rekindle" / "catalog-ru.mo"
+    entry.write_bytes(entry.read_bytes().split(b"\n", 1)[0] + b"\nnot a catalog")  # damaged
+    again = catalogs.compile_catalog("ru", copy)
+    assert again.npgettext("DAYS", "{count} day", "{count} days", 5) == "{count} суток"

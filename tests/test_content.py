@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -516,3 +517,66 @@ def test_a_follow_up_is_translated_with_its_prompt(tmp_path: Path) -> None:
     assert library.follow_up("curiosity-smell", "es") == "Pregúntale a qué huele ahora."
     assert library.follow_up("curiosity-smell") == "Ask what they smell now."
     assert library.follow_up("curiosity-told", "es") is None
+
+
+def _same(one: content.Library, other: content.Library) -> None:
+    assert list(one.prompts) == list(other.prompts)  # file order too
+    assert one.prompts == other.prompts
+    for prompt_id, prompt in one.prompts.items():
+        assert prompt.model_fields_set == other.prompts[prompt_id].model_fields_set
+    assert one.translations == other.translations
+    assert one.follow_ups == other.follow_ups
+    assert one.summary() == other.summary()
+
+
+def test_a_library_read_again_comes_from_the_cache_as_it_was_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    read = content.load()
+    assert (tmp_path / "cache" / "rekindle" / content.CACHE_ENTRY).is_file()
+    checked, _ = content.check(content.DEFAULT_DIR, near=False)
+    monkeypatch.setattr(content, "check", lambda *_, **__: pytest.fail("read the files again"))
+    kept = content.load()
+    _same(kept, read)
+    _same(kept, checked)
+
+
+def test_a_changed_file_is_read_again_and_a_problem_is_reported_every_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    write(tmp_path / "lib" / "en", "a.yaml", PLACED)
+    write(tmp_path / "lib" / "es", "a.yaml", SPANISH)
+    assert content.load(tmp_path / "lib").text("affection-sky", "es") == (
+        "Hazle hoy una foto al cielo que tienes encima y envíala."
+    )
+    write(tmp_path / "lib" / "es", "a.yaml", SPANISH.replace("Hazle hoy", "Hazle mañana"))
+    assert content.load(tmp_path / "lib").text("affection-sky", "es") == (
+        "Hazle mañana una foto al cielo que tienes encima y envíala."
+    )
+    (tmp_path / "lib" / "fr").mkdir()  # a language folder without files is a problem
+    for _ in range(2):
+        with pytest.raises(ValueError, match="no content files"):
+            content.load(tmp_path / "lib")
+
+
+TWO_MORE = ["affection-sky", "affection-voice"]
+
+
+def test_without_a_usable_cache_the_files_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "cache").write_text("a file where the cache folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    write(tmp_path / "lib" / "en", "a.yaml", PLACED)
+    assert list(content.load(tmp_path / "lib").prompts) == list(
+        content.check(tmp_path / "lib")[0].prompts
+    )
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "good"))
+    content.load(tmp_path / "lib")
+    entry = tmp_path / "good" / "rekindle" / content.CACHE_ENTRY
+    key = entry.read_bytes().split(b"\n", 1)[0]
+    entry.write_bytes(key + b"\n{not json")  # damaged: read the files, and mend it
+    assert list(content.load(tmp_path / "lib").prompts) == ["affection-hug", *TWO_MORE]
+    assert json.loads(entry.read_bytes().split(b"\n", 1)[1])["prompts"][0]["id"] == "affection-hug"

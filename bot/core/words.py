@@ -46,7 +46,7 @@ def _locale(lang: str | None) -> Locale:
 
 
 class Catalog(Protocol):
-    """One language's translations (a `babel.support.Translations`)."""
+    """One language's translations (a `gettext.GNUTranslations`)."""
 
     def pgettext(self, context: str, message: str) -> str | object: ...
 

@@ -7,6 +7,7 @@ import asyncio
 import os
 import signal
 import socket
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -245,3 +246,75 @@ async def test_python_m_bot_stops_cleanly_on_sigterm_and_logs_no_words_or_token(
     assert TOKEN.split(":")[1] not in logs
     assert "a very private sentence" not in logs
     assert api.pending_updates == []  # every update taken was confirmed before exit
+
+
+# What `python -m bot` polling Telegram on SQLite never loads: PTB's webhook server, Discord
+# (no DISCORD_TOKEN), httpx's command-line client, and cryptography (no ENCRYPTION_KEY; PTB
+# loads it only for Telegram Passport, which the bot never asks for).
+NOT_FOR_POLLING = ("tornado", "telegram.ext._utils.webhookhandler", "discord", "httpx._main")
+NOT_WITHOUT_A_KEY = ("cryptography",)
+# `python -m bot`, printing on exit which of those modules it had loaded.
+RUN_AND_LIST_MODULES = (
+    "import atexit, runpy, sys\n"
+    "watched = sys.argv[1:]\n"
+    "def loaded():\n"
+    "    inside = lambda w: any(m == w or m.startswith(w + '.') for m in sys.modules)\n"
+    "    print('LOADED', [w for w in watched if inside(w)])\n"
+    "atexit.register(loaded)\n"
+    "sys.argv = ['bot']\n"
+    "runpy.run_module('bot', run_name='__main__', alter_sys=True)\n"
+)
+
+
+async def test_a_polling_run_loads_no_webhook_server_no_discord_and_no_unused_library(
+    api: FakeBotApi, tmp_path: Any
+) -> None:
+    unset = {"DISCORD_TOKEN", "WEBHOOK_URL", "ENCRYPTION_KEY"}
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in unset},
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": api.base_url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }
+    watched = [*NOT_FOR_POLLING, *NOT_WITHOUT_A_KEY]
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-c", RUN_AND_LIST_MODULES, *watched),
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        await api.wait_for(lambda: any(m == "getUpdates" for m, _ in api.calls), within=30)
+        api.send_text(ALEX, "/start")
+        await api.wait_for(lambda: any("Hi Alex" in t for t in api.texts(ALEX)), within=15)
+        process.send_signal(signal.SIGTERM)
+        out, _ = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0
+    assert [line for line in out.decode().splitlines() if line.startswith("LOADED")] == [
+        "LOADED []"
+    ]
+
+
+def test_a_webhook_runs_in_a_process_whose_ptb_was_loaded_for_polling() -> None:
+    """The webhook server left out of a polling build is loaded when a webhook starts."""
+    script = (
+        "import sys\n"
+        "from bot.channels.telegram import PLATFORM\n"
+        "from bot.config import Settings\n"
+        "PLATFORM.build(Settings(_env_file=None, bot_token='123:abc', webhook_url=None))\n"
+        "print('telegram.ext._utils.webhookhandler' in sys.modules)\n"
+        "from bot.channels.telegram.app import webhook_server\n"
+        "webhook_server()\n"
+        "from telegram.ext import _updater\n"
+        "print(_updater.WEBHOOKS_AVAILABLE, _updater.WebhookServer.__module__)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.split() == ["False", "True", "telegram.ext._utils.webhookhandler"]

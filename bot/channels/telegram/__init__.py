@@ -2,14 +2,17 @@
 
 This module is what the runner reads to find the platform (`PLATFORM`); it stays light.
 python-telegram-bot is imported only when the platform is built (or when one of the names below
-is used: `from bot.channels.telegram import TelegramChannel` still works)."""
+is used: `from bot.channels.telegram import TelegramChannel` still works), and then only what
+the run needs (see `Telegram.build`)."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from bot.channels.base import Channel
@@ -37,6 +40,30 @@ _LAZY = {
     "TelegramRunner": "bot.channels.telegram.app",
     "build_application": "bot.channels.telegram.app",
 }
+
+# Modules PTB and httpx import when they are installed, which a run may not need: PTB's webhook
+# server (tornado, ~3 MB), loaded with `telegram.ext` though only `start_webhook` uses it;
+# `cryptography` (~8 MB), which PTB loads for Telegram Passport, which the bot never asks for
+# (it is loaded anyway when ENCRYPTION_KEY is set: see bot/crypto.py); and httpx's command-line
+# client (click, rich and pygments, ~6 MB, installed with the dev tools).
+WEBHOOK_SERVER = "telegram.ext._utils.webhookhandler"
+PASSPORT_CRYPTOGRAPHY = "cryptography"
+HTTPX_CLI = "httpx._main"
+
+
+@contextlib.contextmanager
+def _without(*modules: str) -> Iterator[None]:
+    """Within the block, importing one of `modules` (not loaded yet) fails as if it were not
+    installed (`None` in `sys.modules`), so the library that tries it goes on without it."""
+    hidden = [name for name in modules if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, ...) is None:
+                del sys.modules[name]
 
 
 def __getattr__(name: str) -> Any:
@@ -70,8 +97,16 @@ To run it on Telegram:
         return webhook_secret_problem(section) or webhook_url_problem(section)
 
     def build(self, settings: Settings) -> tuple[Channel, RunnerFactory]:
-        from bot.channels.telegram.app import TelegramRunner, build_application
-        from bot.channels.telegram.channel import TelegramChannel
+        """PTB and httpx are imported here (unless they already are) without httpx's
+        command-line client and Telegram Passport's cryptography, and when polling without
+        PTB's webhook server (a webhook run in a process that polled before loads it on
+        start: `app.webhook_server`)."""
+        unused = [HTTPX_CLI, PASSPORT_CRYPTOGRAPHY]
+        if not settings.section(TelegramSettings).webhook_url:
+            unused.append(WEBHOOK_SERVER)
+        with _without(*unused):
+            from bot.channels.telegram.app import TelegramRunner, build_application
+            from bot.channels.telegram.channel import TelegramChannel
 
         application = build_application(settings)
 

@@ -49,6 +49,19 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
     return builder.build()
 
 
+def webhook_server() -> None:
+    """Make sure PTB has its webhook server: a process whose PTB was imported for polling,
+    without it (`Telegram.build`), loads it now and hands it to PTB's updater, which takes it
+    from its module when it starts a webhook."""
+    from telegram.ext import _updater
+
+    if not _updater.WEBHOOKS_AVAILABLE:
+        from telegram.ext._utils.webhookhandler import WebhookAppClass, WebhookServer
+
+        names = {"WebhookAppClass": WebhookAppClass, "WebhookServer": WebhookServer}
+        vars(_updater).update(names, WEBHOOKS_AVAILABLE=True)
+
+
 async def publish_commands(bot: Bot) -> None:
     """The command menu: English for everyone, then one per other language the bot speaks,
     which Telegram shows to users whose app is in that language."""
@@ -83,6 +96,7 @@ class TelegramRunner:
         await app.start()
         assert app.updater is not None
         if self.settings.webhook_url:
+            webhook_server()
             secret = self.settings.webhook_secret
             await app.updater.start_webhook(
                 listen=self.settings.webhook_listen,
