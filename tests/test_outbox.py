@@ -1,16 +1,21 @@
-"""The outbox: retries with backoff, unreachable members, no double sends."""
+"""The outbox: retries with backoff, unreachable members, no double sends; the check before
+each send and the marks after it, batched."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlmodel import select
+import pytest
+from sqlalchemy import delete, event
+from sqlmodel import col, select
 
 from bot.channels.base import PermanentSendError, TemporarySendError
+from bot.core.context import new_delivery, recipient
 from bot.core.events import Command, Outgoing
 from bot.core.models import Delivery, Member
-from bot.outbox import Outbox
+from bot.outbox import LEASE, Outbox
+from bot.outbox_ledger import RENEW_BELOW
 from tests.helpers.service import Harness, sender
 
 
@@ -95,3 +100,103 @@ async def test_a_claimed_but_unmarked_message_is_sent_again_after_its_lease(bot:
     assert await outbox.deliver_due() == 0
     bot.clock.advance(timedelta(minutes=2))
     assert await outbox.deliver_due() == 1
+
+
+# Checked, not renewed: the question before each send (bot/outbox_ledger.py).
+
+
+async def test_a_delivery_deleted_after_its_claim_is_not_sent(bot: Harness) -> None:
+    """Unpairing, an erase and a newer status line delete deliveries that wait; one already
+    claimed (queued in the worker, its lease still fresh) must not go out either."""
+    await pushed_message(bot)
+    channel = FlakyChannel([])
+    outbox = Outbox(bot.service.db, bot.clock, {"test": channel})
+    [item] = await outbox.claim()
+    async with bot.service.db.session() as session:
+        await session.exec(delete(Delivery))
+    assert await outbox.send(item) is False
+    assert channel.sent == []
+
+
+@pytest.mark.parametrize(
+    ("waited", "renewed"),
+    [(timedelta(seconds=1), False), (LEASE - RENEW_BELOW + timedelta(seconds=1), True)],
+    ids=["fresh", "getting-short"],
+)
+async def test_a_claim_is_renewed_only_when_its_lease_is_getting_short(
+    bot: Harness, waited: timedelta, renewed: bool
+) -> None:
+    await pushed_message(bot)
+    leases: list[datetime] = []
+
+    class Reading:
+        name = "test"
+
+        async def send(self, out: Outgoing) -> str:
+            async with bot.service.db.session() as session:
+                leases.append((await session.exec(select(Delivery.next_attempt_at))).one())
+            return "1"
+
+    outbox = Outbox(bot.service.db, bot.clock, {"test": Reading()})
+    [item] = await outbox.claim()
+    claimed_until = item.lease_until
+    bot.clock.advance(waited)
+    assert await outbox.send(item)
+    assert leases == [bot.clock.now() + LEASE if renewed else claimed_until]
+
+
+async def waiting_for(bot: Harness, chats: list[str], per_chat: int = 1) -> None:
+    """`per_chat` pending deliveries to each of `chats` ("<chat> <n>", n from 0), each chat a
+    member who said /start."""
+    for who in chats:
+        await bot.say(who, "/start")
+    async with bot.service.db.session() as session:
+        members = (await session.exec(select(Member).where(col(Member.user_id).in_(chats)))).all()
+        for n in range(per_chat):
+            for member in members:
+                out = Outgoing(to=recipient(member), text=f"{member.chat_id} {n}")
+                session.add(new_delivery(member, out, kind="test", now=bot.clock.now()))
+
+
+async def test_sends_under_way_share_their_transactions(bot: Harness) -> None:
+    """Eight sends at once: their eight questions in one transaction, their eight marks in
+    another (they were 16 transactions: a renewal and a mark each)."""
+    await waiting_for(bot, [f"u{i}" for i in range(8)])
+    gate, all_at_gate = asyncio.Event(), asyncio.Event()
+    channel = FlakyChannel([])
+
+    class Gated:
+        name = "test"
+        at_gate = 0
+
+        async def send(self, out: Outgoing) -> str:
+            self.at_gate += 1
+            if self.at_gate == 8:
+                all_at_gate.set()
+            await gate.wait()
+            return await channel.send(out)
+
+    outbox = Outbox(bot.service.db, bot.clock, {"test": Gated()})
+    items = await outbox.claim()
+    assert len(items) == 8
+    commits = 0
+
+    def committed(*_: object) -> None:
+        nonlocal commits
+        commits += 1
+
+    engine = bot.service.db.engine.sync_engine
+    event.listen(engine, "commit", committed)
+    try:
+        sends = asyncio.gather(*(outbox.send(item) for item in items))
+        await asyncio.wait_for(all_at_gate.wait(), 5)
+        gate.set()
+        assert all(await sends)
+        await outbox.ledger.settled()
+    finally:
+        event.remove(engine, "commit", committed)
+    assert commits == 2
+    async with bot.service.db.session() as session:
+        statuses = (await session.exec(select(Delivery.status))).all()
+    assert statuses == ["sent"] * 8
+    assert len(channel.sent) == 8
