@@ -1,5 +1,5 @@
 """The outbox: retries with backoff, unreachable members, no double sends; the check before
-each send and the marks after it, batched."""
+each send and the marks after it, batched; at most the window of sends unmarked."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.core.events import Command, Outgoing
 from bot.core.models import Delivery, Member
 from bot.outbox import LEASE, Outbox
 from bot.outbox_ledger import RENEW_BELOW
+from bot.outbox_worker import OutboxWorker
 from tests.helpers.service import Harness, sender
 
 
@@ -200,3 +201,85 @@ async def test_sends_under_way_share_their_transactions(bot: Harness) -> None:
         statuses = (await session.exec(select(Delivery.status))).all()
     assert statuses == ["sent"] * 8
     assert len(channel.sent) == 8
+
+
+class Watching:
+    """A channel that, as each message starts out, counts the messages it already took whose
+    deliveries are still pending (sent, not yet marked), and the sends under way at once."""
+
+    name = "test"
+
+    def __init__(self, bot: Harness) -> None:
+        self.db = bot.service.db
+        self.sent: list[str] = []
+        self.unmarked: list[int] = []
+        self.under_way = 0
+        self.most_under_way = 0
+        self.changed = asyncio.Event()
+
+    async def until(self, sent: int) -> None:
+        async with asyncio.timeout(20):
+            while len(self.sent) < sent:
+                await self.changed.wait()
+                self.changed.clear()
+
+    async def send(self, out: Outgoing) -> str:
+        self.under_way += 1
+        self.most_under_way = max(self.most_under_way, self.under_way)
+        try:
+            async with self.db.session() as session:
+                waiting = select(Delivery.payload).where(Delivery.status == "pending")
+                pending = {payload["text"] for payload in (await session.exec(waiting)).all()}
+            self.unmarked.append(len(pending & set(self.sent)))
+            await asyncio.sleep(0.01)
+            self.sent.append(out.text)
+            self.changed.set()
+            return str(len(self.sent))
+        finally:
+            self.under_way -= 1
+
+
+async def test_at_most_the_window_of_sends_is_ever_sent_but_unmarked(bot: Harness) -> None:
+    """What a process killed at any moment would send twice (bot/outbox_worker.py): at most
+    `window` messages, each chat's in order."""
+    chats = [f"u{i}" for i in range(12)]
+    await waiting_for(bot, chats, per_chat=2)
+    channel = Watching(bot)
+    outbox = Outbox(bot.service.db, bot.clock, {"test": channel})
+    worker = OutboxWorker(outbox, rate=1000, per_chat_interval=0.05, idle_seconds=0.02, window=3)
+    worker.start()
+    try:
+        await channel.until(24)
+    finally:
+        await worker.stop()
+    assert sorted(channel.sent) == sorted(f"{chat} {n}" for chat in chats for n in range(2))
+    for chat in chats:
+        assert [t for t in channel.sent if t.split()[0] == chat] == [f"{chat} 0", f"{chat} 1"]
+    assert channel.most_under_way > 1  # the window is used
+    # Besides the one starting out, at most window - 1 others are sent but not yet marked.
+    assert max(channel.unmarked) <= 2, channel.unmarked
+    async with bot.service.db.session() as session:
+        assert (await session.exec(select(Delivery.status).distinct())).all() == ["sent"]
+
+
+async def test_stop_writes_every_mark_and_hands_back_the_rest(bot: Harness) -> None:
+    chats = [f"u{i}" for i in range(12)]
+    await waiting_for(bot, chats, per_chat=2)
+    channel = Watching(bot)
+    outbox = Outbox(bot.service.db, bot.clock, {"test": channel})
+    worker = OutboxWorker(outbox, rate=1000, per_chat_interval=0.2, idle_seconds=0.02, window=4)
+    worker.start()
+    await channel.until(6)
+    await worker.stop()
+    first = list(channel.sent)
+    async with bot.service.db.session() as session:
+        rows = (await session.exec(select(Delivery))).all()
+    sent = {row.id for row in rows if row.status == "sent"}
+    assert len(sent) == len(first)  # every message that went out is marked
+    for row in rows:
+        if row.status == "pending":  # handed back: due now, its words kept
+            assert row.payload["text"] not in first
+            assert row.next_attempt_at <= bot.clock.now()
+    # The next process sends the rest, and nothing twice.
+    await outbox.deliver_due()
+    assert sorted(channel.sent) == sorted(f"{chat} {n}" for chat in chats for n in range(2))
