@@ -407,7 +407,8 @@ async def send_through_outbox(
         await application.initialize()
         channel = TelegramChannel(application.bot)
         outbox = Outbox(db, SystemClock(), {"telegram": channel})
-        worker = OutboxWorker(outbox, rate=rate)
+        window = {} if args.window is None else {"window": args.window}
+        worker = OutboxWorker(outbox, rate=rate, **window)
         timeout = messages / min(rate, 25.0) * 1.5 + 30  # lifted, a slow path still ends
         print(
             f"\n--- outbox: {messages} messages to {chats} chats ({chats // 2} couples), "
@@ -655,6 +656,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--unlimited",
         action="store_true",
         help="rate limits lifted: CPU a message against a bare send loop, and throughput",
+    )
+    parser.add_argument(
+        "--window", type=int, default=None, help="the worker's sends at once (default: its own)"
     )
     parser.add_argument(
         "--progress", type=float, default=30.0, help="seconds between progress lines (0: none)"
