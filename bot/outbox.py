@@ -1,10 +1,11 @@
 """The one sending path for pushed messages: claim what is due, send it, mark it.
 
-A delivery is claimed by pushing its `next_attempt_at` a lease into the future (on PostgreSQL
-with `FOR UPDATE SKIP LOCKED`, so several processes never claim the same row), sent outside
-any transaction, then marked sent. If the process dies between sending and marking, the lease
-runs out and the message is sent again: that window, one message per process, is the only
-way a push can arrive twice.
+Claims, the check before each send that the claim is still ours, and the marks after are the
+ledger's (`bot.outbox_ledger`): claimed in batches, checked and marked many sends at a time.
+A delivery is marked only after it was sent (outside any transaction), so if the process dies
+in between, the lease runs out and the message is sent again: the only way a push can arrive
+twice. How many can be in that window at once is the worker's to bound (bot/outbox_worker.py:
+the sends it lets run at once).
 
 A status line (`bot.core.status`) takes the same path, but edits the member's pinned status
 message instead of sending a new one whenever it can (`Outbox._status`).
@@ -14,15 +15,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
-from bot.core.events import DROP, Outgoing, Recipient
+from bot.core.events import DROP, Outgoing
 from bot.core.local_time import next_local_time
 from bot.core.members import mark_unreachable
 from bot.core.models import Couple, Delivery, Member
@@ -34,17 +34,24 @@ from bot.core.ports import (
     StatusChannel,
     TemporarySendError,
 )
-from bot.core.rhythm import QUIET_UNTIL, SHOWN, in_quiet_hours
+from bot.core.rhythm import QUIET_UNTIL, in_quiet_hours
 from bot.db import Database
+from bot.outbox_ledger import LEASE, Claimed, Ledger, end_delivery
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=2)
-# What a delivery's payload becomes once it can no longer be sent (sent, or failed for good):
-# sent, the message lives in the chat; failed, it never will. Either way the outbox keeps no
-# copy of its words.
-SENT = SHOWN  # the payload of a prompt recorded as already shown: one cleared "sent" form
-ENDED: dict[str, object] = {"text": "", "buttons": [], "media": None, "sent": False}
+# The ledger's claim and lease, where readers of the outbox look for them.
+__all__ = [
+    "FETCH_ATTEMPTS",
+    "LEASE",
+    "MAX_ATTEMPTS",
+    "MAX_BACKOFF",
+    "MAX_UPLOAD",
+    "Claimed",
+    "Outbox",
+    "backoff",
+]
+
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(minutes=30)
 # Media from another app is sent as the file itself when that app can fetch it: at most this
@@ -63,30 +70,9 @@ class _Later:
 LATER = _Later()
 
 
-async def end_delivery(
-    session: AsyncSession, delivery_id: int, status: str, **values: object
-) -> None:
-    """Mark a delivery that will never be sent again (`sent` or `failed`), its words cleared.
-    Every path that ends a delivery goes through here."""
-    payload = SENT if status == "sent" else ENDED
-    await session.exec(
-        update(Delivery)
-        .where(col(Delivery.id) == delivery_id)
-        .values(status=status, payload=payload, **values)
-    )
-
-
 def backoff(attempts: int) -> timedelta:
     """5 s, 10 s, 20 s ... capped at 30 minutes."""
     return min(timedelta(seconds=5 * 2 ** max(0, attempts - 1)), MAX_BACKOFF)
-
-
-@dataclass
-class Claimed:
-    delivery_id: int
-    attempts: int
-    out: Outgoing
-    lease_until: datetime  # our claim; whoever changed it since has taken the delivery over
 
 
 class Outbox:
@@ -96,71 +82,32 @@ class Outbox:
         self.db = db
         self.clock = clock
         self.channels = channels
+        self.ledger = Ledger(db, clock)
 
     async def claim(self, limit: int = 100) -> list[Claimed]:
-        now = self.clock.now()
-        async with self.db.session() as session:
-            query = (
-                select(Delivery, Member)
-                .join(Member, col(Member.id) == Delivery.member_id)
-                .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
-                .where(col(Member.channel).in_(list(self.channels)))
-                .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
-                .limit(limit)
-            )
-            if self.db.is_postgres:
-                query = query.with_for_update(skip_locked=True, of=Delivery)
-            rows = (await session.exec(query)).all()
-            claimed = []
-            for delivery, member in rows:
-                assert delivery.id is not None
-                assert member.id is not None
-                if delivery.payload is None:  # cannot be read (see bot/crypto.py): only it fails
-                    await end_delivery(session, delivery.id, "failed")
-                    log.error("delivery cannot be read, not sent", extra={"delivery": delivery.id})
-                    continue
-                delivery.attempts += 1
-                delivery.next_attempt_at = now + LEASE
-                to = Recipient(member_id=member.id, channel=member.channel, chat_id=member.chat_id)
-                out = Outgoing.from_payload(to, delivery.payload)
-                if in_quiet_hours(now, member.timezone):  # a reveal at 3 a.m. makes no sound
-                    out = replace(out, silent=True)
-                claimed.append(
-                    Claimed(delivery.id, delivery.attempts, out, delivery.next_attempt_at)
-                )
-        return claimed
+        """Claim up to `limit` due deliveries for the channels this process serves."""
+        return await self.ledger.claim(list(self.channels), limit)
 
     async def deliver_due(self, limit: int = 100) -> int:
-        """Send every claimable delivery once; return how many were sent."""
+        """Send every claimable delivery once, one after another; return how many were sent
+        (and marked)."""
         sent = 0
         for item in await self.claim(limit):
             if await self.send(item):
                 sent += 1
+        await self.ledger.settled()
         return sent
 
-    async def _still_ours(self, item: Claimed) -> bool:
-        """Renew the claim if nobody took the delivery over since we claimed it (a claim that
-        waited in a busy chat's queue longer than its lease may have been claimed again)."""
-        renewed = self.clock.now() + LEASE
-        async with self.db.session() as session:
-            result = await session.exec(
-                update(Delivery)
-                .where(
-                    col(Delivery.id) == item.delivery_id,
-                    col(Delivery.status) == "pending",
-                    col(Delivery.next_attempt_at) == item.lease_until,
-                )
-                .values(next_attempt_at=renewed)
-            )
-        if result.rowcount != 1:
-            return False
-        item.lease_until = renewed
-        return True
-
     async def send(self, item: Claimed) -> bool:
-        """Send one claimed delivery, unless another claim has taken it over; then mark it."""
-        if not await self._still_ours(item):
-            log.info("claim taken over, not sending", extra={"delivery": item.delivery_id})
+        """Send one claimed delivery, unless it is gone or another claim has taken it over;
+        then hand in its mark (bot/outbox_ledger.py: written before any later send's question
+        is answered). Sends may run at once (see bot/outbox_worker.py)."""
+        with self.ledger.sending():
+            return await self._send(item)
+
+    async def _send(self, item: Claimed) -> bool:
+        if not await self.ledger.ours(item):
+            log.info("delivery gone or taken over, not sent", extra={"delivery": item.delivery_id})
             return False
         channel = self.channels[item.out.to.channel]
         try:
@@ -198,7 +145,7 @@ class Outbox:
             log.warning("member unreachable", extra={"member": item.out.to.member_id})
             return False
         # Once sent, the message lives in the chat; the outbox keeps no second copy of its words.
-        await self._end(item.delivery_id, "sent", sent_at=self.clock.now(), message_ref=ref)
+        self.ledger.sent(item.delivery_id, at=self.clock.now(), ref=ref)
         return True
 
     async def _send_through(self, channel: Channel, item: Claimed) -> str | None:
@@ -320,7 +267,9 @@ class Outbox:
             )
 
     async def release(self, delivery_ids: list[int]) -> None:
-        """Hand back claimed deliveries that were not sent (a clean shutdown): due again now."""
+        """Hand back claimed deliveries that were not sent (a clean shutdown): due again now.
+        Marks still being written are written first."""
+        await self.ledger.settled()
         if not delivery_ids:
             return
         async with self.db.session() as session:

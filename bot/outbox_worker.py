@@ -2,10 +2,15 @@
 overall, seconds between two messages to one chat) and the operator's overall rate, without one
 busy chat holding up the others.
 
-Sends are strictly one at a time (send, then mark sent), so a process killed at any moment
-leaves at most one message sent-but-unmarked, which its successor sends again once the claim's
-lease runs out. The cost is throughput bounded by a platform API's round trip (~20-30 sends a
-second at 35-50 ms), which is about what chat platforms allow overall anyway."""
+Up to `window` sends (SEND_WINDOW) run at once, each to a different chat. Each holds its place
+in the window from before the check that its claim is still ours until its mark is handed in,
+and the ledger answers a check only once every mark handed in before it is committed
+(bot/outbox_ledger.py: the checks and marks of the sends under way share transactions). So a
+place accounts for at most one message sent but unmarked (its own, or the mark its last holder
+handed in while the next holder waits for its answer), and a process killed at any moment
+leaves at most `window` of them, which its successor sends again once their claims' leases run
+out; `stop` writes every mark before it returns. One at a time, throughput would be bounded by
+a platform API's round trip (~20-30 sends a second at 35-50 ms), under what platforms allow."""
 
 from __future__ import annotations
 
@@ -23,6 +28,9 @@ from bot.outbox import Claimed, Outbox
 log = logging.getLogger(__name__)
 
 _UNLIMITED = contextlib.nullcontext()
+# Sends at once. Enough for 30/s over a 50 ms round trip with time to spare, and for hundreds a
+# second against a nearby API; and the most messages a killed process can leave to be repeated.
+SEND_WINDOW = 8
 
 
 def _even(rate: float) -> AsyncLimiter:
@@ -37,7 +45,8 @@ class OutboxWorker:
     and a global limiter.
 
     `rate` caps every platform together; `limits` gives each platform (by channel name) its own
-    overall rate and per-chat interval; a channel without limits gets `per_chat_interval`."""
+    overall rate and per-chat interval; a channel without limits gets `per_chat_interval`;
+    `window` sends may be under way at once (one per chat)."""
 
     def __init__(
         self,
@@ -47,6 +56,7 @@ class OutboxWorker:
         per_chat_interval: float = 1.0,
         idle_seconds: float = 1.0,
         limits: Mapping[str, SendLimits] | None = None,
+        window: int = SEND_WINDOW,
     ) -> None:
         self.outbox = outbox
         self.per_chat_interval = per_chat_interval
@@ -62,7 +72,7 @@ class OutboxWorker:
         # Claim no more than can be sent well within the claim's lease.
         self.batch = max(1, int(rate * 20))
         self._wake = asyncio.Event()
-        self._one_at_a_time = asyncio.Lock()
+        self._window = asyncio.Semaphore(window)
         self._queues: dict[str, list[Claimed]] = {}
         self._chat_tasks: dict[str, asyncio.Task[None]] = {}
         self._last_sent: dict[str, float] = {}
@@ -78,7 +88,8 @@ class OutboxWorker:
         self._task = asyncio.create_task(self._run(), name="outbox-worker")
 
     async def stop(self, grace: float = 10.0) -> None:
-        """Finish what is being sent (up to `grace` seconds), hand the rest back, stop."""
+        """Finish what is being sent (up to `grace` seconds) and start nothing new; hand the
+        rest back once every mark is written (`Outbox.release`); stop."""
         self._stopping = True
         self._wake.set()
         if self._task is not None:
@@ -135,16 +146,19 @@ class OutboxWorker:
         platform_limiter = self._platform_limiters.get(channel, _UNLIMITED)
         try:
             while queue and not self._stopping:
-                item = queue.pop(0)
-                self._in_flight.add(item.delivery_id)
                 wait = self._last_sent.get(chat, 0.0) + interval - time.monotonic()
                 if wait > 0:
                     await asyncio.sleep(wait)
-                # One send at a time, from sending to marking: if the process dies, at most one
-                # message was sent but not yet marked, and only that one can go out twice.
-                async with self.limiter, platform_limiter, self._one_at_a_time:
+                # A place in the window from before the send's check to its mark handed in: a
+                # process that dies leaves at most `window` messages sent but not marked.
+                async with self._window:
+                    if self._stopping:
+                        break
+                    item = queue.pop(0)
+                    self._in_flight.add(item.delivery_id)
                     try:
-                        await self.outbox.send(item)
+                        async with self.limiter, platform_limiter:
+                            await self.outbox.send(item)
                     except Exception:
                         log.exception("send crashed", extra={"delivery": item.delivery_id})
                     finally:

@@ -1,16 +1,22 @@
-"""The outbox: retries with backoff, unreachable members, no double sends."""
+"""The outbox: retries with backoff, unreachable members, no double sends; the check before
+each send and the marks after it, batched; at most the window of sends unmarked."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlmodel import select
+import pytest
+from sqlalchemy import delete, event
+from sqlmodel import col, select
 
 from bot.channels.base import PermanentSendError, TemporarySendError
+from bot.core.context import new_delivery, recipient
 from bot.core.events import Command, Outgoing
 from bot.core.models import Delivery, Member
-from bot.outbox import Outbox
+from bot.outbox import LEASE, Outbox
+from bot.outbox_ledger import RENEW_BELOW
+from bot.outbox_worker import OutboxWorker
 from tests.helpers.service import Harness, sender
 
 
@@ -95,3 +101,185 @@ async def test_a_claimed_but_unmarked_message_is_sent_again_after_its_lease(bot:
     assert await outbox.deliver_due() == 0
     bot.clock.advance(timedelta(minutes=2))
     assert await outbox.deliver_due() == 1
+
+
+# Checked, not renewed: the question before each send (bot/outbox_ledger.py).
+
+
+async def test_a_delivery_deleted_after_its_claim_is_not_sent(bot: Harness) -> None:
+    """Unpairing, an erase and a newer status line delete deliveries that wait; one already
+    claimed (queued in the worker, its lease still fresh) must not go out either."""
+    await pushed_message(bot)
+    channel = FlakyChannel([])
+    outbox = Outbox(bot.service.db, bot.clock, {"test": channel})
+    [item] = await outbox.claim()
+    async with bot.service.db.session() as session:
+        await session.exec(delete(Delivery))
+    assert await outbox.send(item) is False
+    assert channel.sent == []
+
+
+@pytest.mark.parametrize(
+    ("waited", "renewed"),
+    [(timedelta(seconds=1), False), (LEASE - RENEW_BELOW + timedelta(seconds=1), True)],
+    ids=["fresh", "getting-short"],
+)
+async def test_a_claim_is_renewed_only_when_its_lease_is_getting_short(
+    bot: Harness, waited: timedelta, renewed: bool
+) -> None:
+    await pushed_message(bot)
+    leases: list[datetime] = []
+
+    class Reading:
+        name = "test"
+
+        async def send(self, out: Outgoing) -> str:
+            async with bot.service.db.session() as session:
+                leases.append((await session.exec(select(Delivery.next_attempt_at))).one())
+            return "1"
+
+    outbox = Outbox(bot.service.db, bot.clock, {"test": Reading()})
+    [item] = await outbox.claim()
+    claimed_until = item.lease_until
+    bot.clock.advance(waited)
+    assert await outbox.send(item)
+    assert leases == [bot.clock.now() + LEASE if renewed else claimed_until]
+
+
+async def waiting_for(bot: Harness, chats: list[str], per_chat: int = 1) -> None:
+    """`per_chat` pending deliveries to each of `chats` ("<chat> <n>", n from 0), each chat a
+    member who said /start."""
+    for who in chats:
+        await bot.say(who, "/start")
+    async with bot.service.db.session() as session:
+        members = (await session.exec(select(Member).where(col(Member.user_id).in_(chats)))).all()
+        for n in range(per_chat):
+            for member in members:
+                out = Outgoing(to=recipient(member), text=f"{member.chat_id} {n}")
+                session.add(new_delivery(member, out, kind="test", now=bot.clock.now()))
+
+
+async def test_sends_under_way_share_their_transactions(bot: Harness) -> None:
+    """Eight sends at once: their eight questions in one transaction, their eight marks in
+    another (they were 16 transactions: a renewal and a mark each)."""
+    await waiting_for(bot, [f"u{i}" for i in range(8)])
+    gate, all_at_gate = asyncio.Event(), asyncio.Event()
+    channel = FlakyChannel([])
+
+    class Gated:
+        name = "test"
+        at_gate = 0
+
+        async def send(self, out: Outgoing) -> str:
+            self.at_gate += 1
+            if self.at_gate == 8:
+                all_at_gate.set()
+            await gate.wait()
+            return await channel.send(out)
+
+    outbox = Outbox(bot.service.db, bot.clock, {"test": Gated()})
+    items = await outbox.claim()
+    assert len(items) == 8
+    commits = 0
+
+    def committed(*_: object) -> None:
+        nonlocal commits
+        commits += 1
+
+    engine = bot.service.db.engine.sync_engine
+    event.listen(engine, "commit", committed)
+    try:
+        sends = asyncio.gather(*(outbox.send(item) for item in items))
+        await asyncio.wait_for(all_at_gate.wait(), 5)
+        gate.set()
+        assert all(await sends)
+        await outbox.ledger.settled()
+    finally:
+        event.remove(engine, "commit", committed)
+    assert commits == 2
+    async with bot.service.db.session() as session:
+        statuses = (await session.exec(select(Delivery.status))).all()
+    assert statuses == ["sent"] * 8
+    assert len(channel.sent) == 8
+
+
+class Watching:
+    """A channel that, as each message starts out, counts the messages it already took whose
+    deliveries are still pending (sent, not yet marked), and the sends under way at once."""
+
+    name = "test"
+
+    def __init__(self, bot: Harness) -> None:
+        self.db = bot.service.db
+        self.sent: list[str] = []
+        self.unmarked: list[int] = []
+        self.under_way = 0
+        self.most_under_way = 0
+        self.changed = asyncio.Event()
+
+    async def until(self, sent: int) -> None:
+        async with asyncio.timeout(20):
+            while len(self.sent) < sent:
+                await self.changed.wait()
+                self.changed.clear()
+
+    async def send(self, out: Outgoing) -> str:
+        self.under_way += 1
+        self.most_under_way = max(self.most_under_way, self.under_way)
+        try:
+            async with self.db.session() as session:
+                waiting = select(Delivery.payload).where(Delivery.status == "pending")
+                pending = {payload["text"] for payload in (await session.exec(waiting)).all()}
+            self.unmarked.append(len(pending & set(self.sent)))
+            await asyncio.sleep(0.01)
+            self.sent.append(out.text)
+            self.changed.set()
+            return str(len(self.sent))
+        finally:
+            self.under_way -= 1
+
+
+async def test_at_most_the_window_of_sends_is_ever_sent_but_unmarked(bot: Harness) -> None:
+    """What a process killed at any moment would send twice (bot/outbox_worker.py): at most
+    `window` messages, each chat's in order."""
+    chats = [f"u{i}" for i in range(12)]
+    await waiting_for(bot, chats, per_chat=2)
+    channel = Watching(bot)
+    outbox = Outbox(bot.service.db, bot.clock, {"test": channel})
+    worker = OutboxWorker(outbox, rate=1000, per_chat_interval=0.05, idle_seconds=0.02, window=3)
+    worker.start()
+    try:
+        await channel.until(24)
+    finally:
+        await worker.stop()
+    assert sorted(channel.sent) == sorted(f"{chat} {n}" for chat in chats for n in range(2))
+    for chat in chats:
+        assert [t for t in channel.sent if t.split()[0] == chat] == [f"{chat} 0", f"{chat} 1"]
+    assert channel.most_under_way > 1  # the window is used
+    # Besides the one starting out, at most window - 1 others are sent but not yet marked.
+    assert max(channel.unmarked) <= 2, channel.unmarked
+    async with bot.service.db.session() as session:
+        assert (await session.exec(select(Delivery.status).distinct())).all() == ["sent"]
+
+
+async def test_stop_writes_every_mark_and_hands_back_the_rest(bot: Harness) -> None:
+    chats = [f"u{i}" for i in range(12)]
+    await waiting_for(bot, chats, per_chat=2)
+    channel = Watching(bot)
+    outbox = Outbox(bot.service.db, bot.clock, {"test": channel})
+    worker = OutboxWorker(outbox, rate=1000, per_chat_interval=0.2, idle_seconds=0.02, window=4)
+    worker.start()
+    await channel.until(6)
+    await worker.stop()
+    first = list(channel.sent)
+    async with bot.service.db.session() as session:
+        rows = (await session.exec(select(Delivery))).all()
+    sent = {row.id for row in rows if row.status == "sent"}
+    assert len(sent) == len(first)  # every message that went out is marked
+    for row in rows:
+        if row.status == "pending":  # handed back: due now, its words kept
+            assert row.payload["text"] not in first
+            assert row.next_attempt_at <= bot.clock.now()
+    # The next process sends the rest, and nothing twice.
+    await outbox.deliver_due()
+    assert sorted(channel.sent) == sorted(f"{chat} {n}" for chat in chats for n in range(2))

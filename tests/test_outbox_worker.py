@@ -1,6 +1,6 @@
-"""Unit tests for bot/outbox_worker.py: per-chat spacing and the overall rate, and each platform
-paced by its own limits, against a fake outbox (no database, no channel). Intervals are shrunk
-so the whole file sleeps about a second."""
+"""Unit tests for bot/outbox_worker.py: per-chat spacing, the overall rate, the window of sends
+at once, and each platform paced by its own limits, against a fake outbox (no database, no
+channel). Intervals are shrunk so the whole file sleeps about a second."""
 
 from __future__ import annotations
 
@@ -204,3 +204,29 @@ async def test_a_platform_sends_no_faster_than_the_lower_of_its_rate_and_the_cap
     times = [at for _, at in outbox.sent]
     assert len(times) == 6
     assert times[-1] - times[0] >= 5 * 0.1 * 0.9  # 10 a second, not the cap's 30
+
+
+async def test_at_most_window_sends_are_under_way_at_once() -> None:
+    """Sends to different chats overlap, up to the window and no further."""
+
+    class SlowOutbox(FakeOutbox):
+        under_way = most = 0
+
+        async def send(self, item: Claimed) -> None:
+            self.under_way += 1
+            self.most = max(self.most, self.under_way)
+            await asyncio.sleep(0.03)
+            self.under_way -= 1
+            await super().send(item)
+
+    outbox = SlowOutbox([f"chat-{i}" for i in range(9)])
+    worker = OutboxWorker(
+        outbox,  # type: ignore[arg-type]  # the worker uses only claim, send and release
+        rate=1000,
+        per_chat_interval=PER_CHAT,
+        idle_seconds=0.02,
+        window=3,
+    )
+    await _run_until(outbox, worker, 9)
+    assert outbox.most == 3
+    assert sorted(i for _, i, _ in outbox.sent) == list(range(1, 10))

@@ -20,6 +20,7 @@ from sqlmodel import col, select
 from bot.core import texts
 from bot.core.models import Answer
 from bot.db import Database
+from bot.outbox_worker import SEND_WINDOW
 from tests.helpers.faults import (
     KILL_SEED,
     BotProcess,
@@ -304,7 +305,7 @@ async def test_two_webhook_processes_on_one_postgres_do_everything_once_and_surv
     )
     assert all(counts[chat] >= 1 for chat in chats), "a member of the fan-out got no prompt"
     assert extra == Counter(sent_not_marked)
-    assert len(sent_not_marked) <= 1
+    assert len(sent_not_marked) <= SEND_WINDOW  # the killed process's sends under way
     statuses = await delivery_statuses(postgres_url)
     assert set(statuses) == {"sent"}, statuses
     assert unpair_told == 1, (
