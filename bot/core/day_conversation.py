@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import tuple_, update
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import love_maps, ritual
@@ -104,7 +104,9 @@ async def conversations_for_days(
         if uses[(couple_id, day)] in prompts
     ]
     if values:
-        await session.exec(insert(session, Conversation).on_conflict_do_nothing(), params=values)
+        # Core (the table, not the model): the ORM's bulk insert would look at every row.
+        table = SQLModel.metadata.tables["conversation"]
+        await session.exec(insert(session, table).on_conflict_do_nothing(), params=values)
     made = await _load(session, list(missing))
     found.update(made)
     for day in sorted({day for _, day in made}):

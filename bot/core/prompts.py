@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import func, literal, tuple_, union_all
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.models import Conversation, PromptSeen, PromptUse
@@ -204,7 +204,8 @@ async def record_uses(session: AsyncSession, uses: Mapping[Use, str]) -> None:
     """Remember each day's prompt (replacing a skipped one), in one statement."""
     if not uses:
         return
-    statement = insert(session, PromptUse)
+    # Core (the table, not the model): the ORM's bulk insert would look at every row.
+    statement = insert(session, SQLModel.metadata.tables["prompt_use"])
     await session.exec(
         statement.on_conflict_do_update(
             index_elements=["couple_id", "kind", "day"],
@@ -232,7 +233,7 @@ async def record_seen(
     if not seen:
         return
     await session.exec(
-        insert(session, PromptSeen),
+        insert(session, SQLModel.metadata.tables["prompt_seen"]),
         params=[
             {"couple_id": couple_id, "kind": kind, "prompt_id": prompt_id, "created_at": now}
             for (couple_id, kind), prompt_id in seen.items()
