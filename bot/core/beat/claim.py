@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 
 from sqlalchemy import Table
 from sqlalchemy import select as sa_select
@@ -44,12 +45,14 @@ class Row:
     def couple_id(self) -> int:
         return self.couple.id or 0
 
-    @property
+    # Worked out once per row (deciding, composing and storing each ask several times): a
+    # row's slot, zones and couple are settled once `claim` has filled in the partner.
+    @cached_property
     def day(self) -> date:
         """The member's local date of the slot: what a delivery's key names."""
         return local_date(self.slot, self.zone)
 
-    @property
+    @cached_property
     def couple_day(self) -> date:
         """The couple-day an evening slot belongs to: what the conversation's key names."""
         return couple_day(self.slot, evening_at(self.couple), zones=(self.zone, self.partner_zone))
