@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import NamedTuple
 
@@ -62,12 +62,13 @@ async def choose_many(
     for use in wanted:
         by_kind[use.kind].append(use)
     packs = await packs_on(session, {use.couple_id for use in wanted})
+    pools: dict[tuple[object, ...], _Pool] = {}  # the batch's couples share a few pools
     for kind, uses in by_kind.items():
         used = await _used(session, kind, {use.couple_id for use in uses})
         for use in uses:
             times = used.get(use.couple_id, Counter())
             on = packs.get(use.couple_id, frozenset())
-            prompt = _pick(library, use, want=wanted[use], times=times, packs=on)
+            prompt = _pick(library, use, want=wanted[use], times=times, packs=on, pools=pools)
             if prompt is not None:
                 chosen[use] = prompt
     return chosen
@@ -100,24 +101,29 @@ def _pick(
     want: Want,
     times: Counter[str],
     packs: frozenset[str],
+    pools: dict[tuple[object, ...], _Pool] | None = None,
 ) -> Prompt | None:
     """The one rule: the series' next question on a fresh pick, else the least used of the
-    pool, a chosen pack's first, dates weighted toward cheap and easy; reproducible per day."""
+    pool, a chosen pack's first, dates weighted toward cheap and easy; reproducible per day.
+    `pools` keeps the pools already looked up (for a batch)."""
     depth, apart, avoid, occasion = want
     if use.kind == "curiosity" and SERIES in packs and avoid is None:
         for prompt in library.of_pack(SERIES):
             if prompt.kind == "curiosity" and not times[prompt.id]:
                 return prompt  # the 36 questions, in order, one each curiosity evening
-    if occasion is not None:
-        pool = list(library.for_occasion(occasion))
-    else:
-        pool = list(library.of(use.kind, depth, apart=apart, packs=sorted(packs - {SERIES})))
-    if not pool:
+    key = (use.kind, depth, apart, packs - {SERIES}, occasion)
+    pool = None if pools is None else pools.get(key)
+    if pool is None:
+        pool = _Pool.of(
+            library.for_occasion(occasion)
+            if occasion is not None
+            else library.of(use.kind, depth, apart=apart, packs=sorted(packs - {SERIES}))
+        )
+        if pools is not None:
+            pools[key] = pool
+    if not pool.prompts:
         return None
-    candidates = [p for p in pool if p.id != avoid] or pool
-    fewest = min(times[p.id] for p in candidates)
-    candidates = [p for p in candidates if times[p.id] == fewest]
-    candidates = [p for p in candidates if p.pack is not None] or candidates
+    candidates = _least_used(pool, avoid=avoid, times=times)
     rng = random.Random(f"{use.couple_id}:{use.kind}:{use.day}:{avoid}")  # noqa: S311
     if use.kind != "date":
         return rng.choice(candidates)
@@ -126,6 +132,39 @@ def _pick(
         cheapest = [p for p, rank in zip(candidates, ranks, strict=True) if rank == min(ranks)]
         return rng.choice(cheapest)
     return rng.choices(candidates, weights=[0.5**rank for rank in ranks])[0]
+
+
+class _Pool(NamedTuple):
+    """A pool of prompts in its order, their ids, and those of a pack among them."""
+
+    prompts: list[Prompt]
+    ids: frozenset[str]
+    packed: list[Prompt]
+
+    @classmethod
+    def of(cls, prompts: Iterable[Prompt]) -> _Pool:
+        found = list(prompts)
+        return cls(found, frozenset(p.id for p in found), [p for p in found if p.pack is not None])
+
+
+def _least_used(pool: _Pool, *, avoid: str | None, times: Counter[str]) -> list[Prompt]:
+    """The pool's prompts used the fewest times, in pool order, `avoid` left out unless it is
+    the only one, and of those the ones of a pack if there are any. A couple has used few of a
+    pool (`times` is small): the common cases take no count per prompt."""
+    candidates, ids = pool.prompts, pool.ids
+    if avoid in pool.ids and len(pool.ids) > 1:
+        candidates, ids = [p for p in candidates if p.id != avoid], ids - {avoid}
+    used = {prompt_id for prompt_id, n in times.items() if n > 0 and prompt_id in ids}
+    if not used:  # none used yet: all tie at zero
+        if candidates is pool.prompts:
+            return pool.packed or candidates
+    elif len(used) < len(ids):  # some never used: those tie at zero
+        candidates = [p for p in candidates if p.id not in used]
+    else:
+        counts = [times[p.id] for p in candidates]
+        fewest = min(counts)
+        candidates = [p for p, n in zip(candidates, counts, strict=True) if n == fewest]
+    return [p for p in candidates if p.pack is not None] or candidates
 
 
 def _rank(date: Prompt) -> int:
