@@ -17,14 +17,14 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, literal, tuple_, union_all
+from sqlalchemy import func, literal, union_all
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.models import Conversation, PromptSeen, PromptUse
 from bot.core.packs import SERIES, packs_on
 from bot.core.ports import Library, Prompt
-from bot.core.sql import insert
+from bot.core.sql import among, insert
 
 # How a date's cost and effort rank it: 0 is free and easy. A date's weight is halved per rank.
 COST_RANK = {"free": 0, "low": 1, "high": 2}
@@ -77,10 +77,10 @@ async def choose_many(
 async def _used(session: AsyncSession, kind: str, couple_ids: set[int]) -> dict[int, Counter[str]]:
     """How often each couple was given each prompt of the kind: picked for a day or seen."""
     picked = select(col(PromptUse.couple_id), col(PromptUse.prompt_id)).where(
-        col(PromptUse.kind) == kind, col(PromptUse.couple_id).in_(couple_ids)
+        col(PromptUse.kind) == kind, among(col(PromptUse.couple_id), couple_ids)
     )
     seen = select(col(PromptSeen.couple_id), col(PromptSeen.prompt_id)).where(
-        col(PromptSeen.kind) == kind, col(PromptSeen.couple_id).in_(couple_ids)
+        col(PromptSeen.kind) == kind, among(col(PromptSeen.couple_id), couple_ids)
     )
     both = union_all(picked, seen).subquery()
     result = await session.exec(
@@ -198,6 +198,7 @@ async def prompts_for_days(
     anew. A use with no prompt to fit is left out."""
     if not wanted:
         return {}
+    # The couples' picks of the batch's kinds and days (a few), kept for the uses wanted.
     result = await session.exec(
         select(
             col(PromptUse.couple_id),
@@ -205,16 +206,16 @@ async def prompts_for_days(
             col(PromptUse.day),
             col(PromptUse.prompt_id),
         ).where(
-            tuple_(col(PromptUse.couple_id), col(PromptUse.kind), col(PromptUse.day)).in_(
-                list(wanted)
-            )
+            among(col(PromptUse.couple_id), {use.couple_id for use in wanted}),
+            among(col(PromptUse.kind), {use.kind for use in wanted}),
+            among(col(PromptUse.day), {use.day for use in wanted}),
         )
     )
     found: dict[Use, Prompt] = {}
     for couple_id, kind, day, prompt_id in result.all():
         prompt = library.get(prompt_id)
-        if prompt is not None:
-            found[Use(couple_id, kind, day)] = prompt
+        if prompt is not None and (use := Use(couple_id, kind, day)) in wanted:
+            found[use] = prompt
     fresh = await choose_many(
         session, library, {use: want for use, want in wanted.items() if use not in found}
     )

@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.events import Outgoing
 from bot.core.local_time import local_date, local_moment, parse_hhmm
 from bot.core.models import Couple, Delivery, Member, Schedule
-from bot.core.sql import insert
+from bot.core.sql import among, insert
 from bot.core.zones import zone_info
 
 GRACE = timedelta(hours=2)
@@ -110,7 +110,7 @@ async def plan_missing(
     schedule = SQLModel.metadata.tables["schedule"]
     lacking = (
         select(schedule.c.member_id)
-        .where(schedule.c.member_id.in_(members), schedule.c.rhythm.in_(RHYTHMS))
+        .where(among(schedule.c.member_id, members), schedule.c.rhythm.in_(RHYTHMS))
         .group_by(schedule.c.member_id)
         .having(func.count() < len(RHYTHMS))
     )
@@ -187,8 +187,8 @@ async def sent_today(
     result = await session.exec(
         select(col(Delivery.member_id), col(Delivery.day), func.count())
         .where(
-            col(Delivery.member_id).in_({member for member, _ in keys}),
-            col(Delivery.day).in_({day for _, day in keys}),
+            among(col(Delivery.member_id), {member for member, _ in keys}),
+            among(col(Delivery.day), {day for _, day in keys}),
             col(Delivery.proactive),
         )
         .group_by(col(Delivery.member_id), col(Delivery.day))

@@ -19,7 +19,7 @@ from bot.core.evening_days import evening_at
 from bot.core.events import Recipient
 from bot.core.local_time import local_date
 from bot.core.models import Couple
-from bot.core.sql import is_postgres
+from bot.core.sql import among, is_postgres
 
 
 @dataclass
@@ -91,7 +91,7 @@ async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Row]:
     # validates them); read only here.
     wanted = {r[8] for r in claimed}
     couples: dict[int | None, Couple] = (
-        {c.id: c for c in await session.exec(select(Couple).where(col(Couple.id).in_(wanted)))}
+        {c.id: c for c in await session.exec(select(Couple).where(among(col(Couple.id), wanted)))}
         if wanted
         else {}
     )
@@ -115,7 +115,7 @@ async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Row]:
         people = await connection.execute(
             sa_select(
                 member.c.id, member.c.couple_id, member.c.display_name, member.c.timezone
-            ).where(member.c.couple_id.in_(list(couples)))
+            ).where(among(member.c.couple_id, couples))
         )
         by_couple: dict[int, list[tuple[int, str, str | None]]] = defaultdict(list)
         for member_id, couple_id, name, zone in people.all():
