@@ -35,7 +35,7 @@ from bot.core.members import couple_and_partner, couple_members
 from bot.core.models import Answer, Conversation, Couple, Member
 from bot.core.rhythm import next_due, set_due
 from bot.core.router import Router
-from bot.core.sql import small_number
+from bot.core.sql import among, small_number
 
 UNANSWERED = 7  # evening questions in a row that neither answered, before it goes quieter
 # A couple's latest conversations read for it: the evening's own couple-day may already have
@@ -150,7 +150,7 @@ async def histories(
             col(Conversation.couple_id), col(Conversation.day), col(Conversation.created_at), number
         )
         .where(
-            col(Conversation.couple_id).in_(list(couples)),
+            among(col(Conversation.couple_id), couples),
             col(Conversation.day) <= through.isoformat(),
         )
         .subquery()
@@ -174,7 +174,7 @@ async def histories(
             select(col(Conversation.couple_id), func.max(col(Answer.created_at)))
             .join(Conversation, col(Answer.conversation_id) == col(Conversation.id))
             .where(
-                col(Conversation.couple_id).in_(list(asking)),
+                among(col(Conversation.couple_id), asking),
                 col(Answer.created_at) >= min(asking.values()),
             )
             .group_by(col(Conversation.couple_id))

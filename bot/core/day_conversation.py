@@ -10,8 +10,8 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import tuple_, update
-from sqlmodel import col, select
+from sqlalchemy import update
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import love_maps, ritual
@@ -19,7 +19,7 @@ from bot.core.depth import curiosity_depth, week_of
 from bot.core.models import Conversation, Couple
 from bot.core.ports import Library
 from bot.core.prompts import Use, Want, prompts_for_days, texts_as_sent
-from bot.core.sql import insert
+from bot.core.sql import among, insert
 
 
 async def conversations_for_days(
@@ -104,14 +104,16 @@ async def conversations_for_days(
         if uses[(couple_id, day)] in prompts
     ]
     if values:
-        await session.exec(insert(session, Conversation).on_conflict_do_nothing(), params=values)
+        # Core (the table, not the model): the ORM's bulk insert would look at every row.
+        table = SQLModel.metadata.tables["conversation"]
+        await session.exec(insert(session, table).on_conflict_do_nothing(), params=values)
     made = await _load(session, list(missing))
     found.update(made)
     for day in sorted({day for _, day in made}):
         await session.exec(
             update(Conversation)
             .where(
-                col(Conversation.couple_id).in_([c for c, d in made if d == day]),
+                among(col(Conversation.couple_id), [c for c, d in made if d == day]),
                 col(Conversation.closed_at).is_(None),
                 col(Conversation.day) < day,
             )
@@ -137,7 +139,7 @@ async def _depths(
     last = max(days) + timedelta(days=6 - max(days).weekday())
     made = await session.exec(
         select(Conversation.couple_id, Conversation.day, Conversation.depth).where(
-            col(Conversation.couple_id).in_({c for c, _ in curious}),
+            among(col(Conversation.couple_id), {c for c, _ in curious}),
             Conversation.kind == "curiosity",
             col(Conversation.day) >= first.isoformat(),
             col(Conversation.day) <= last.isoformat(),
@@ -157,12 +159,16 @@ async def _depths(
 async def _load(
     session: AsyncSession, keys: list[tuple[int, str]]
 ) -> dict[tuple[int, str], Conversation]:
+    # The couples' conversations of the batch's days (one or two), kept for the keys wanted:
+    # two lists the indexes probe, where a list of pairs would be a condition per pair.
+    wanted = set(keys)
     result = await session.exec(
         select(Conversation).where(
-            tuple_(col(Conversation.couple_id), col(Conversation.day)).in_(keys)
+            among(col(Conversation.couple_id), {couple_id for couple_id, _ in wanted}),
+            among(col(Conversation.day), {day for _, day in wanted}),
         )
     )
-    return {(c.couple_id, c.day): c for c in result.all()}
+    return {(c.couple_id, c.day): c for c in result.all() if (c.couple_id, c.day) in wanted}
 
 
 async def conversation_for_day(

@@ -33,6 +33,7 @@ from bot.core.events import keyboard
 from bot.core.members import couple_of
 from bot.core.models import Answer, Conversation, Couple, Member, PromptSeen
 from bot.core.router import Router
+from bot.core.sql import among
 
 CALLBACK, GUESS = "callback", "guess"
 KINDS = (CALLBACK, GUESS)
@@ -74,7 +75,7 @@ async def sources_for(
     rows = (
         await session.exec(
             select(Conversation).where(
-                col(Conversation.couple_id).in_(couple_ids),
+                among(col(Conversation.couple_id), couple_ids),
                 col(Conversation.kind).in_(SOURCE_KINDS),
                 col(Conversation.revealed_at).is_not(None),
                 col(Conversation.day) <= latest.isoformat(),
@@ -86,7 +87,7 @@ async def sources_for(
         (
             await session.exec(
                 select(Conversation.couple_id, Conversation.kind, Conversation.source_id).where(
-                    col(Conversation.couple_id).in_(couple_ids),
+                    among(col(Conversation.couple_id), couple_ids),
                     col(Conversation.kind).in_(KINDS),
                 )
             )
@@ -96,7 +97,7 @@ async def sources_for(
         (
             await session.exec(
                 select(PromptSeen.couple_id, PromptSeen.prompt_id).where(
-                    col(PromptSeen.couple_id).in_(couple_ids),
+                    among(col(PromptSeen.couple_id), couple_ids),
                     col(PromptSeen.kind).in_(SOURCE_KINDS),
                 )
             )
@@ -134,7 +135,7 @@ async def _answered_in_words(session: AsyncSession, conversation_ids: list[int])
     result = await session.exec(
         select(col(Answer.conversation_id))
         .where(
-            col(Answer.conversation_id).in_(conversation_ids),
+            among(col(Answer.conversation_id), conversation_ids),
             col(Answer.late).is_(False),
             col(Answer.text).is_not(None),
             col(Answer.media).is_(None),
@@ -161,7 +162,7 @@ async def sources(
         c.id: c
         for c in (
             await session.exec(
-                select(Conversation).where(col(Conversation.id).in_(set(wanted.values())))
+                select(Conversation).where(among(col(Conversation.id), set(wanted.values())))
             )
         ).all()
     }
@@ -169,7 +170,8 @@ async def sources(
     for answer in (
         await session.exec(
             select(Answer).where(
-                col(Answer.conversation_id).in_(set(wanted.values())), col(Answer.late).is_(False)
+                among(col(Answer.conversation_id), set(wanted.values())),
+                col(Answer.late).is_(False),
             )
         )
     ).all():

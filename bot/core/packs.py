@@ -22,7 +22,7 @@ from bot.core.events import keyboard
 from bot.core.members import couple_and_partner
 from bot.core.models import Member, PackChoice
 from bot.core.router import Router
-from bot.core.sql import insert
+from bot.core.sql import among, insert
 
 PACKS = ("long-distance", "new-parents", "rough-patch", "playful", "thirty-six", "intimacy")
 SERIES = "thirty-six"  # sent in its order, in place of the curiosity question
@@ -38,7 +38,7 @@ async def packs_on(session: AsyncSession, couple_ids: Iterable[int]) -> dict[int
         return {}
     result = await session.exec(
         select(col(PackChoice.couple_id), col(PackChoice.pack))
-        .where(col(PackChoice.couple_id).in_(ids))
+        .where(among(col(PackChoice.couple_id), ids))
         .group_by(col(PackChoice.couple_id), col(PackChoice.pack))
         .having(func.count(func.distinct(PackChoice.member_id)) >= 2)
     )

@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, literal, tuple_, union_all
-from sqlmodel import col, select
+from sqlalchemy import func, literal, union_all
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.models import Conversation, PromptSeen, PromptUse
 from bot.core.packs import SERIES, packs_on
 from bot.core.ports import Library, Prompt
-from bot.core.sql import insert
+from bot.core.sql import among, insert
 
 # How a date's cost and effort rank it: 0 is free and easy. A date's weight is halved per rank.
 COST_RANK = {"free": 0, "low": 1, "high": 2}
@@ -62,12 +62,13 @@ async def choose_many(
     for use in wanted:
         by_kind[use.kind].append(use)
     packs = await packs_on(session, {use.couple_id for use in wanted})
+    pools: dict[tuple[object, ...], _Pool] = {}  # the batch's couples share a few pools
     for kind, uses in by_kind.items():
         used = await _used(session, kind, {use.couple_id for use in uses})
         for use in uses:
             times = used.get(use.couple_id, Counter())
             on = packs.get(use.couple_id, frozenset())
-            prompt = _pick(library, use, want=wanted[use], times=times, packs=on)
+            prompt = _pick(library, use, want=wanted[use], times=times, packs=on, pools=pools)
             if prompt is not None:
                 chosen[use] = prompt
     return chosen
@@ -76,10 +77,10 @@ async def choose_many(
 async def _used(session: AsyncSession, kind: str, couple_ids: set[int]) -> dict[int, Counter[str]]:
     """How often each couple was given each prompt of the kind: picked for a day or seen."""
     picked = select(col(PromptUse.couple_id), col(PromptUse.prompt_id)).where(
-        col(PromptUse.kind) == kind, col(PromptUse.couple_id).in_(couple_ids)
+        col(PromptUse.kind) == kind, among(col(PromptUse.couple_id), couple_ids)
     )
     seen = select(col(PromptSeen.couple_id), col(PromptSeen.prompt_id)).where(
-        col(PromptSeen.kind) == kind, col(PromptSeen.couple_id).in_(couple_ids)
+        col(PromptSeen.kind) == kind, among(col(PromptSeen.couple_id), couple_ids)
     )
     both = union_all(picked, seen).subquery()
     result = await session.exec(
@@ -100,24 +101,29 @@ def _pick(
     want: Want,
     times: Counter[str],
     packs: frozenset[str],
+    pools: dict[tuple[object, ...], _Pool] | None = None,
 ) -> Prompt | None:
     """The one rule: the series' next question on a fresh pick, else the least used of the
-    pool, a chosen pack's first, dates weighted toward cheap and easy; reproducible per day."""
+    pool, a chosen pack's first, dates weighted toward cheap and easy; reproducible per day.
+    `pools` keeps the pools already looked up (for a batch)."""
     depth, apart, avoid, occasion = want
     if use.kind == "curiosity" and SERIES in packs and avoid is None:
         for prompt in library.of_pack(SERIES):
             if prompt.kind == "curiosity" and not times[prompt.id]:
                 return prompt  # the 36 questions, in order, one each curiosity evening
-    if occasion is not None:
-        pool = list(library.for_occasion(occasion))
-    else:
-        pool = list(library.of(use.kind, depth, apart=apart, packs=sorted(packs - {SERIES})))
-    if not pool:
+    key = (use.kind, depth, apart, packs - {SERIES}, occasion)
+    pool = None if pools is None else pools.get(key)
+    if pool is None:
+        pool = _Pool.of(
+            library.for_occasion(occasion)
+            if occasion is not None
+            else library.of(use.kind, depth, apart=apart, packs=sorted(packs - {SERIES}))
+        )
+        if pools is not None:
+            pools[key] = pool
+    if not pool.prompts:
         return None
-    candidates = [p for p in pool if p.id != avoid] or pool
-    fewest = min(times[p.id] for p in candidates)
-    candidates = [p for p in candidates if times[p.id] == fewest]
-    candidates = [p for p in candidates if p.pack is not None] or candidates
+    candidates = _least_used(pool, avoid=avoid, times=times)
     rng = random.Random(f"{use.couple_id}:{use.kind}:{use.day}:{avoid}")  # noqa: S311
     if use.kind != "date":
         return rng.choice(candidates)
@@ -126,6 +132,39 @@ def _pick(
         cheapest = [p for p, rank in zip(candidates, ranks, strict=True) if rank == min(ranks)]
         return rng.choice(cheapest)
     return rng.choices(candidates, weights=[0.5**rank for rank in ranks])[0]
+
+
+class _Pool(NamedTuple):
+    """A pool of prompts in its order, their ids, and those of a pack among them."""
+
+    prompts: list[Prompt]
+    ids: frozenset[str]
+    packed: list[Prompt]
+
+    @classmethod
+    def of(cls, prompts: Iterable[Prompt]) -> _Pool:
+        found = list(prompts)
+        return cls(found, frozenset(p.id for p in found), [p for p in found if p.pack is not None])
+
+
+def _least_used(pool: _Pool, *, avoid: str | None, times: Counter[str]) -> list[Prompt]:
+    """The pool's prompts used the fewest times, in pool order, `avoid` left out unless it is
+    the only one, and of those the ones of a pack if there are any. A couple has used few of a
+    pool (`times` is small): the common cases take no count per prompt."""
+    candidates, ids = pool.prompts, pool.ids
+    if avoid in pool.ids and len(pool.ids) > 1:
+        candidates, ids = [p for p in candidates if p.id != avoid], ids - {avoid}
+    used = {prompt_id for prompt_id, n in times.items() if n > 0 and prompt_id in ids}
+    if not used:  # none used yet: all tie at zero
+        if candidates is pool.prompts:
+            return pool.packed or candidates
+    elif len(used) < len(ids):  # some never used: those tie at zero
+        candidates = [p for p in candidates if p.id not in used]
+    else:
+        counts = [times[p.id] for p in candidates]
+        fewest = min(counts)
+        candidates = [p for p, n in zip(candidates, counts, strict=True) if n == fewest]
+    return [p for p in candidates if p.pack is not None] or candidates
 
 
 def _rank(date: Prompt) -> int:
@@ -159,6 +198,7 @@ async def prompts_for_days(
     anew. A use with no prompt to fit is left out."""
     if not wanted:
         return {}
+    # The couples' picks of the batch's kinds and days (a few), kept for the uses wanted.
     result = await session.exec(
         select(
             col(PromptUse.couple_id),
@@ -166,16 +206,16 @@ async def prompts_for_days(
             col(PromptUse.day),
             col(PromptUse.prompt_id),
         ).where(
-            tuple_(col(PromptUse.couple_id), col(PromptUse.kind), col(PromptUse.day)).in_(
-                list(wanted)
-            )
+            among(col(PromptUse.couple_id), {use.couple_id for use in wanted}),
+            among(col(PromptUse.kind), {use.kind for use in wanted}),
+            among(col(PromptUse.day), {use.day for use in wanted}),
         )
     )
     found: dict[Use, Prompt] = {}
     for couple_id, kind, day, prompt_id in result.all():
         prompt = library.get(prompt_id)
-        if prompt is not None:
-            found[Use(couple_id, kind, day)] = prompt
+        if prompt is not None and (use := Use(couple_id, kind, day)) in wanted:
+            found[use] = prompt
     fresh = await choose_many(
         session, library, {use: want for use, want in wanted.items() if use not in found}
     )
@@ -204,7 +244,8 @@ async def record_uses(session: AsyncSession, uses: Mapping[Use, str]) -> None:
     """Remember each day's prompt (replacing a skipped one), in one statement."""
     if not uses:
         return
-    statement = insert(session, PromptUse)
+    # Core (the table, not the model): the ORM's bulk insert would look at every row.
+    statement = insert(session, SQLModel.metadata.tables["prompt_use"])
     await session.exec(
         statement.on_conflict_do_update(
             index_elements=["couple_id", "kind", "day"],
@@ -232,7 +273,7 @@ async def record_seen(
     if not seen:
         return
     await session.exec(
-        insert(session, PromptSeen),
+        insert(session, SQLModel.metadata.tables["prompt_seen"]),
         params=[
             {"couple_id": couple_id, "kind": kind, "prompt_id": prompt_id, "created_at": now}
             for (couple_id, kind), prompt_id in seen.items()

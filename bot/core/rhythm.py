@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.events import Outgoing
 from bot.core.local_time import local_date, local_moment, parse_hhmm
 from bot.core.models import Couple, Delivery, Member, Schedule
-from bot.core.sql import insert
+from bot.core.sql import among, insert
 from bot.core.zones import zone_info
 
 GRACE = timedelta(hours=2)
@@ -104,28 +104,38 @@ async def plan_missing(
     members = {member_id: (couple, zone) for member_id, couple, zone in evenings}
     if not members:
         return
-    have = set(
-        (
-            await session.exec(
-                select(col(Schedule.member_id), col(Schedule.rhythm)).where(
-                    col(Schedule.member_id).in_(members)
-                )
-            )
-        ).all()
+    # Only the rows of members who lack a rhythm come back (almost always none): the counting
+    # is the database's, over the primary key's entries of these members. Each has a row (the
+    # evening that brought them here), so each one lacking some is counted.
+    schedule = SQLModel.metadata.tables["schedule"]
+    lacking = (
+        select(schedule.c.member_id)
+        .where(among(schedule.c.member_id, members), schedule.c.rhythm.in_(RHYTHMS))
+        .group_by(schedule.c.member_id)
+        .having(func.count() < len(RHYTHMS))
     )
+    found = await session.exec(
+        select(schedule.c.member_id, schedule.c.rhythm).where(
+            schedule.c.member_id.in_(lacking), schedule.c.rhythm.in_(RHYTHMS)
+        )
+    )
+    have: dict[int, set[str]] = {}
+    for member_id, rhythm in found.all():
+        have.setdefault(member_id, set()).add(rhythm)
     params = [
         {
             "member_id": member_id,
             "rhythm": rhythm,
             "next_due_at": next_due(rhythm, now, couple=couple, zone=zone),
         }
-        for member_id, (couple, zone) in members.items()
+        for member_id, rhythms in have.items()
+        for couple, zone in [members[member_id]]
         for rhythm in RHYTHMS
-        if (member_id, rhythm) not in have
+        if rhythm not in rhythms
     ]
     if params:
         await session.exec(
-            insert(session, Schedule).on_conflict_do_nothing(
+            insert(session, schedule).on_conflict_do_nothing(
                 index_elements=["member_id", "rhythm"]
             ),
             params=params,
@@ -177,8 +187,8 @@ async def sent_today(
     result = await session.exec(
         select(col(Delivery.member_id), col(Delivery.day), func.count())
         .where(
-            col(Delivery.member_id).in_({member for member, _ in keys}),
-            col(Delivery.day).in_({day for _, day in keys}),
+            among(col(Delivery.member_id), {member for member, _ in keys}),
+            among(col(Delivery.day), {day for _, day in keys}),
             col(Delivery.proactive),
         )
         .group_by(col(Delivery.member_id), col(Delivery.day))

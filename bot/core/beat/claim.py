@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 
 from sqlalchemy import Table
 from sqlalchemy import select as sa_select
@@ -18,7 +19,7 @@ from bot.core.evening_days import evening_at
 from bot.core.events import Recipient
 from bot.core.local_time import local_date
 from bot.core.models import Couple
-from bot.core.sql import is_postgres
+from bot.core.sql import among, is_postgres
 
 
 @dataclass
@@ -44,12 +45,14 @@ class Row:
     def couple_id(self) -> int:
         return self.couple.id or 0
 
-    @property
+    # Worked out once per row (deciding, composing and storing each ask several times): a
+    # row's slot, zones and couple are settled once `claim` has filled in the partner.
+    @cached_property
     def day(self) -> date:
         """The member's local date of the slot: what a delivery's key names."""
         return local_date(self.slot, self.zone)
 
-    @property
+    @cached_property
     def couple_day(self) -> date:
         """The couple-day an evening slot belongs to: what the conversation's key names."""
         return couple_day(self.slot, evening_at(self.couple), zones=(self.zone, self.partner_zone))
@@ -88,7 +91,7 @@ async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Row]:
     # validates them); read only here.
     wanted = {r[8] for r in claimed}
     couples: dict[int | None, Couple] = (
-        {c.id: c for c in await session.exec(select(Couple).where(col(Couple.id).in_(wanted)))}
+        {c.id: c for c in await session.exec(select(Couple).where(among(col(Couple.id), wanted)))}
         if wanted
         else {}
     )
@@ -112,7 +115,7 @@ async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Row]:
         people = await connection.execute(
             sa_select(
                 member.c.id, member.c.couple_id, member.c.display_name, member.c.timezone
-            ).where(member.c.couple_id.in_(list(couples)))
+            ).where(among(member.c.couple_id, couples))
         )
         by_couple: dict[int, list[tuple[int, str, str | None]]] = defaultdict(list)
         for member_id, couple_id, name, zone in people.all():

@@ -41,6 +41,7 @@ from bot.core.models import Answer, Conversation, Couple
 from bot.core.ports import Library, Prompt
 from bot.core.prompts import Use, Want, prompts_for_days
 from bot.core.rhythm import NUDGES
+from bot.core.sql import among
 from bot.core.tally import collect, summary
 
 __all__ = ["COMPOSERS", "Composer", "Made", "compose"]
@@ -142,7 +143,7 @@ async def waiting_partners(
         (
             await session.exec(
                 select(col(Conversation.id), col(Conversation.kind)).where(
-                    col(Conversation.id).in_(ids),
+                    among(col(Conversation.id), ids),
                     col(Conversation.closed_at).is_(None),
                     col(Conversation.revealed_at).is_(None),
                 )
@@ -157,7 +158,7 @@ async def waiting_partners(
         (
             await session.exec(
                 select(col(Answer.conversation_id), col(Answer.member_id)).where(
-                    col(Answer.conversation_id).in_(open_ids - rituals),
+                    among(col(Answer.conversation_id), open_ids - rituals),
                     col(Answer.late).is_(False),
                 )
             )
@@ -166,7 +167,7 @@ async def waiting_partners(
     if rituals:
         found = await session.exec(
             select(Answer).where(
-                col(Answer.conversation_id).in_(rituals), col(Answer.late).is_(False)
+                among(col(Answer.conversation_id), rituals), col(Answer.late).is_(False)
             )
         )
         answered |= {(a.conversation_id, a.member_id) for a in found.all() if ritual.finished(a)}

@@ -21,6 +21,7 @@ from bot.core.local_time import local_date
 from bot.core.models import DatePlan, Someday
 from bot.core.ports import Library, Prompt
 from bot.core.prompts import Use, Want, prompts_for_days
+from bot.core.sql import among
 from bot.core.zones import zone_info
 
 # How far around now the morning and the day-after rows look for their date: a date is at most
@@ -86,7 +87,7 @@ async def date_ideas(
     found = await session.exec(
         select(Someday)
         .where(
-            col(Someday.couple_id).in_({row.couple_id for row in rows}),
+            among(col(Someday.couple_id), {row.couple_id for row in rows}),
             col(Someday.removed_at).is_(None),
             col(Someday.planned_at).is_(None),
         )
@@ -140,7 +141,7 @@ async def date_plans(
     found = await session.exec(
         select(DatePlan)
         .where(
-            col(DatePlan.couple_id).in_({row.couple_id for row in rows}),
+            among(col(DatePlan.couple_id), {row.couple_id for row in rows}),
             col(DatePlan.accepted_at).is_not(None),
             col(DatePlan.declined_at).is_(None),
             col(DatePlan.cancelled_at).is_(None),

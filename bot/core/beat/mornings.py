@@ -20,6 +20,7 @@ from bot.core.events import Button, keyboard
 from bot.core.models import Member, Milestone
 from bot.core.ports import Library
 from bot.core.prompts import Use, Want, choose_many, record_seen
+from bot.core.sql import among
 
 # --- our dates: each partner's morning on an anniversary, a birthday, days together, meeting ---
 
@@ -42,7 +43,7 @@ async def mornings(
     couple_ids = {row.couple_id for row in rows}
     people = await session.exec(
         select(col(Member.id), col(Member.birthday), col(Member.display_name)).where(
-            col(Member.couple_id).in_(couple_ids)
+            among(col(Member.couple_id), couple_ids)
         )
     )
     birthdays: dict[int, str | None] = {}
@@ -67,7 +68,7 @@ async def mornings(
             (
                 await session.exec(
                     select(col(Milestone.couple_id), col(Milestone.name)).where(
-                        col(Milestone.couple_id).in_(with_some)
+                        among(col(Milestone.couple_id), with_some)
                     )
                 )
             ).all()

@@ -11,7 +11,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.beat.claim import Row, table
 from bot.core.beat.compose import Made
-from bot.core.models import Milestone, Schedule
 from bot.core.rhythm import GRACE, ONE_SHOT, REMINDER_AFTER, delivery, next_due, record_many
 from bot.core.sql import insert
 
@@ -40,7 +39,9 @@ async def store(session: AsyncSession, sending: list[tuple[Row, Made]], now: dat
     ]
     if celebrated:  # once each: the next morning (or a second tick) finds them celebrated
         await session.exec(
-            insert(session, Milestone).on_conflict_do_nothing(index_elements=["couple_id", "name"]),
+            insert(session, table("milestone")).on_conflict_do_nothing(
+                index_elements=["couple_id", "name"]
+            ),
             params=celebrated,
         )
     opened = [
@@ -64,7 +65,7 @@ async def store(session: AsyncSession, sending: list[tuple[Row, Made]], now: dat
             }
             for row, _ in opened
         ]
-        statement = insert(session, Schedule)
+        statement = insert(session, table("schedule"))
         await session.exec(
             statement.on_conflict_do_update(
                 index_elements=["member_id", "rhythm"],
