@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
 RENEW_BELOW = LEASE / 2
 MAX_BATCH = 64
-MAX_WAIT = 0.005  # seconds a question or mark may wait for others to share its transaction
+MAX_WAIT = 0.01  # seconds a question or mark may wait for others to share its transaction
 # What a delivery's payload becomes once it can no longer be sent (sent, or failed for good):
 # sent, the message lives in the chat; failed, it never will. Either way the outbox keeps no
 # copy of its words.
@@ -221,6 +221,9 @@ class Ledger:
                 finally:
                     timer.cancel()
                     self._go = None
+            # One turn of the loop first: the send that made us ready freed a place in the
+            # sender's window (bot/outbox_worker.py), and its next holder asks right away.
+            await asyncio.sleep(0)
             questions, self._questions = self._questions, []
             marks, self._marks = self._marks, []
             self._asked = len(questions)
