@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import delete, func
@@ -59,8 +60,13 @@ ONE_SHOT = ("reminder", "date-morning", "date-ask")  # set by an event, fire onc
 
 def next_due(rhythm: str, after: datetime, *, couple: Couple, zone: str | None) -> datetime:
     """The first instant strictly after `after` at which the rhythm comes round for the member."""
+    return _next_due(rhythm, after, couple.evening_time, zone)
+
+
+@lru_cache(maxsize=4096)  # a batch's rows share a few instants, evening times and zones
+def _next_due(rhythm: str, after: datetime, evening_time: str, zone: str | None) -> datetime:
     if rhythm == "evening":
-        at = parse_hhmm(couple.evening_time) or time(20, 30)
+        at = parse_hhmm(evening_time) or time(20, 30)
         days: frozenset[int] = frozenset(range(7))
     else:
         weekly = {"recap": RECAP, "status": STATUS, "digest": DIGEST, "ourdays": OUR_DAYS}.get(
