@@ -19,7 +19,7 @@ from bot.core.depth import curiosity_depth, week_of
 from bot.core.models import Conversation, Couple
 from bot.core.ports import Library
 from bot.core.prompts import Use, Want, prompts_for_days, texts_as_sent
-from bot.core.sql import among, insert
+from bot.core.sql import among, insert_rows
 
 
 async def conversations_for_days(
@@ -104,9 +104,8 @@ async def conversations_for_days(
         if uses[(couple_id, day)] in prompts
     ]
     if values:
-        # Core (the table, not the model): the ORM's bulk insert would look at every row.
         table = SQLModel.metadata.tables["conversation"]
-        await session.exec(insert(session, table).on_conflict_do_nothing(), params=values)
+        await session.exec(insert_rows(session, table, values).on_conflict_do_nothing())
     made = await _load(session, list(missing))
     found.update(made)
     for day in sorted({day for _, day in made}):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from bot.core import texts, words
 from bot.core.zones import zone_info
 
 
+@lru_cache(maxsize=1024)  # the few evening times couples choose, read again for every row
 def parse_hhmm(text: str) -> time | None:
     """`20:30`, `8:05`, `2030` or `20.30` as a time of day, or None."""
     raw = text.strip().replace(".", ":").replace("h", ":")

@@ -105,7 +105,8 @@ class Conversation(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("couple_id", "day", name="uq_conversation_couple_day"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    couple_id: int = Field(foreign_key="couple.id", index=True, ondelete="CASCADE")
+    # Indexed by uq_conversation_couple_day, which leads with it.
+    couple_id: int = Field(foreign_key="couple.id", ondelete="CASCADE")
     day: str = Field(max_length=10)  # the local date (ISO) the prompt belongs to
     kind: str = Field(max_length=16)
     prompt_id: str = Field(max_length=64)
@@ -250,7 +251,8 @@ class Delivery(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=128, unique=True)
-    member_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
+    # Indexed by ix_delivery_member_day, which leads with it.
+    member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
     kind: str = Field(max_length=32)
     payload: dict[str, Any] = Field(sa_column=Column(SecretJSON, nullable=False))
     status: str = Field(default="pending", max_length=16)

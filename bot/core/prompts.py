@@ -24,7 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.models import Conversation, PromptSeen, PromptUse
 from bot.core.packs import SERIES, packs_on
 from bot.core.ports import Library, Prompt
-from bot.core.sql import among, insert
+from bot.core.sql import among, insert_rows
 
 # How a date's cost and effort rank it: 0 is free and easy. A date's weight is halved per rank.
 COST_RANK = {"free": 0, "low": 1, "high": 2}
@@ -244,17 +244,19 @@ async def record_uses(session: AsyncSession, uses: Mapping[Use, str]) -> None:
     """Remember each day's prompt (replacing a skipped one), in one statement."""
     if not uses:
         return
-    # Core (the table, not the model): the ORM's bulk insert would look at every row.
-    statement = insert(session, SQLModel.metadata.tables["prompt_use"])
+    statement = insert_rows(
+        session,
+        SQLModel.metadata.tables["prompt_use"],
+        [
+            {"couple_id": use.couple_id, "kind": use.kind, "day": use.day, "prompt_id": prompt_id}
+            for use, prompt_id in uses.items()
+        ],
+    )
     await session.exec(
         statement.on_conflict_do_update(
             index_elements=["couple_id", "kind", "day"],
             set_={"prompt_id": statement.excluded.prompt_id},
-        ),
-        params=[
-            {"couple_id": use.couple_id, "kind": use.kind, "day": use.day, "prompt_id": prompt_id}
-            for use, prompt_id in uses.items()
-        ],
+        )
     )
 
 
@@ -273,11 +275,14 @@ async def record_seen(
     if not seen:
         return
     await session.exec(
-        insert(session, SQLModel.metadata.tables["prompt_seen"]),
-        params=[
-            {"couple_id": couple_id, "kind": kind, "prompt_id": prompt_id, "created_at": now}
-            for (couple_id, kind), prompt_id in seen.items()
-        ],
+        insert_rows(
+            session,
+            SQLModel.metadata.tables["prompt_seen"],
+            [
+                {"couple_id": couple_id, "kind": kind, "prompt_id": prompt_id, "created_at": now}
+                for (couple_id, kind), prompt_id in seen.items()
+            ],
+        )
     )
 
 

@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import BindParameter, Boolean, ColumnElement, Dialect, Integer, String, bindparam
+from sqlalchemy import (
+    BindParameter,
+    Boolean,
+    Column,
+    ColumnElement,
+    Dialect,
+    FromClause,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    func,
+    select,
+    true,
+)
+from sqlalchemy import column as sa_column
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -114,3 +130,56 @@ def _among_json(element: _Among, compiler: SQLCompiler, **kw: Any) -> str:
 def _among_array(element: _Among, compiler: SQLCompiler, **kw: Any) -> str:
     column, values = compiler.process(element.column, **kw), compiler.process(element.values, **kw)
     return f"{column} = ANY({values})"
+
+
+# --- rows as one parameter ---------------------------------------------------------------------
+
+
+def rows_table(
+    session: AsyncSession, columns: Sequence[Column[Any]], rows: Iterable[Sequence[Any]]
+) -> FromClause:
+    """`rows` (tuples, in the order of `columns`) as a table the statement reads, named and
+    typed as `columns` (a table's own, usually), however many rows there are: PostgreSQL gets one
+    array per column (`unnest`), SQLite one JSON text (`json_each`), each value made as the
+    column's type makes it. So inserting or updating a batch is one small statement, the same
+    text for every batch (compiled and prepared once), not one set of parameters per row."""
+    rows = list(rows)
+    if is_postgres(session):
+        arrays = [
+            bindparam(None, [row[i] for row in rows], type_=postgresql.ARRAY(column.type))
+            for i, column in enumerate(columns)
+        ]
+        named = [sa_column(column.name, column.type) for column in columns]
+        return func.unnest(*arrays).table_valued(*named).render_derived(name="listed")
+    assert session.bind is not None
+    dialect = session.bind.dialect
+    makers = [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
+    made = [
+        [value if make is None else make(value) for make, value in zip(makers, row, strict=True)]
+        for row in rows
+    ]
+    each = func.json_each(bindparam(None, json.dumps(made), type_=String)).table_valued("value")
+    return (
+        select(
+            *(
+                func.json_extract(each.c.value, f"$[{i}]", type_=column.type).label(column.name)
+                for i, column in enumerate(columns)
+            )
+        )
+        .select_from(each)
+        .subquery("listed")
+    )
+
+
+def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]) -> Any:
+    """The dialect's INSERT (ON CONFLICT as `insert`) of `rows` (dicts with the same keys, at
+    least one) from `rows_table`: any number of rows in one small statement."""
+    names = list(rows[0])
+    values = itemgetter(*names)  # a row's values in the order of `names`, as a tuple
+    source = rows_table(
+        session,
+        [table.c[name] for name in names],
+        (values(row) if len(names) > 1 else (values(row),) for row in rows),
+    )
+    # `WHERE true`: SQLite reads `SELECT ... ON CONFLICT` as a join's ON without a WHERE.
+    return insert(session, table).from_select(names, select(*source.c).where(true()))

@@ -37,7 +37,7 @@ from bot.core.events import DROP, KEEP, Outgoing, Recipient
 from bot.core.local_time import local_date
 from bot.core.members import couple_members
 from bot.core.models import Couple, Delivery, Member
-from bot.core.sql import insert
+from bot.core.sql import among, insert_rows
 
 KIND = "status"  # the deliveries' kind, and the rhythm's name
 SEPARATOR = " · "
@@ -119,10 +119,9 @@ async def record(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
     await _forget_waiting(session, {r["member_id"] for r in rows})
     table = SQLModel.metadata.tables["delivery"]
     result = await session.exec(
-        insert(session, table)
+        insert_rows(session, table, rows)
         .on_conflict_do_nothing(index_elements=["key"])
-        .returning(table.c.key),
-        params=rows,
+        .returning(table.c.key)
     )
     return len(result.scalars().all())
 
@@ -131,7 +130,7 @@ async def _forget_waiting(session: AsyncSession, member_ids: set[int]) -> None:
     """Drop the status deliveries still waiting for these members."""
     await session.exec(
         delete(Delivery).where(
-            col(Delivery.member_id).in_(member_ids),
+            among(col(Delivery.member_id), member_ids),
             col(Delivery.kind) == KIND,
             col(Delivery.status) == "pending",
         )

@@ -41,12 +41,12 @@ class Row:
     # The language the bot speaks to the member (`words.spoken` of their stored code).
     language: str = words.DEFAULT_LANG
 
-    @property
+    # Worked out once per row (deciding, composing and storing each ask several times): a
+    # row's slot, zones and couple are settled once `claim` has filled in the partner.
+    @cached_property
     def couple_id(self) -> int:
         return self.couple.id or 0
 
-    # Worked out once per row (deciding, composing and storing each ask several times): a
-    # row's slot, zones and couple are settled once `claim` has filled in the partner.
     @cached_property
     def day(self) -> date:
         """The member's local date of the slot: what a delivery's key names."""

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import delete, select, tuple_, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.beat.claim import Row, table
 from bot.core.beat.compose import Made
 from bot.core.rhythm import GRACE, ONE_SHOT, REMINDER_AFTER, delivery, next_due, record_many
-from bot.core.sql import insert
+from bot.core.sql import insert_rows, rows_table
 
 
 async def store(session: AsyncSession, sending: list[tuple[Row, Made]], now: datetime) -> int:
@@ -39,10 +39,9 @@ async def store(session: AsyncSession, sending: list[tuple[Row, Made]], now: dat
     ]
     if celebrated:  # once each: the next morning (or a second tick) finds them celebrated
         await session.exec(
-            insert(session, table("milestone")).on_conflict_do_nothing(
+            insert_rows(session, table("milestone"), celebrated).on_conflict_do_nothing(
                 index_elements=["couple_id", "name"]
-            ),
-            params=celebrated,
+            )
         )
     opened = [
         (row, made.conversation_id)
@@ -51,11 +50,15 @@ async def store(session: AsyncSession, sending: list[tuple[Row, Made]], now: dat
     ]
     if opened:
         member = table("member")
+        pointed = rows_table(
+            session,
+            [member.c.id, member.c.current_conversation_id],
+            [(row.member_id, cid) for row, cid in opened],
+        )
         await session.exec(
             update(member)
-            .where(member.c.id == bindparam("member"))
-            .values(current_conversation_id=bindparam("conversation")),
-            params=[{"member": row.member_id, "conversation": cid} for row, cid in opened],
+            .where(member.c.id == pointed.c.id)
+            .values(current_conversation_id=pointed.c.current_conversation_id)
         )
         reminders = [
             {
@@ -65,13 +68,12 @@ async def store(session: AsyncSession, sending: list[tuple[Row, Made]], now: dat
             }
             for row, _ in opened
         ]
-        statement = insert(session, table("schedule"))
+        statement = insert_rows(session, table("schedule"), reminders)
         await session.exec(
             statement.on_conflict_do_update(
                 index_elements=["member_id", "rhythm"],
                 set_={"next_due_at": statement.excluded.next_due_at},
-            ),
-            params=reminders,
+            )
         )
     return len(new_keys)
 
@@ -80,37 +82,24 @@ async def advance(session: AsyncSession, rows: list[Row], now: datetime) -> None
     """Reminders fire once and go; every other row moves to its next occurrence (a slot more
     than the grace late counts from now, so missed days are skipped, not sent)."""
     schedule = table("schedule")
-    gone = [
-        {"member": row.member_id, "which": row.rhythm, "slot": row.slot}
-        for row in rows
-        if row.rhythm in ONE_SHOT
-    ]
+    key = [schedule.c.member_id, schedule.c.rhythm, schedule.c.next_due_at]
+    gone = [(row.member_id, row.rhythm, row.slot) for row in rows if row.rhythm in ONE_SHOT]
     if gone:
-        await session.exec(
-            delete(schedule).where(
-                schedule.c.member_id == bindparam("member"),
-                schedule.c.rhythm == bindparam("which"),
-                schedule.c.next_due_at == bindparam("slot"),
-            ),
-            params=gone,
-        )
+        listed = rows_table(session, key, gone)
+        await session.exec(delete(schedule).where(tuple_(*key).in_(select(*listed.c))))
     moving = [
-        {
-            "member": row.member_id,
-            "which": row.rhythm,
-            "due": next_due(
-                row.rhythm, max(row.slot, now - GRACE), couple=row.couple, zone=row.zone
-            ),
-        }
+        (
+            row.member_id,
+            row.rhythm,
+            next_due(row.rhythm, max(row.slot, now - GRACE), couple=row.couple, zone=row.zone),
+        )
         for row in rows
         if row.rhythm not in ONE_SHOT
     ]
     if moving:
+        listed = rows_table(session, key, moving)
         await session.exec(
             update(schedule)
-            .where(
-                schedule.c.member_id == bindparam("member"), schedule.c.rhythm == bindparam("which")
-            )
-            .values(next_due_at=bindparam("due")),
-            params=moving,
+            .where(schedule.c.member_id == listed.c.member_id, schedule.c.rhythm == listed.c.rhythm)
+            .values(next_due_at=listed.c.next_due_at)
         )
