@@ -10,8 +10,9 @@ be there (unpairing, an erase and a newer status line delete deliveries that wai
 and carry the lease it was claimed with (if that changed, a later claim took it over: ours
 waited in its chat's queue longer than the lease). A claim whose lease is getting short (under
 `RENEW_BELOW` left) is renewed in the same statement; a fresh one is only read: nobody else can
-claim a delivery whose lease is still in the future, and its send has `RENEW_BELOW` to finish
-in. After each send the delivery's mark (sent, its words cleared) is handed in.
+claim a delivery whose lease is still in the future, and its send (a file fetched and uploaded
+included) has at least `RENEW_BELOW` to finish in, the whole lease when renewed. After each
+send the delivery's mark (sent, its words cleared) is handed in.
 
 Questions and marks wait in one queue and are written together, in one transaction (an
 executemany UPDATE for the marks, then a statement per claim batch for the questions): at once
@@ -21,6 +22,9 @@ question to share their transaction). One write at a time, in the order handed i
 arrives meanwhile goes in the next. So a question is answered only once every mark
 handed in before it is committed: whoever sends only after an answer (the outbox does) has no
 more messages sent but unmarked than it has sends under way. `settled` waits for the marks.
+A write that fails (the database gone for a moment) fails its questions, whose sends do not
+happen, and loses its marks (logged): those messages are sent again once their leases run out,
+as a failed mark always was, a batch of them now.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ from bot.db import Database
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
-RENEW_BELOW = LEASE / 2
+RENEW_BELOW = LEASE * 3 / 4  # a send checked, not renewed, still has 90 s to finish in
 MAX_BATCH = 64
 MAX_WAIT = 0.01  # seconds a question or mark may wait for others to share its transaction
 # What a delivery's payload becomes once it can no longer be sent (sent, or failed for good):
