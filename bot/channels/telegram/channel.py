@@ -34,8 +34,8 @@ log = logging.getLogger(__name__)
 NAME = "telegram"
 REPLY_RETRIES = 2  # a direct reply waits out flood control this often before giving up
 _UNREACHABLE = ("chat not found", "user is deactivated", "bot was blocked", "bot can't initiate")
-# What `fetch` hands out: photos only. The outbox fetches and uploads inside its one-at-a-time
-# send (see bot/outbox_worker.py), so a file holds up every chat's sends while it travels: a
+# What `fetch` hands out: photos only. The outbox fetches and uploads inside a send, holding one
+# of its few places for sends under way (see bot/outbox_worker.py) while the file travels: a
 # Telegram photo (compressed, at most 2560 px, mostly well under 1 MB) is cheap; a video of up to
 # 10 MB is not. A voice note (.oga) or a sticker (.webp, .tgs) would not show as itself on
 # another app anyway; those keep their note.
