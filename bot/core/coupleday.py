@@ -53,11 +53,11 @@ def midway(moment: datetime, zones: Sequence[str | None]) -> timedelta:
 def couple_day(slot: datetime, evening: time, *, zones: Sequence[str | None]) -> date:
     """The couple-day an evening instant (one partner's evening) belongs to. `zones` are both
     partners' zones (one zone alone for a member without a partner)."""
-    return _couple_day(slot, evening, tuple(zones))
+    return _couple_day(slot, evening, zones=tuple(zones))
 
 
 @lru_cache(maxsize=4096)  # a minute's evenings share a few slots, times and pairs of zones
-def _couple_day(slot: datetime, evening: time, zones: tuple[str | None, ...]) -> date:
+def _couple_day(slot: datetime, evening: time, *, zones: tuple[str | None, ...]) -> date:
     to_noon = HALF_DAY - timedelta(hours=evening.hour, minutes=evening.minute)
     shifted = slot.astimezone(UTC) + midway(slot, zones) + to_noon
     return shifted.date()

@@ -60,11 +60,11 @@ ONE_SHOT = ("reminder", "date-morning", "date-ask")  # set by an event, fire onc
 
 def next_due(rhythm: str, after: datetime, *, couple: Couple, zone: str | None) -> datetime:
     """The first instant strictly after `after` at which the rhythm comes round for the member."""
-    return _next_due(rhythm, after, couple.evening_time, zone)
+    return _next_due(rhythm, after, evening_time=couple.evening_time, zone=zone)
 
 
 @lru_cache(maxsize=4096)  # a batch's rows share a few instants, evening times and zones
-def _next_due(rhythm: str, after: datetime, evening_time: str, zone: str | None) -> datetime:
+def _next_due(rhythm: str, after: datetime, *, evening_time: str, zone: str | None) -> datetime:
     if rhythm == "evening":
         at = parse_hhmm(evening_time) or time(20, 30)
         days: frozenset[int] = frozenset(range(7))
