@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import FromClause, update
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,7 +20,7 @@ from bot.core.depth import curiosity_depth, week_of
 from bot.core.models import Conversation, Couple
 from bot.core.ports import Library
 from bot.core.prompts import Use, Want, prompts_for_days, texts_as_sent
-from bot.core.sql import among, insert_rows
+from bot.core.sql import among, insert_from, insert_rows
 
 
 async def conversations_for_days(
@@ -105,7 +106,7 @@ async def conversations_for_days(
     ]
     if values:
         table = SQLModel.metadata.tables["conversation"]
-        await session.exec(insert_rows(session, table, values).on_conflict_do_nothing())
+        await insert_rows(session, table, values, build=_new_conversations)
     made = await _load(session, list(missing))
     found.update(made)
     for day in sorted({day for _, day in made}):
@@ -119,6 +120,11 @@ async def conversations_for_days(
             .values(closed_at=now)
         )
     return found
+
+
+def _new_conversations(listed: FromClause, dialect: str) -> Any:
+    table = SQLModel.metadata.tables["conversation"]
+    return insert_from(table, listed, dialect=dialect).on_conflict_do_nothing()
 
 
 async def _depths(

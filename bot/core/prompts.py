@@ -15,16 +15,16 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, literal, union_all
+from sqlalchemy import FromClause, func, literal, union_all
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.models import Conversation, PromptSeen, PromptUse
 from bot.core.packs import SERIES, packs_on
 from bot.core.ports import Library, Prompt
-from bot.core.sql import among, insert_rows
+from bot.core.sql import among, insert_from, insert_rows
 
 # How a date's cost and effort rank it: 0 is free and easy. A date's weight is halved per rank.
 COST_RANK = {"free": 0, "low": 1, "high": 2}
@@ -244,19 +244,22 @@ async def record_uses(session: AsyncSession, uses: Mapping[Use, str]) -> None:
     """Remember each day's prompt (replacing a skipped one), in one statement."""
     if not uses:
         return
-    statement = insert_rows(
+    await insert_rows(
         session,
         SQLModel.metadata.tables["prompt_use"],
         [
             {"couple_id": use.couple_id, "kind": use.kind, "day": use.day, "prompt_id": prompt_id}
             for use, prompt_id in uses.items()
         ],
+        build=_uses_replaced,
     )
-    await session.exec(
-        statement.on_conflict_do_update(
-            index_elements=["couple_id", "kind", "day"],
-            set_={"prompt_id": statement.excluded.prompt_id},
-        )
+
+
+def _uses_replaced(listed: FromClause, dialect: str) -> Any:
+    statement = insert_from(SQLModel.metadata.tables["prompt_use"], listed, dialect=dialect)
+    return statement.on_conflict_do_update(
+        index_elements=["couple_id", "kind", "day"],
+        set_={"prompt_id": statement.excluded.prompt_id},
     )
 
 
@@ -274,16 +277,19 @@ async def record_seen(
     one, a celebration line. They count as used when the next is chosen."""
     if not seen:
         return
-    await session.exec(
-        insert_rows(
-            session,
-            SQLModel.metadata.tables["prompt_seen"],
-            [
-                {"couple_id": couple_id, "kind": kind, "prompt_id": prompt_id, "created_at": now}
-                for (couple_id, kind), prompt_id in seen.items()
-            ],
-        )
+    await insert_rows(
+        session,
+        SQLModel.metadata.tables["prompt_seen"],
+        [
+            {"couple_id": couple_id, "kind": kind, "prompt_id": prompt_id, "created_at": now}
+            for (couple_id, kind), prompt_id in seen.items()
+        ],
+        build=_seen,
     )
+
+
+def _seen(listed: FromClause, dialect: str) -> Any:
+    return insert_from(SQLModel.metadata.tables["prompt_seen"], listed, dialect=dialect)
 
 
 def texts_as_sent(library: Library, prompt_id: str) -> dict[str, str]:

@@ -15,14 +15,14 @@ from datetime import datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import FromClause, delete, func
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.events import Outgoing
 from bot.core.local_time import local_date, local_moment, parse_hhmm
 from bot.core.models import Couple, Delivery, Member, Schedule
-from bot.core.sql import among, insert, insert_rows
+from bot.core.sql import among, insert, insert_from, insert_rows
 from bot.core.zones import zone_info
 
 GRACE = timedelta(hours=2)
@@ -238,14 +238,21 @@ async def record_many(session: AsyncSession, rows: list[dict[str, Any]]) -> set[
     if not rows:
         return set()
     # One small statement for every row (`insert_rows`: the rows bound as one parameter per
-    # column), the same text for every batch: compiled and prepared once, planned in no time.
+    # column), made once and the same text for every batch: compiled and prepared once.
+    result = await insert_rows(
+        session, SQLModel.metadata.tables["delivery"], rows, build=new_deliveries
+    )
+    return set(result.scalars().all())
+
+
+def new_deliveries(listed: FromClause, dialect: str) -> Any:
+    """INSERT the listed deliveries, each key only once; RETURNING the keys that were new."""
     table = SQLModel.metadata.tables["delivery"]
-    result = await session.exec(
-        insert_rows(session, table, rows)
+    return (
+        insert_from(table, listed, dialect=dialect)
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(table.c.key)
     )
-    return set(result.scalars().all())
 
 
 async def record(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -132,33 +132,56 @@ def _among_array(element: _Among, compiler: SQLCompiler, **kw: Any) -> str:
     return f"{column} = ANY({values})"
 
 
-# --- rows as one parameter ---------------------------------------------------------------------
+# --- rows as parameters, statements made once ------------------------------------------------
+
+# A module-level function that makes a statement of `listed` (the rows as a table, see
+# `with_rows`) for a dialect ("sqlite" or "postgresql").
+Build = Callable[[FromClause, str], Any]
+
+# Statements made by `with_rows`: (dialect, build, the columns' table and names) -> statement.
+_MADE: dict[tuple[str, Build, tuple[tuple[str, str], ...]], Any] = {}
+_MADE_MAX = 256  # more than the code has builders for; a bound in case one is made per call
 
 
-def rows_table(
-    session: AsyncSession, columns: Sequence[Column[Any]], rows: Iterable[Sequence[Any]]
-) -> FromClause:
-    """`rows` (tuples, in the order of `columns`) as a table the statement reads, named and
-    typed as `columns` (a table's own, usually), however many rows there are: PostgreSQL gets one
-    array per column (`unnest`), SQLite one JSON text (`json_each`), each value made as the
-    column's type makes it. So inserting or updating a batch is one small statement, the same
-    text for every batch (compiled and prepared once), not one set of parameters per row."""
-    rows = list(rows)
-    if is_postgres(session):
+def with_rows(
+    session: AsyncSession,
+    columns: Sequence[Column[Any]],
+    rows: Iterable[Sequence[Any]],
+    *,
+    build: Build,
+) -> tuple[Any, dict[str, Any]]:
+    """`rows` (tuples, in the order of `columns`) as a table a statement reads, however many
+    there are: the statement `build(listed, dialect)` makes of that table, and the parameters
+    that carry the rows, for `session.exec(statement, params=params)`.
+
+    `listed` is named and typed as `columns` (a table's own, usually): PostgreSQL reads one array
+    per column (`unnest`), SQLite one JSON text (`json_each`), each value made as its column's
+    type makes it. The rows are parameters, not part of the statement, so the statement is made
+    once for each dialect, `build` and set of columns and then reused, and its text is the same
+    for every batch (compiled and prepared once). Making it afresh cost more than running it:
+    about 1.5 ms to build a twelve-column INSERT from `listed` and its cache key, where a reused
+    statement's key is kept. `build` must be a module-level function (it is part of the key)."""
+    assert session.bind is not None
+    dialect = session.bind.dialect
+    key = (dialect.name, build, tuple((column.table.name, column.name) for column in columns))
+    statement = _MADE.get(key)
+    if statement is None:
+        if len(_MADE) >= _MADE_MAX:
+            _MADE.clear()
+        statement = _MADE[key] = build(_listed(dialect.name, columns), dialect.name)
+    return statement, _rows_params(dialect, columns, rows=list(rows))
+
+
+def _listed(dialect: str, columns: Sequence[Column[Any]]) -> FromClause:
+    """The rows' table, its rows left to the parameters `_rows_params` makes."""
+    if dialect == "postgresql":
         arrays = [
-            bindparam(None, [row[i] for row in rows], type_=postgresql.ARRAY(column.type))
+            bindparam(f"listed_{i}", type_=postgresql.ARRAY(column.type))
             for i, column in enumerate(columns)
         ]
         named = [sa_column(column.name, column.type) for column in columns]
         return func.unnest(*arrays).table_valued(*named).render_derived(name="listed")
-    assert session.bind is not None
-    dialect = session.bind.dialect
-    makers = [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
-    made = [
-        [value if make is None else make(value) for make, value in zip(makers, row, strict=True)]
-        for row in rows
-    ]
-    each = func.json_each(bindparam(None, json.dumps(made), type_=String)).table_valued("value")
+    each = func.json_each(bindparam("listed_rows", type_=String)).table_valued("value")
     return (
         select(
             *(
@@ -171,15 +194,42 @@ def rows_table(
     )
 
 
-def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]) -> Any:
-    """The dialect's INSERT (ON CONFLICT as `insert`) of `rows` (dicts with the same keys, at
-    least one) from `rows_table`: any number of rows in one small statement."""
+def _rows_params(
+    dialect: Dialect, columns: Sequence[Column[Any]], *, rows: list[Sequence[Any]]
+) -> dict[str, Any]:
+    if dialect.name == "postgresql":
+        return {f"listed_{i}": [row[i] for row in rows] for i in range(len(columns))}
+    makers = [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
+    made = [
+        [value if make is None else make(value) for make, value in zip(makers, row, strict=True)]
+        for row in rows
+    ]
+    return {"listed_rows": json.dumps(made)}
+
+
+def dict_rows(
+    table: Table, rows: Sequence[Mapping[str, Any]]
+) -> tuple[list[Column[Any]], list[tuple[Any, ...]]]:
+    """Dicts with the same keys (at least one) as `with_rows`'s columns of `table` and rows."""
     names = list(rows[0])
-    values = itemgetter(*names)  # a row's values in the order of `names`, as a tuple
-    source = rows_table(
-        session,
-        [table.c[name] for name in names],
-        (values(row) if len(names) > 1 else (values(row),) for row in rows),
-    )
+    values = itemgetter(*names)  # a row's values in the order of `names`
+    listed = [values(row) if len(names) > 1 else (values(row),) for row in rows]
+    return [table.c[name] for name in names], listed
+
+
+def insert_from(table: Table, listed: FromClause, *, dialect: str) -> Any:
+    """The dialect's INSERT (ON CONFLICT as `insert`) into `table` of every row of `listed`, its
+    columns named as `table`'s."""
+    into = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     # `WHERE true`: SQLite reads `SELECT ... ON CONFLICT` as a join's ON without a WHERE.
-    return insert(session, table).from_select(names, select(*source.c).where(true()))
+    return into.from_select(list(listed.c.keys()), select(*listed.c).where(true()))
+
+
+async def insert_rows(
+    session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]], *, build: Build
+) -> Any:
+    """Run `build`'s statement (usually an `insert_from` with ON CONFLICT or RETURNING) for
+    `rows`, dicts with the same keys (at least one); return its result."""
+    columns, listed = dict_rows(table, rows)
+    statement, params = with_rows(session, columns, listed, build=build)
+    return await session.exec(statement, params=params)

@@ -37,6 +37,7 @@ from bot.core.events import DROP, KEEP, Outgoing, Recipient
 from bot.core.local_time import local_date
 from bot.core.members import couple_members
 from bot.core.models import Couple, Delivery, Member
+from bot.core.rhythm import new_deliveries
 from bot.core.sql import among, insert_rows
 
 KIND = "status"  # the deliveries' kind, and the rhythm's name
@@ -117,11 +118,8 @@ async def record(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
     if not rows:
         return 0
     await _forget_waiting(session, {r["member_id"] for r in rows})
-    table = SQLModel.metadata.tables["delivery"]
-    result = await session.exec(
-        insert_rows(session, table, rows)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(table.c.key)
+    result = await insert_rows(
+        session, SQLModel.metadata.tables["delivery"], rows, build=new_deliveries
     )
     return len(result.scalars().all())
 

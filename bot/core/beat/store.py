@@ -5,14 +5,15 @@ then move every claimed row to its next occurrence."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy import FromClause, delete, select, tuple_, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.beat.claim import Row, table
 from bot.core.beat.compose import Made
 from bot.core.rhythm import GRACE, ONE_SHOT, REMINDER_AFTER, delivery, next_due, record_many
-from bot.core.sql import insert_rows, rows_table
+from bot.core.sql import insert_from, insert_rows, with_rows
 
 
 async def store(session: AsyncSession, sending: list[tuple[Row, Made]], now: datetime) -> int:
@@ -38,11 +39,7 @@ async def store(session: AsyncSession, sending: list[tuple[Row, Made]], now: dat
         for name in made.milestones
     ]
     if celebrated:  # once each: the next morning (or a second tick) finds them celebrated
-        await session.exec(
-            insert_rows(session, table("milestone"), celebrated).on_conflict_do_nothing(
-                index_elements=["couple_id", "name"]
-            )
-        )
+        await insert_rows(session, table("milestone"), celebrated, build=_milestones)
     opened = [
         (row, made.conversation_id)
         for (row, made), value in zip(sending, values, strict=True)
@@ -50,16 +47,13 @@ async def store(session: AsyncSession, sending: list[tuple[Row, Made]], now: dat
     ]
     if opened:
         member = table("member")
-        pointed = rows_table(
+        statement, params = with_rows(
             session,
             [member.c.id, member.c.current_conversation_id],
             [(row.member_id, cid) for row, cid in opened],
+            build=_point,
         )
-        await session.exec(
-            update(member)
-            .where(member.c.id == pointed.c.id)
-            .values(current_conversation_id=pointed.c.current_conversation_id)
-        )
+        await session.exec(statement, params=params)
         reminders = [
             {
                 "member_id": row.member_id,
@@ -68,14 +62,30 @@ async def store(session: AsyncSession, sending: list[tuple[Row, Made]], now: dat
             }
             for row, _ in opened
         ]
-        statement = insert_rows(session, table("schedule"), reminders)
-        await session.exec(
-            statement.on_conflict_do_update(
-                index_elements=["member_id", "rhythm"],
-                set_={"next_due_at": statement.excluded.next_due_at},
-            )
-        )
+        await insert_rows(session, table("schedule"), reminders, build=_reminders)
     return len(new_keys)
+
+
+def _milestones(listed: FromClause, dialect: str) -> Any:
+    statement = insert_from(table("milestone"), listed, dialect=dialect)
+    return statement.on_conflict_do_nothing(index_elements=["couple_id", "name"])
+
+
+def _point(pointed: FromClause, dialect: str) -> Any:
+    member = table("member")
+    return (
+        update(member)
+        .where(member.c.id == pointed.c.id)
+        .values(current_conversation_id=pointed.c.current_conversation_id)
+    )
+
+
+def _reminders(listed: FromClause, dialect: str) -> Any:
+    statement = insert_from(table("schedule"), listed, dialect=dialect)
+    return statement.on_conflict_do_update(
+        index_elements=["member_id", "rhythm"],
+        set_={"next_due_at": statement.excluded.next_due_at},
+    )
 
 
 async def advance(session: AsyncSession, rows: list[Row], now: datetime) -> None:
@@ -85,8 +95,8 @@ async def advance(session: AsyncSession, rows: list[Row], now: datetime) -> None
     key = [schedule.c.member_id, schedule.c.rhythm, schedule.c.next_due_at]
     gone = [(row.member_id, row.rhythm, row.slot) for row in rows if row.rhythm in ONE_SHOT]
     if gone:
-        listed = rows_table(session, key, gone)
-        await session.exec(delete(schedule).where(tuple_(*key).in_(select(*listed.c))))
+        statement, params = with_rows(session, key, gone, build=_gone)
+        await session.exec(statement, params=params)
     moving = [
         (
             row.member_id,
@@ -97,9 +107,20 @@ async def advance(session: AsyncSession, rows: list[Row], now: datetime) -> None
         if row.rhythm not in ONE_SHOT
     ]
     if moving:
-        listed = rows_table(session, key, moving)
-        await session.exec(
-            update(schedule)
-            .where(schedule.c.member_id == listed.c.member_id, schedule.c.rhythm == listed.c.rhythm)
-            .values(next_due_at=listed.c.next_due_at)
-        )
+        statement, params = with_rows(session, key, moving, build=_moved)
+        await session.exec(statement, params=params)
+
+
+def _gone(listed: FromClause, dialect: str) -> Any:
+    schedule = table("schedule")
+    key = [schedule.c.member_id, schedule.c.rhythm, schedule.c.next_due_at]
+    return delete(schedule).where(tuple_(*key).in_(select(*listed.c)))
+
+
+def _moved(listed: FromClause, dialect: str) -> Any:
+    schedule = table("schedule")
+    return (
+        update(schedule)
+        .where(schedule.c.member_id == listed.c.member_id, schedule.c.rhythm == listed.c.rhythm)
+        .values(next_due_at=listed.c.next_due_at)
+    )
