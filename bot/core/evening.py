@@ -130,6 +130,8 @@ async def answer_before_prompt(
     conversation = await _conversation(ctx, couple, todays_couple_day(ctx, couple, partner))
     if conversation is None or conversation.closed_at is not None:
         return False
+    if ctx.member.current_conversation_id == conversation.id:
+        return False  # its prompt reached them (only a recorded prompt points them at it)
     # The question goes out in this reply, not as a prompt of its own.
     if not await send_prompt(
         ctx,

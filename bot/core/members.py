@@ -81,10 +81,18 @@ async def couple_of(session: AsyncSession, member: Member) -> Couple | None:
 
 
 async def couple_members(session: AsyncSession, couple_id: int) -> list[Member]:
-    result = await session.exec(
-        select(Member).where(Member.couple_id == couple_id).order_by(col(Member.id))
-    )
-    return list(result.all())
+    """The couple's members (both, or the one left), by id. By primary key
+    through the couple's row, as `partner_of`: no statement when the unit of work has them."""
+    couple = await session.get(Couple, couple_id)
+    if couple is None:
+        return []
+    members = []
+    ids = {couple.member_a_id, couple.member_b_id}
+    for member_id in sorted(member_id for member_id in ids if member_id is not None):
+        member = await session.get(Member, member_id)
+        if member is not None and member.couple_id == couple_id:
+            members.append(member)
+    return members
 
 
 async def mark_unreachable(session: AsyncSession, member_id: int, now: datetime) -> None:
