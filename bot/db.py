@@ -46,6 +46,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import crypto  # noqa: F401 - installs the sealer for the secret columns
 from bot.files import private_sqlite
+from bot.sqlite_driver import connector
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,9 @@ class Database:
         self.dialect = make_url(url).get_backend_name()
         if self.dialect == "sqlite":
             engine_options.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+            if make_url(url).get_driver_name() == "aiosqlite":  # one hand-off a statement
+                connect_args = engine_options.pop("connect_args")
+                engine_options.setdefault("async_creator", connector(url, connect_args))
         else:
             engine_options.setdefault("pool_pre_ping", True)
         self.engine: AsyncEngine = create_async_engine(url, **{**engine_options, **ENGINE_DEFAULTS})
