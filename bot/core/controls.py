@@ -17,7 +17,7 @@ from bot.core import (
     words,
 )
 from bot.core.context import Ctx
-from bot.core.day_conversation import conversation_for_day
+from bot.core.day_conversation import new_conversation_for_day
 from bot.core.evening_days import evening_kind
 from bot.core.events import keyboard
 from bot.core.local_time import parse_hhmm, tonight_or_tomorrow
@@ -168,7 +168,7 @@ async def checkin_now(ctx: Ctx, args: str, *, kind: str | None = None) -> None:
             ctx.reply(ctx.say(texts.CHECKIN_SENT))
         return
     chosen = kind or evening_kind(couple, day) or "check-in"
-    conversation = await conversation_for_day(
+    conversation = await new_conversation_for_day(
         ctx.session, ctx.content, couple=couple, day=day, kind=chosen, now=ctx.now
     )
     for member, other in ((ctx.member, partner), (partner, ctx.member)):

@@ -39,8 +39,20 @@ async def conversations_for_days(
         return {}
     found = await _load(session, list(wanted))
     missing = {key: value for key, value in wanted.items() if key not in found}
-    if not missing:
-        return found
+    if missing:
+        found.update(await _make(session, library, missing, now=now))
+    return found
+
+
+async def _make(
+    session: AsyncSession,
+    library: Library,
+    missing: Mapping[tuple[int, str], tuple[Couple, str]],
+    *,
+    now: datetime,
+) -> dict[tuple[int, str], Conversation]:
+    """Make the conversations (see `conversations_for_days`) for days that had none; one made
+    meanwhile by another unit of work (the partner's, on PostgreSQL) is kept and returned."""
     # A check-in evening may come back to an earlier conversation instead (love maps).
     earlier = await love_maps.sources_for(
         session,
@@ -108,7 +120,6 @@ async def conversations_for_days(
         table = SQLModel.metadata.tables["conversation"]
         await insert_rows(session, table, values, build=_new_conversations)
     made = await _load(session, list(missing))
-    found.update(made)
     for day in sorted({day for _, day in made}):
         await session.exec(
             update(Conversation)
@@ -119,7 +130,7 @@ async def conversations_for_days(
             )
             .values(closed_at=now)
         )
-    return found
+    return made
 
 
 def _new_conversations(listed: FromClause, dialect: str) -> Any:
@@ -176,7 +187,7 @@ async def _load(
     return {(c.couple_id, c.day): c for c in result.all() if (c.couple_id, c.day) in wanted}
 
 
-async def conversation_for_day(
+async def new_conversation_for_day(
     session: AsyncSession,
     library: Library,
     *,
@@ -185,10 +196,11 @@ async def conversation_for_day(
     kind: str,
     now: datetime,
 ) -> Conversation:
-    """The couple's conversation for a couple-day (see `conversations_for_days`)."""
+    """The couple's conversation for a couple-day that had none when the caller looked (see
+    `conversations_for_days`); one another unit of work made meanwhile is the one returned."""
     assert couple.id is not None
     key = (couple.id, day.isoformat())
-    found = await conversations_for_days(session, library, {key: (couple, kind)}, now=now)
-    if key not in found:
+    made = await _make(session, library, {key: (couple, kind)}, now=now)
+    if key not in made:
         raise LookupError(f"no {kind} prompt for {key} in content/")
-    return found[key]
+    return made[key]

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.content import Library, Prompt
-from bot.core.day_conversation import conversation_for_day, conversations_for_days
+from bot.core.day_conversation import conversations_for_days, new_conversation_for_day
 from bot.core.models import Conversation, PromptUse
 from bot.db import Database
 from tests.helpers.couples import couple_of_two
@@ -21,18 +21,16 @@ TUE = date(2026, 12, 1)
 async def test_made_once_and_found_by_the_other_partner(db: Database) -> None:
     async with db.session() as session:
         couple, _, _ = await couple_of_two(session, depth_answered=5)
-        first = await conversation_for_day(
+        first = await new_conversation_for_day(
             session, LIBRARY, couple=couple, day=TUE, kind="curiosity", now=START
         )
+    assert couple.id is not None
+    key = (couple.id, TUE.isoformat())
     async with db.session() as session:
-        again = await conversation_for_day(
-            session,
-            LIBRARY,
-            couple=couple,
-            day=TUE,
-            kind="check-in",
-            now=START + timedelta(hours=5),
+        found = await conversations_for_days(
+            session, LIBRARY, {key: (couple, "check-in")}, now=START + timedelta(hours=5)
         )  # the kind a new one would take does not change the one found
+        again = found[key]
         uses = (await session.exec(select(PromptUse))).all()
     assert again.id == first.id
     assert (again.kind, again.depth, again.day, again.created_at) == (
@@ -86,7 +84,7 @@ async def test_a_day_with_no_prompt_to_fit_makes_nothing(db: Database) -> None:
         couple, _, _ = await couple_of_two(session)
         assert couple.id is not None
         with pytest.raises(LookupError):
-            await conversation_for_day(
+            await new_conversation_for_day(
                 session, empty, couple=couple, day=TUE, kind="curiosity", now=START
             )
         found = await conversations_for_days(
