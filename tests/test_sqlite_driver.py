@@ -3,7 +3,6 @@ statement, and everything SQLAlchemy reads of a cursor as aiosqlite's own gives 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -16,15 +15,8 @@ from bot.core.models import Member
 from bot.db import Database
 from tests.helpers.service import START
 
-
-@pytest.fixture
-async def sqlite_db(sqlite_url: str) -> AsyncIterator[Database]:
-    database = Database(sqlite_url)
-    await database.migrate()
-    try:
-        yield database
-    finally:
-        await database.dispose()
+# SQLite only: the driver is SQLite's (the `db` fixture, on the SQLite backend alone).
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def _member(number: int) -> dict[str, Any]:
@@ -38,7 +30,7 @@ def _member(number: int) -> dict[str, Any]:
 
 
 async def test_a_unit_of_work_hands_each_statement_over_once(
-    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+    db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     handed: list[str] = []
     original: Any = sqlite_driver.Connection._execute
@@ -52,9 +44,9 @@ async def test_a_unit_of_work_hands_each_statement_over_once(
     def seen(*args: Any) -> None:
         statements.append(args[2])
 
-    event.listen(sqlite_db.engine.sync_engine, "before_cursor_execute", seen)
+    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
     monkeypatch.setattr(sqlite_driver.Connection, "_execute", counted)
-    async with sqlite_db.session() as session:
+    async with db.session() as session:
         await session.exec(insert(Member).values(_member(1)))
         await session.exec(select(Member).where(col(Member.user_id) == "u1"))
         await session.exec(update(Member).values(display_name="Alex"))
@@ -64,8 +56,8 @@ async def test_a_unit_of_work_hands_each_statement_over_once(
     assert handed == ["_execute"] * 4 + ["commit", "rollback"], handed
 
 
-async def test_rows_counts_ids_and_errors_read_as_from_aiosqlite(sqlite_db: Database) -> None:
-    async with sqlite_db.session() as session:
+async def test_rows_counts_ids_and_errors_read_as_from_aiosqlite(db: Database) -> None:
+    async with db.session() as session:
         inserted = await session.exec(insert(Member).values(_member(1)))
         assert inserted.lastrowid == 1
         # Several rows at once (executemany, no RETURNING), then RETURNING.
@@ -88,8 +80,8 @@ async def test_rows_counts_ids_and_errors_read_as_from_aiosqlite(sqlite_db: Data
         assert parts.fetchall() == [(4, "u4"), (5, "u5")]
 
     with pytest.raises(IntegrityError):  # the same user twice on a channel
-        async with sqlite_db.session() as session:
+        async with db.session() as session:
             await session.exec(insert(Member).values(_member(1)))
-    async with sqlite_db.session() as session:  # rolled back; the connection goes on
+    async with db.session() as session:  # rolled back; the connection goes on
         count = (await session.exec(select(func.count()).select_from(Member))).one()
         assert count == 5
