@@ -33,7 +33,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 def insert(session: AsyncSession, table: Any) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL spell it alike)."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return _insert(session.bind.dialect.name if session.bind is not None else "sqlite", table)
+
+
+def _insert(dialect: str, table: Any) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
@@ -207,7 +210,7 @@ def _rows_params(
     return {"listed_rows": json.dumps(made)}
 
 
-def dict_rows(
+def _dict_rows(
     table: Table, rows: Sequence[Mapping[str, Any]]
 ) -> tuple[list[Column[Any]], list[tuple[Any, ...]]]:
     """Dicts with the same keys (at least one) as `with_rows`'s columns of `table` and rows."""
@@ -220,7 +223,7 @@ def dict_rows(
 def insert_from(table: Table, listed: FromClause, *, dialect: str) -> Any:
     """The dialect's INSERT (ON CONFLICT as `insert`) into `table` of every row of `listed`, its
     columns named as `table`'s."""
-    into = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    into = _insert(dialect, table)
     # `WHERE true`: SQLite reads `SELECT ... ON CONFLICT` as a join's ON without a WHERE.
     return into.from_select(list(listed.c.keys()), select(*listed.c).where(true()))
 
@@ -230,6 +233,6 @@ async def insert_rows(
 ) -> Any:
     """Run `build`'s statement (usually an `insert_from` with ON CONFLICT or RETURNING) for
     `rows`, dicts with the same keys (at least one); return its result."""
-    columns, listed = dict_rows(table, rows)
+    columns, listed = _dict_rows(table, rows)
     statement, params = with_rows(session, columns, listed, build=build)
     return await session.exec(statement, params=params)
