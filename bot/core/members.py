@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, case, update
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -31,11 +32,40 @@ def clean_handle(handle: str | None) -> str | None:
     return printable[:MAX_NAME] or None
 
 
+_PARTNER = aliased(Member, name="partner")
+# The sender's row with their couple and partner, in one statement built once: nearly every
+# update needs all three, and once they are in the session `couple_of` and `partner_of` (which
+# read by primary key) need no statement of their own. The partner is the couple's other
+# member, as `partner_of` picks it.
+_MEMBER_COUPLE_PARTNER = (
+    select(Member, Couple, _PARTNER)
+    .outerjoin(Couple, col(Couple.id) == col(Member.couple_id))
+    .outerjoin(
+        _PARTNER,
+        col(_PARTNER.id)
+        == case(
+            (col(Couple.member_a_id) == col(Member.id), col(Couple.member_b_id)),
+            else_=col(Couple.member_a_id),
+        ),
+    )
+    .where(
+        col(Member.channel) == bindparam("channel"),
+        col(Member.user_id) == bindparam("user_id"),
+    )
+)
+
+
+async def _member_row(session: AsyncSession, sender: Sender) -> Member | None:
+    params = {"channel": sender.channel, "user_id": sender.user_id}
+    row = (await session.exec(_MEMBER_COUPLE_PARTNER, params=params)).first()
+    return None if row is None else row[0]
+
+
 async def member_for(session: AsyncSession, sender: Sender, now: datetime) -> Member:
     """The sender's member row, created on first contact and refreshed from what the channel
-    says (name, chat, language). Safe when two first messages race."""
-    query = select(Member).where(Member.channel == sender.channel, Member.user_id == sender.user_id)
-    member = (await session.exec(query)).first()
+    says (name, chat, language), with their couple and partner loaded alongside. Safe when two
+    first messages race."""
+    member = await _member_row(session, sender)
     if member is None:
         await session.exec(
             insert(session, Member)
@@ -49,7 +79,8 @@ async def member_for(session: AsyncSession, sender: Sender, now: datetime) -> Me
             )
             .on_conflict_do_nothing()
         )
-        member = (await session.exec(query)).one()
+        member = await _member_row(session, sender)
+        assert member is not None
     member.chat_id = sender.chat_id
     member.display_name = clean_name(sender.display_name)
     # The language comes from the platform at first contact; after that it is the member's to

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import col, select
 
 from bot import crypto
@@ -287,3 +288,28 @@ async def test_sqlite_and_postgresql_answer_alike(bot: Harness) -> None:
     await evening(bot)
     [reply] = await bot.say("a", "an answer")
     assert "sealed until Sam answers" in reply.text
+
+
+async def test_an_answer_reads_the_member_couple_and_partner_in_one_statement(
+    bot: Harness,
+) -> None:
+    await evening(bot)
+    selects: list[str] = []
+
+    def seen(*args: Any) -> None:
+        statement = " ".join(args[2].split())
+        if statement.startswith("SELECT"):
+            selects.append(statement)
+
+    engine = bot.service.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        [reply] = await bot.service.handle(Text(sender=sender("a", "Alex"), text="the walk"))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert "sealed until Sam answers" in reply.text
+    # The sender's row comes with their couple and partner; nothing reads them again.
+    assert sum(" FROM member" in s for s in selects) == 1, selects
+    assert not any(" FROM couple" in s for s in selects), selects
+    # The conversation once (on PostgreSQL locked FOR UPDATE, so two answers queue).
+    assert sum(" FROM conversation" in s for s in selects) == 1, selects
