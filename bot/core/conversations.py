@@ -17,6 +17,7 @@ from bot.core.ports import Library
 from bot.core.prompts import question_of
 from bot.core.reveal import reveal
 from bot.core.router import Router
+from bot.core.sql import is_postgres
 
 # How many of a member's latest weekly check-in answers an edit looks through for the part it
 # changes (their parts' messages are inside the sealed words, not in an indexed column).
@@ -102,6 +103,14 @@ def _framed(
     return words.translate(template, lang).format(prompt=question, partner=partner_name)
 
 
+async def _locked(ctx: Ctx, conversation_id: int) -> Conversation | None:
+    """The conversation, locked for the rest of the unit of work. On PostgreSQL a row lock
+    (SELECT ... FOR UPDATE, always a statement); on SQLite the unit of work already holds the
+    database's write lock, so a conversation the session has loaded needs no statement."""
+    lock = True if is_postgres(ctx.session) else None
+    return await ctx.session.get(Conversation, conversation_id, with_for_update=lock)
+
+
 @dataclass
 class Target:
     conversation: Conversation
@@ -125,7 +134,7 @@ async def _target(ctx: Ctx, reply_to: str | None) -> Target | None:
             conversation_id, by_reply = replied, True
     if conversation_id is None:
         return None
-    found = await ctx.session.get(Conversation, conversation_id, with_for_update=True)
+    found = await _locked(ctx, conversation_id)
     if found is None or found.couple_id != ctx.member.couple_id:
         return None
     return Target(found, by_reply=by_reply)
@@ -307,7 +316,7 @@ async def edit(ctx: Ctx, message_ref: str, *, text: str | None, media: MediaRef 
         return
     answer_id, conversation_id = found
     # Locked as an answer locks it, so an edit and the partner's answer (the reveal) queue.
-    conversation = await ctx.session.get(Conversation, conversation_id, with_for_update=True)
+    conversation = await _locked(ctx, conversation_id)
     if conversation is None or conversation.couple_id != ctx.member.couple_id:
         return
     if conversation.revealed_at is not None:
