@@ -46,6 +46,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import crypto  # noqa: F401 - installs the sealer for the secret columns
 from bot.files import private_sqlite
+from bot.sqlite_driver import Connection as DriverConnection
 from bot.sqlite_driver import connector
 
 log = logging.getLogger(__name__)
@@ -356,4 +357,8 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        driver = conn.connection.driver_connection
+        if isinstance(driver, DriverConnection):  # with the first statement's hand-off
+            driver.begin_with_next("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")

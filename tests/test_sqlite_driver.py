@@ -3,6 +3,7 @@ statement, and everything SQLAlchemy reads of a cursor as aiosqlite's own gives 
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import pytest
@@ -48,12 +49,69 @@ async def test_a_unit_of_work_hands_each_statement_over_once(
     monkeypatch.setattr(sqlite_driver.Connection, "_execute", counted)
     async with db.session() as session:
         await session.exec(insert(Member).values(_member(1)))
+        # The first statement took the write lock: another writer cannot begin.
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            sqlite3.connect(_file(db), timeout=0).execute("BEGIN IMMEDIATE")
         await session.exec(select(Member).where(col(Member.user_id) == "u1"))
         await session.exec(update(Member).values(display_name="Alex"))
-    # BEGIN IMMEDIATE and the three statements one hand-off each (aiosqlite's own cursor took
-    # four: make, execute, fetch, close), then the COMMIT and the pool's reset on return.
-    assert len(statements) == 4, statements
-    assert handed == ["_execute"] * 4 + ["commit", "rollback"], handed
+    # The three statements one hand-off each (aiosqlite's own cursor took four: make, execute,
+    # fetch, close), BEGIN IMMEDIATE in the first one's; then the COMMIT. The pool's reset on
+    # return finds no transaction open and hands nothing over.
+    assert len(statements) == 3, statements
+    assert handed == ["_execute"] * 3 + ["commit"], handed
+
+
+async def test_a_unit_of_work_that_runs_nothing_hands_nothing_over(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handed: list[str] = []
+    original: Any = sqlite_driver.Connection._execute
+
+    async def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        handed.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite_driver.Connection, "_execute", counted)
+    async with db.engine.begin():
+        pass
+    assert handed == [], handed
+    # And the next one begins as every one does.
+    async with db.session() as session:
+        await session.exec(insert(Member).values(_member(1)))
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            sqlite3.connect(_file(db), timeout=0).execute("BEGIN IMMEDIATE")
+    assert handed == ["_execute", "commit"], handed
+
+
+def _file(db: Database) -> str:
+    database = db.engine.url.database
+    assert database is not None
+    return database
+
+
+async def test_a_unit_of_work_that_fails_is_rolled_back(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handed: list[str] = []
+    original: Any = sqlite_driver.Connection._execute
+
+    async def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        handed.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite_driver.Connection, "_execute", counted)
+
+    async def fails_halfway() -> None:
+        async with db.session() as session:
+            await session.exec(insert(Member).values(_member(1)))
+            raise RuntimeError("the update failed halfway")
+
+    with pytest.raises(RuntimeError):
+        await fails_halfway()
+    assert handed == ["_execute", "rollback"], handed
+    async with db.session() as session:
+        left = (await session.exec(select(func.count()).select_from(Member))).one()
+    assert left == 0
 
 
 async def test_rows_counts_ids_and_errors_read_as_from_aiosqlite(db: Database) -> None:
