@@ -17,14 +17,15 @@ send the delivery's mark (sent, its words cleared) is handed in.
 Questions and marks wait in one queue and are written together, in one transaction (an
 executemany UPDATE for the marks, then a statement per claim batch for the questions): at once
 when every send under way is waiting for its answer (so a lone send waits for nothing), else
-once `MAX_BATCH` wait or `MAX_WAIT` after the first (marks alone wait that long for the next
-question to share their transaction). One write at a time, in the order handed in; whatever
-arrives meanwhile goes in the next. So a question is answered only once every mark
-handed in before it is committed: whoever sends only after an answer (the outbox does) has no
-more messages sent but unmarked than it has sends under way. `settled` waits for the marks.
-A write that fails (the database gone for a moment) fails its questions, whose sends do not
-happen, and loses its marks (logged): those messages are sent again once their leases run out,
-as a failed mark always was, a batch of them now.
+once `MAX_BATCH` wait or `MAX_WAIT` after the first; marks alone wait up to `MARKS_WAIT` for
+the next question to share their transaction (at a paced rate, 25 a second, the next send asks
+40 ms later: one transaction a message, not one for its question and one for its mark). One
+write at a time, in the order handed in; whatever arrives meanwhile goes in the next. So a
+question is answered only once every mark handed in before it is committed: whoever sends only
+after an answer (the outbox does) has no more messages sent but unmarked than it has sends
+under way. `settled` waits for the marks. A write that fails (the database gone for a moment)
+fails its questions, whose sends do not happen, and loses its marks (logged): those messages
+are sent again once their leases run out, as a failed mark always was, a batch of them now.
 """
 
 from __future__ import annotations
@@ -53,7 +54,10 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
 RENEW_BELOW = LEASE * 3 / 4  # a send checked, not renewed, still has 90 s to finish in
 MAX_BATCH = 64
-MAX_WAIT = 0.01  # seconds a question or mark may wait for others to share its transaction
+MAX_WAIT = 0.01  # seconds a question may wait for others to share its transaction
+# Seconds marks with no question may wait for one. Unmarked messages are bounded by the sends
+# under way however long this is; it is how much later than its send a mark may be committed.
+MARKS_WAIT = 0.1
 # What a delivery's payload becomes once it can no longer be sent (sent, or failed for good):
 # sent, the message lives in the chat; failed, it never will. Either way the outbox keeps no
 # copy of its words.
@@ -196,7 +200,7 @@ class Ledger:
 
     def _ready(self) -> bool:
         """Write now: every send under way waits for its answer, the batch is full, or someone
-        waits for it to be settled. Marks alone wait (`MAX_WAIT`) for the next question."""
+        waits for it to be settled. Marks alone wait (`MARKS_WAIT`) for the next question."""
         asked = len(self._questions)
         return (
             bool(asked and asked + self._asked >= self._sending)
@@ -211,20 +215,15 @@ class Ledger:
             self._poke()
 
     def _poke(self) -> None:
-        if self._go is not None and not self._go.done() and self._ready():
+        """Wake the writer's wait: to write if ready, or, a question having come to marks that
+        wait alone, to wait no longer than a question may."""
+        if self._go is not None and not self._go.done() and (self._ready() or self._questions):
             self._go.set_result(None)
 
     async def _write_all(self) -> None:
         loop = asyncio.get_running_loop()
         while self._questions or self._marks:
-            if not self._ready():
-                self._go = loop.create_future()
-                timer = loop.call_later(MAX_WAIT, _resolve, self._go)
-                try:
-                    await self._go
-                finally:
-                    timer.cancel()
-                    self._go = None
+            await self._gathered(loop)
             # One turn of the loop first: the send that made us ready freed a place in the
             # sender's window (bot/outbox_worker.py), and its next holder asks right away.
             await asyncio.sleep(0)
@@ -251,6 +250,23 @@ class Ledger:
             for question in questions:
                 if not question.answer.done():
                     question.answer.set_result(question.item.delivery_id in ours)
+
+    async def _gathered(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Until the write is ready (`_ready`), or `MAX_WAIT` has passed since the wait began
+        with a question waiting (`MARKS_WAIT` while only marks wait; a question arriving
+        meanwhile shortens the wait to its own)."""
+        began = loop.time()
+        while not self._ready():
+            left = began + (MAX_WAIT if self._questions else MARKS_WAIT) - loop.time()
+            if left <= 0:
+                return
+            self._go = loop.create_future()
+            timer = loop.call_later(left, _resolve, self._go)
+            try:
+                await self._go
+            finally:
+                timer.cancel()
+                self._go = None
 
     async def _answer(self, connection: AsyncConnection, items: list[Claimed]) -> set[int]:
         """The ids of `items` still ours: one statement per lease (that is, per claim batch),

@@ -204,6 +204,36 @@ async def test_sends_under_way_share_their_transactions(bot: Harness) -> None:
     assert len(channel.sent) == 8
 
 
+async def test_paced_sends_write_each_mark_with_the_next_question(bot: Harness) -> None:
+    """One send at a time, 40 ms apart (25 a second): a mark waits for the next send's question
+    and shares its transaction, so six sends take seven transactions (the last mark alone),
+    not twelve (a question and a mark each)."""
+    await waiting_for(bot, [f"u{i}" for i in range(6)])
+    channel = FlakyChannel([])
+    outbox = Outbox(bot.service.db, bot.clock, {"test": channel})
+    items = await outbox.claim()
+    assert len(items) == 6
+    commits = 0
+
+    def committed(*_: object) -> None:
+        nonlocal commits
+        commits += 1
+
+    engine = bot.service.db.engine.sync_engine
+    event.listen(engine, "commit", committed)
+    try:
+        for item in items:
+            assert await outbox.send(item)
+            await asyncio.sleep(0.04)
+        await outbox.ledger.settled()
+    finally:
+        event.remove(engine, "commit", committed)
+    assert commits == 7, commits
+    async with bot.service.db.session() as session:
+        statuses = (await session.exec(select(Delivery.status))).all()
+    assert statuses == ["sent"] * 6
+
+
 class Watching:
     """A channel that, as each message starts out, counts the messages it already took whose
     deliveries are still pending (sent, not yet marked), and the sends under way at once."""
