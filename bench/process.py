@@ -56,8 +56,11 @@ child then runs instead of `python -m bot` (it runs the `bot` module the same wa
 `cProfile.Profile` on at SIGUSR1 and off, saving it, at SIGUSR2. py-spy's `--gil` samples
 whichever thread holds the GIL, so Python in every thread but not SQLite's C code (it lets go of
 the GIL); without `--gil`, py-spy counts threads blocked in aiosqlite's queue or in SQLite's
-busy wait as busy here (4x more samples than the process had CPU). cProfile sees the main
-thread only and slows the bot down, inflating that run's CPU figures. The output names the
+busy wait as busy here (4x more samples than the process had CPU). py-spy's samples are
+wall time with the GIL held, so a thread the OS preempts while holding it (aiosqlite's, on a
+busy machine) looks busier than its CPU. `--profiler cProfile` picks cProfile: the main
+thread's CPU time (`time.thread_time`), not wall time, so waiting is not in it; it slows the bot
+down, inflating that run's CPU figures. The output names the
 profiler, prints the top functions and where the profile was kept.
 
 Run from the repository root:
@@ -155,12 +158,13 @@ CPROFILE_WRAPPER = '''\
 """`python -m bot` under a cProfile profiler: on at SIGUSR1, off and saved at SIGUSR2."""
 
 import cProfile
+import time
 import os
 import runpy
 import signal
 import sys
 
-profiler = cProfile.Profile()
+profiler = cProfile.Profile(time.thread_time)
 
 
 def start(signum, frame):
@@ -744,7 +748,9 @@ def show(phase: Phase) -> None:
 
 async def main(args: argparse.Namespace) -> int:
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    profiler_kind = ("py-spy" if shutil.which("py-spy") else "cProfile") if args.profile else None
+    profiler_kind = None
+    if args.profile:
+        profiler_kind = args.profiler or ("py-spy" if shutil.which("py-spy") else "cProfile")
     print(
         f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs; "
         f"{args.couples} couples, {4 * args.couples} measured updates a run, in waves of "
@@ -852,6 +858,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--profile",
         action="store_true",
         help="profile Rekindle's measured phase: py-spy if installed, else cProfile",
+    )
+    parser.add_argument(
+        "--profiler",
+        choices=["py-spy", "cProfile"],
+        help="with --profile: this profiler (cProfile: the main thread's CPU time)",
     )
     parser.add_argument("--top", type=int, default=20, help="functions shown by --profile")
     return parser.parse_args(argv)
