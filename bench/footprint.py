@@ -64,6 +64,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.helpers.telegram.fake_bot_api import FakeBotApi
 
+REPO = Path(__file__).resolve().parent.parent
+
 TOKEN = "123:abc"
 USER = 4242
 RSS_TARGET_MB = 70.0
@@ -259,6 +261,8 @@ def child_env(
 ) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARS}
     env["XDG_CACHE_HOME"] = str(cache)  # Rekindle's cache (bot/cache.py), in the temp dir
+    # The `bot` measured is this repository's, whichever checkout is installed in the venv.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     if pycache is not None:
         # Byte-code cached as in a normal install, but under the temp dir, not in the repo.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
