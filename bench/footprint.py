@@ -41,17 +41,26 @@ Run from the repository root:
     python bench/footprint.py --repeats 1 --idle 2   # a quick look (~30 s)
     python bench/footprint.py --bytecode inherit     # no byte-code cache if the env says so
     python bench/footprint.py --cold-cache           # each start compiles content and catalogs
+    python bench/footprint.py --layers               # only: what each part adds to memory (~10 s)
+
+`--layers` starts no bot: a child imports, one after the other, the parts a polling run on SQLite
+imports (asyncio and ssl, PTB and httpx as Rekindle loads them, pydantic, SQLAlchemy and SQLModel,
+the SQLite driver, Rekindle's tables, its other modules, the prompt library loaded from its
+cache) and prints what each adds to its resident memory (VmRSS), so that the bot's idle RSS can
+be read as the libraries' share and its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import shutil
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -63,6 +72,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.helpers.telegram.fake_bot_api import FakeBotApi
+
+REPO = Path(__file__).resolve().parent.parent
 
 TOKEN = "123:abc"
 USER = 4242
@@ -92,6 +103,41 @@ application = (
 application.add_handler(MessageHandler(filters.TEXT, echo))
 application.run_polling(timeout=10)
 '''
+
+# `--layers`: what each part of a polling run on SQLite adds to a fresh interpreter's resident
+# memory, imported one after the other in a child, in about the order a run imports them.
+LAYERS = (
+    ("asyncio and ssl (any asyncio bot that speaks TLS)", "import asyncio, ssl"),
+    ("python-telegram-bot + httpx, as Rekindle loads them", "import telegram.ext, httpx"),
+    ("pydantic + pydantic-settings", "import pydantic, pydantic_settings"),
+    ("SQLAlchemy (core, ORM, asyncio) + SQLModel", "import sqlalchemy.ext.asyncio, sqlmodel"),
+    (
+        "sqlite3 + aiosqlite + SQLAlchemy's SQLite dialect",
+        "import sqlalchemy.dialects.sqlite.aiosqlite",
+    ),
+    ("Rekindle's tables (bot/core/models.py)", "import bot.core.models"),
+    (
+        "Rekindle's other modules a polling run loads",
+        "import bot.__main__, bot.runner, bot.channels.telegram.app, bot.channels.telegram.channel",
+    ),
+    ("the prompt library, loaded (from Rekindle's cache)", "import bot.content as c; c.load()"),
+)
+LAYERS_CHILD = """\
+import json, os, sys
+# Left out of a polling run as bot/channels/telegram/__init__.py leaves them out (~15 MB: PTB's
+# webhook server, Telegram Passport's cryptography, httpx's command-line client).
+for name in ("cryptography", "telegram.ext._utils.webhookhandler", "httpx._main"):
+    sys.modules[name] = None
+def resident():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+measured = [("the interpreter", resident())]
+for label, code in json.loads(sys.argv[1]):
+    before = resident()
+    exec(code)
+    measured.append((label, resident() - before))
+print(json.dumps(measured))
+"""
 
 # Settings the bot would read from the environment: none may leak in from the caller's.
 SETTINGS_VARS = (
@@ -259,6 +305,8 @@ def child_env(
 ) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARS}
     env["XDG_CACHE_HOME"] = str(cache)  # Rekindle's cache (bot/cache.py), in the temp dir
+    # The `bot` measured is this repository's, whichever checkout is installed in the venv.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     if pycache is not None:
         # Byte-code cached as in a normal install, but under the temp dir, not in the repo.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -403,6 +451,31 @@ def report(args: argparse.Namespace, results: dict[str, list[Start]]) -> int:
     return 1 if failed else 0
 
 
+def layers() -> int:
+    """`--layers`: where a polling run's memory goes, layer by layer (see LAYERS)."""
+    with tempfile.TemporaryDirectory(prefix="rekindle-bench-layers-") as tmp:
+        env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARS}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env.update(
+            XDG_CACHE_HOME=str(Path(tmp) / "cache"),
+            PYTHONPYCACHEPREFIX=str(Path(tmp) / "pycache"),
+            PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
+        )
+        argv = [sys.executable, "-c", LAYERS_CHILD, json.dumps(LAYERS)]
+        # The first child fills the byte-code cache and Rekindle's; the second is measured.
+        for _ in range(2):
+            done = subprocess.run(
+                argv, env=env, cwd=tmp, capture_output=True, text=True, check=True, timeout=120
+            )
+    measured = json.loads(done.stdout)
+    print("Resident memory of a fresh interpreter as a polling run on SQLite adds each part:")
+    for label, mb in measured:
+        print(f"  {mb:6.1f} MB  {label}")
+    print(f"  {sum(mb for _, mb in measured):6.1f} MB  in all (a running bot adds its clients,")
+    print("             database connection, threads and caches: compare its idle RSS)")
+    return 0
+
+
 def _bytecode_words(args: argparse.Namespace) -> str:
     if args.bytecode == "cache":
         return "cached (PYTHONPYCACHEPREFIX in the temp dir, filled by a warm-up start)"
@@ -421,6 +494,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--stop-timeout", type=float, default=30.0, help="seconds after SIGTERM")
     parser.add_argument("--verbose", action="store_true", help="print each start as it ends")
     parser.add_argument(
+        "--layers",
+        action="store_true",
+        help="only show what each library and part of Rekindle adds to resident memory",
+    )
+    parser.add_argument(
         "--cold-cache",
         action="store_true",
         help="empty Rekindle's cache (bot/cache.py) before each measured start",
@@ -436,4 +514,5 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(parse_args())))
+    arguments = parse_args()
+    sys.exit(layers() if arguments.layers else asyncio.run(main(arguments)))

@@ -14,9 +14,9 @@ import socket
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.core.models import Lease
+from bot.core.sql import dialect_insert
 from bot.db import Database
 
 HOLDER_LENGTH = 64
@@ -30,7 +30,7 @@ def holder_id() -> str:
 async def take(db: Database, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
     """Take or renew the lease `name` for `holder` until now + ttl; True if it is ours."""
     table = Lease.__table__  # type: ignore[attr-defined]
-    insert = postgresql.insert(table) if db.is_postgres else sqlite.insert(table)
+    insert = dialect_insert("postgresql" if db.is_postgres else "sqlite", table)
     statement = insert.values(name=name, holder=holder, expires_at=now + ttl)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.name],

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint, false, text, true
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint, false, true
 from sqlmodel import Field, SQLModel
 
 from bot.core.secret import SecretJSON, SecretText
+from bot.core.sql import PartialIndex
 
 
 class Member(SQLModel, table=True):
@@ -127,13 +128,12 @@ class Answer(SQLModel, table=True):
     """What a partner wrote (or sent) to a conversation. Free text: a partner's own words."""
 
     __table_args__ = (
-        Index(
+        PartialIndex(
             "uq_answer_on_time",
             "conversation_id",
             "member_id",
             unique=True,
-            sqlite_where=text("late = 0"),
-            postgresql_where=text("late = false"),
+            where={"sqlite": "late = 0", "postgresql": "late = false"},
         ),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
@@ -14,16 +15,18 @@ from sqlalchemy import (
     ColumnElement,
     Dialect,
     FromClause,
+    Index,
     Integer,
     String,
     Table,
     bindparam,
     func,
     select,
+    text,
     true,
+    util,
 )
 from sqlalchemy import column as sa_column
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -33,15 +36,53 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 def insert(session: AsyncSession, table: Any) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL spell it alike)."""
-    return _insert(session.bind.dialect.name if session.bind is not None else "sqlite", table)
+    return dialect_insert(
+        session.bind.dialect.name if session.bind is not None else "sqlite", table
+    )
 
 
-def _insert(dialect: str, table: Any) -> Any:
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+def dialect_insert(dialect: str, table: Any) -> Any:
+    """`insert` for a dialect named "postgresql" or "sqlite". The dialect's module is imported
+    here, when a statement is first made for it: a bot on SQLite never loads SQLAlchemy's
+    PostgreSQL dialect and its drivers' modules (about 2 MB)."""
+    name = "postgresql" if dialect == "postgresql" else "sqlite"
+    return importlib.import_module(f"sqlalchemy.dialects.{name}").insert(table)
+
+
+def _array(item: Any) -> Any:
+    """PostgreSQL's ARRAY of `item` (only made on PostgreSQL, see `dialect_insert`)."""
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    return ARRAY(item)
 
 
 def is_postgres(session: AsyncSession) -> bool:
     return session.bind is not None and session.bind.dialect.name == "postgresql"
+
+
+class PartialIndex(Index):
+    """An index of the rows that match `where`, a condition spelled for each dialect by name
+    (`{"sqlite": "late = 0", "postgresql": "late = false"}`): SQLAlchemy's `<dialect>_where`.
+
+    Given as `postgresql_where=` to an `Index`, SQLAlchemy loads the PostgreSQL dialect at once,
+    its drivers' modules with it, to check that it takes a `where` (about 2 MB that a bot on
+    SQLite never uses). Here each dialect's condition is handed over when that dialect first
+    reads the index's options (to create it, or to compare it with a database's), as
+    `<dialect>_where` would have been."""
+
+    def __init__(self, name: str, *columns: str, where: Mapping[str, str], **kw: Any) -> None:
+        self._where = {dialect: text(condition) for dialect, condition in where.items()}
+        super().__init__(name, *columns, **kw)
+
+    @util.memoized_property
+    def dialect_options(self) -> Any:
+        def options(dialect: str) -> Any:
+            made = self._kw_reg_for_dialect_cls(dialect)
+            if dialect in self._where:
+                made["where"] = self._where[dialect]
+            return made
+
+        return util.PopulateDict(options)
 
 
 MAX_ID = 2**63 - 1
@@ -76,7 +117,7 @@ class _Listed(TypeDecorator[list[Any]]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":
-            return dialect.type_descriptor(postgresql.ARRAY(self.item))
+            return dialect.type_descriptor(_array(self.item))
         return dialect.type_descriptor(String())
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
@@ -179,8 +220,7 @@ def _listed(dialect: str, columns: Sequence[Column[Any]]) -> FromClause:
     """The rows' table, its rows left to the parameters `_rows_params` makes."""
     if dialect == "postgresql":
         arrays = [
-            bindparam(f"listed_{i}", type_=postgresql.ARRAY(column.type))
-            for i, column in enumerate(columns)
+            bindparam(f"listed_{i}", type_=_array(column.type)) for i, column in enumerate(columns)
         ]
         named = [sa_column(column.name, column.type) for column in columns]
         return func.unnest(*arrays).table_valued(*named).render_derived(name="listed")
@@ -223,7 +263,7 @@ def _dict_rows(
 def insert_from(table: Table, listed: FromClause, *, dialect: str) -> Any:
     """The dialect's INSERT (ON CONFLICT as `insert`) into `table` of every row of `listed`, its
     columns named as `table`'s."""
-    into = _insert(dialect, table)
+    into = dialect_insert(dialect, table)
     # `WHERE true`: SQLite reads `SELECT ... ON CONFLICT` as a join's ON without a WHERE.
     return into.from_select(list(listed.c.keys()), select(*listed.c).where(true()))
 
