@@ -3,15 +3,15 @@ values (on PostgreSQL `FOR UPDATE SKIP LOCKED`, so several processes share the w
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
+from typing import Any
 
-from sqlalchemy import Table
-from sqlalchemy import select as sa_select
-from sqlmodel import SQLModel, col, select
+from sqlalchemy import Table, and_, case
+from sqlmodel import SQLModel, col
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select
 
 from bot.core import texts, words
 from bot.core.coupleday import couple_day
@@ -19,7 +19,7 @@ from bot.core.evening_days import evening_at
 from bot.core.events import Recipient
 from bot.core.local_time import local_date
 from bot.core.models import Couple
-from bot.core.sql import among, is_postgres
+from bot.core.sql import is_postgres
 
 
 @dataclass
@@ -62,10 +62,15 @@ class Row:
 
 
 async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Row]:
-    """Up to `limit` rows due by `now`, the earliest first."""
-    schedule, member = table("schedule"), table("member")
-    query = (
-        sa_select(
+    """Up to `limit` rows due by `now`, the earliest first: one query, each row with its
+    member, couple and partner (the couple's other member, as `members.partner_of` has it)."""
+    schedule, member, couple = table("schedule"), table("member"), table("couple")
+    partner = member.alias("partner")
+    other = case(
+        (couple.c.member_a_id == member.c.id, couple.c.member_b_id), else_=couple.c.member_a_id
+    )
+    query: Select[*tuple[Any, ...]] = (
+        Select(
             schedule.c.member_id,
             schedule.c.rhythm,
             schedule.c.next_due_at,
@@ -74,56 +79,40 @@ async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Row]:
             member.c.timezone,
             member.c.unreachable_at,
             member.c.current_conversation_id,
-            member.c.couple_id,
             member.c.language,
+            partner.c.id,
+            partner.c.display_name,
+            partner.c.timezone,
+            Couple,
         )
         .join(member, member.c.id == schedule.c.member_id)
-        .where(schedule.c.next_due_at <= now, member.c.couple_id.is_not(None))
+        .join(Couple, col(Couple.id) == member.c.couple_id)
+        .outerjoin(
+            partner,
+            and_(
+                partner.c.id == other,
+                partner.c.id != member.c.id,
+                partner.c.couple_id == member.c.couple_id,
+            ),
+        )
+        .where(schedule.c.next_due_at <= now)
         .order_by(schedule.c.next_due_at)
         .limit(limit)
     )
     if is_postgres(session):
         query = query.with_for_update(skip_locked=True, of=schedule)
-    # Plain rows through the session's connection (same transaction): no ORM objects to build.
-    connection = await session.connection()
-    claimed = (await connection.execute(query)).all()
-    # The couples, loaded by the ORM (which fills instances far faster than their constructor
-    # validates them); read only here.
-    wanted = {r[8] for r in claimed}
-    couples: dict[int | None, Couple] = (
-        {c.id: c for c in await session.exec(select(Couple).where(among(col(Couple.id), wanted)))}
-        if wanted
-        else {}
-    )
-    rows = [
-        Row(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            r[5],
-            r[6] is not None,
-            r[7],
-            couples[r[8]],
-            partner_name=words.translate(texts.YOUR_PARTNER, words.spoken(r[9])),
-            language=words.spoken(r[9]),
-        )
-        for r in claimed
-    ]
-    if couples:
-        people = await connection.execute(
-            sa_select(
-                member.c.id, member.c.couple_id, member.c.display_name, member.c.timezone
-            ).where(among(member.c.couple_id, couples))
-        )
-        by_couple: dict[int, list[tuple[int, str, str | None]]] = defaultdict(list)
-        for member_id, couple_id, name, zone in people.all():
-            by_couple[couple_id].append((member_id, name, zone))
-        for row in rows:
-            for member_id, name, zone in by_couple.get(row.couple_id, []):
-                if member_id != row.member_id:
-                    row.partner_id, row.partner_name, row.partner_zone = member_id, name, zone
+    # The couples are loaded by the ORM (which fills instances far faster than their
+    # constructor validates them; both partners' rows share one), read only here.
+    rows = []
+    for r in (await session.exec(query)).all():
+        language = words.spoken(r[8])
+        row = Row(r[0], r[1], r[2], r[3], r[4], r[5], r[6] is not None, r[7], r[12])
+        row.language = language
+        if r[9] is None:
+            row.partner_name = words.translate(texts.YOUR_PARTNER, language)
+        else:
+            row.partner_id, row.partner_name, row.partner_zone = r[9], r[10], r[11]
+        rows.append(row)
     return rows
 
 
