@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
-from sqlalchemy import Table, and_, case
-from sqlmodel import SQLModel, col
+from sqlalchemy import Select, Table, and_, bindparam, case
+from sqlalchemy import select as sa_select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from sqlmodel.sql.expression import Select
 
 from bot.core import texts, words
 from bot.core.coupleday import couple_day
@@ -19,7 +19,7 @@ from bot.core.evening_days import evening_at
 from bot.core.events import Recipient
 from bot.core.local_time import local_date
 from bot.core.models import Couple
-from bot.core.sql import is_postgres
+from bot.core.sql import among, is_postgres
 
 
 @dataclass
@@ -62,15 +62,44 @@ class Row:
 
 
 async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Row]:
-    """Up to `limit` rows due by `now`, the earliest first: one query, each row with its
-    member, couple and partner (the couple's other member, as `members.partner_of` has it)."""
+    """Up to `limit` rows due by `now`, the earliest first, each with its member and partner
+    (the couple's other member, as `members.partner_of` has it) in one plain query, and the
+    couples in a second (none when nothing is due: a quiet minute stays one cheap probe)."""
+    query = _due(is_postgres(session))
+    # Plain rows through the session's connection (same transaction): no ORM objects to build.
+    connection = await session.connection()
+    claimed = (await connection.execute(query, {"now": now, "limit": limit})).all()
+    if not claimed:
+        return []
+    # The couples, loaded by the ORM (which fills instances far faster than their constructor
+    # validates them; a couple's rows share one, which the session writes back if changed).
+    wanted = {r[8] for r in claimed}
+    couples = {
+        c.id: c for c in await session.exec(select(Couple).where(among(col(Couple.id), wanted)))
+    }
+    rows = []
+    for r in claimed:
+        language = words.spoken(r[9])
+        row = Row(r[0], r[1], r[2], r[3], r[4], r[5], r[6] is not None, r[7], couples[r[8]])
+        row.language = language
+        if r[10] is None:
+            row.partner_name = words.translate(texts.YOUR_PARTNER, language)
+        else:
+            row.partner_id, row.partner_name, row.partner_zone = r[10], r[11], r[12]
+        rows.append(row)
+    return rows
+
+
+@cache  # made once per dialect, not per beat: its text and cache key are the same each time
+def _due(postgres: bool) -> Select[Any]:
+    """The claim's query (see `claim`), its instant and limit left to the parameters."""
     schedule, member, couple = table("schedule"), table("member"), table("couple")
     partner = member.alias("partner")
     other = case(
         (couple.c.member_a_id == member.c.id, couple.c.member_b_id), else_=couple.c.member_a_id
     )
-    query: Select[*tuple[Any, ...]] = (
-        Select(
+    query = (
+        sa_select(
             schedule.c.member_id,
             schedule.c.rhythm,
             schedule.c.next_due_at,
@@ -79,14 +108,14 @@ async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Row]:
             member.c.timezone,
             member.c.unreachable_at,
             member.c.current_conversation_id,
+            member.c.couple_id,
             member.c.language,
             partner.c.id,
             partner.c.display_name,
             partner.c.timezone,
-            Couple,
         )
         .join(member, member.c.id == schedule.c.member_id)
-        .join(Couple, col(Couple.id) == member.c.couple_id)
+        .join(couple, couple.c.id == member.c.couple_id)
         .outerjoin(
             partner,
             and_(
@@ -95,25 +124,13 @@ async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Row]:
                 partner.c.couple_id == member.c.couple_id,
             ),
         )
-        .where(schedule.c.next_due_at <= now)
+        .where(schedule.c.next_due_at <= bindparam("now"))
         .order_by(schedule.c.next_due_at)
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
-    if is_postgres(session):
+    if postgres:
         query = query.with_for_update(skip_locked=True, of=schedule)
-    # The couples are loaded by the ORM (which fills instances far faster than their
-    # constructor validates them; both partners' rows share one), read only here.
-    rows = []
-    for r in (await session.exec(query)).all():
-        language = words.spoken(r[8])
-        row = Row(r[0], r[1], r[2], r[3], r[4], r[5], r[6] is not None, r[7], r[12])
-        row.language = language
-        if r[9] is None:
-            row.partner_name = words.translate(texts.YOUR_PARTNER, language)
-        else:
-            row.partner_id, row.partner_name, row.partner_zone = r[9], r[10], r[11]
-        rows.append(row)
-    return rows
+    return query
 
 
 def table(name: str) -> Table:
