@@ -116,10 +116,15 @@ async def _make(
         for couple_id, day in fresh
         if uses[(couple_id, day)] in prompts
     ]
+    made: dict[tuple[int, str], Conversation] = {}
     if values:
         table = SQLModel.metadata.tables["conversation"]
-        await insert_rows(session, table, values, build=_new_conversations)
-    made = await _load(session, list(missing))
+        result = await insert_rows(session, table, values, build=_new_conversations)
+        made = {(c.couple_id, c.day): c for c in result.scalars().all()}
+    # A day not made here (one made meanwhile by another unit of work, or no prompt to fit)
+    # is looked up; usually every day was made, and nothing is.
+    if rest := [key for key in missing if key not in made]:
+        made.update(await _load(session, rest))
     for day in sorted({day for _, day in made}):
         await session.exec(
             update(Conversation)
@@ -134,8 +139,11 @@ async def _make(
 
 
 def _new_conversations(listed: FromClause, dialect: str) -> Any:
+    """INSERT the listed conversations, a couple-day only once, RETURNING those made as
+    `Conversation`s (the ORM fills them from the returned rows: no second query)."""
     table = SQLModel.metadata.tables["conversation"]
-    return insert_from(table, listed, dialect=dialect).on_conflict_do_nothing()
+    statement = insert_from(table, listed, dialect=dialect).on_conflict_do_nothing()
+    return select(Conversation).from_statement(statement.returning(*table.c))
 
 
 async def _depths(

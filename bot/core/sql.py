@@ -182,8 +182,9 @@ def _among_array(element: _Among, compiler: SQLCompiler, **kw: Any) -> str:
 # `with_rows`) for a dialect ("sqlite" or "postgresql").
 Build = Callable[[FromClause, str], Any]
 
-# Statements made by `with_rows`: (dialect, build, the columns' table and names) -> statement.
-_MADE: dict[tuple[str, Build, tuple[tuple[str, str], ...]], Any] = {}
+# Statements made by `with_rows`: (dialect, build, the columns' table and names, which are
+# the same in every row) -> statement.
+_MADE: dict[tuple[str, Build, tuple[tuple[str, str], ...], tuple[bool, ...]], Any] = {}
 _MADE_MAX = 256  # more than the code has builders for; a bound in case one is made per call
 
 
@@ -207,47 +208,79 @@ def with_rows(
     statement's key is kept. `build` must be a module-level function (it is part of the key)."""
     assert session.bind is not None
     dialect = session.bind.dialect
-    key = (dialect.name, build, tuple((column.table.name, column.name) for column in columns))
+    listed = list(rows)
+    same = _same(listed, len(columns))
+    names = tuple((column.table.name, column.name) for column in columns)
+    key = (dialect.name, build, names, same)
     statement = _MADE.get(key)
     if statement is None:
         if len(_MADE) >= _MADE_MAX:
             _MADE.clear()
-        statement = _MADE[key] = build(_listed(dialect.name, columns), dialect.name)
-    return statement, _rows_params(dialect, columns, rows=list(rows))
+        statement = _MADE[key] = build(_listed(dialect.name, columns, same=same), dialect.name)
+    return statement, _rows_params(dialect, columns, rows=listed, same=same)
 
 
-def _listed(dialect: str, columns: Sequence[Column[Any]]) -> FromClause:
-    """The rows' table, its rows left to the parameters `_rows_params` makes."""
-    if dialect == "postgresql":
-        arrays = [
-            bindparam(f"listed_{i}", type_=_array(column.type)) for i, column in enumerate(columns)
-        ]
-        named = [sa_column(column.name, column.type) for column in columns]
-        return func.unnest(*arrays).table_valued(*named).render_derived(name="listed")
-    each = func.json_each(bindparam("listed_rows", type_=String)).table_valued("value")
-    return (
-        select(
-            *(
-                func.json_extract(each.c.value, f"$[{i}]", type_=column.type).label(column.name)
-                for i, column in enumerate(columns)
-            )
-        )
-        .select_from(each)
-        .subquery("listed")
+def _same(rows: list[Sequence[Any]], width: int) -> tuple[bool, ...]:
+    """Which columns hold one value in every row (none when there are no rows): each is bound
+    once, not as a list of that value (a batch's deliveries share their status, times, kind
+    and day; its schedule rows their rhythm)."""
+    if not rows:
+        return (False,) * width
+    first = rows[0]
+    return tuple(
+        all(type(row[i]) is type(first[i]) and row[i] == first[i] for row in rows)
+        for i in range(width)
     )
 
 
+def _listed(dialect: str, columns: Sequence[Column[Any]], *, same: Sequence[bool]) -> FromClause:
+    """The rows' table, its rows left to the parameters `_rows_params` makes: a column the same
+    in every row is one parameter, the others are read from the list of rows."""
+    varying = [(i, column) for i, column in enumerate(columns) if not same[i]]
+    once = {
+        i: bindparam(f"listed_{i}", type_=column.type).label(column.name)
+        for i, column in enumerate(columns)
+        if same[i]
+    }
+    if dialect == "postgresql":
+        arrays = [bindparam(f"listed_{i}", type_=_array(c.type)) for i, c in varying]
+        named = [sa_column(column.name, column.type) for _, column in varying]
+        if not once:
+            return func.unnest(*arrays).table_valued(*named).render_derived(name="listed")
+        read: dict[int, Any] = {}
+        if varying:
+            unnested = func.unnest(*arrays).table_valued(*named).render_derived(name="rows")
+            read = {i: unnested.c[column.name] for i, column in varying}
+        return select(*_in_order(read, once)).subquery("listed")
+    each = func.json_each(bindparam("listed_rows", type_=String)).table_valued("value")
+    read = {
+        i: func.json_extract(each.c.value, f"$[{k}]", type_=column.type).label(column.name)
+        for k, (i, column) in enumerate(varying)
+    }
+    query = select(*_in_order(read, once))
+    return (query.select_from(each) if varying else query).subquery("listed")
+
+
+def _in_order(read: dict[int, Any], once: dict[int, Any]) -> list[Any]:
+    """The listed table's columns in the columns' order, from the rows or bound once."""
+    return [read[i] if i in read else once[i] for i in range(len(read) + len(once))]
+
+
 def _rows_params(
-    dialect: Dialect, columns: Sequence[Column[Any]], *, rows: list[Sequence[Any]]
+    dialect: Dialect, columns: Sequence[Column[Any]], *, rows: list[Sequence[Any]], same: Any
 ) -> dict[str, Any]:
+    params = {f"listed_{i}": rows[0][i] for i in range(len(columns)) if same[i]}
+    varying = [i for i in range(len(columns)) if not same[i]]
     if dialect.name == "postgresql":
-        return {f"listed_{i}": [row[i] for row in rows] for i in range(len(columns))}
-    makers = [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
+        return params | {f"listed_{i}": [row[i] for row in rows] for i in varying}
+    if not varying:
+        return params
+    makers = [columns[i].type.dialect_impl(dialect).bind_processor(dialect) for i in varying]
     made = [
-        [value if make is None else make(value) for make, value in zip(makers, row, strict=True)]
+        [row[i] if make is None else make(row[i]) for make, i in zip(makers, varying, strict=True)]
         for row in rows
     ]
-    return {"listed_rows": json.dumps(made)}
+    return params | {"listed_rows": json.dumps(made)}
 
 
 def _dict_rows(

@@ -3,12 +3,12 @@ values (on PostgreSQL `FOR UPDATE SKIP LOCKED`, so several processes share the w
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property
+from functools import cache, cached_property
+from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Select, Table, and_, bindparam, case
 from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -62,8 +62,42 @@ class Row:
 
 
 async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Row]:
-    """Up to `limit` rows due by `now`, the earliest first."""
-    schedule, member = table("schedule"), table("member")
+    """Up to `limit` rows due by `now`, the earliest first, each with its member and partner
+    (the couple's other member, as `members.partner_of` has it) in one plain query, and the
+    couples in a second (none when nothing is due: a quiet minute stays one cheap probe)."""
+    query = _due(is_postgres(session))
+    # Plain rows through the session's connection (same transaction): no ORM objects to build.
+    connection = await session.connection()
+    claimed = (await connection.execute(query, {"now": now, "limit": limit})).all()
+    if not claimed:
+        return []
+    # The couples, loaded by the ORM (which fills instances far faster than their constructor
+    # validates them; a couple's rows share one, which the session writes back if changed).
+    wanted = {r[8] for r in claimed}
+    couples = {
+        c.id: c for c in await session.exec(select(Couple).where(among(col(Couple.id), wanted)))
+    }
+    rows = []
+    for r in claimed:
+        language = words.spoken(r[9])
+        row = Row(r[0], r[1], r[2], r[3], r[4], r[5], r[6] is not None, r[7], couples[r[8]])
+        row.language = language
+        if r[10] is None:
+            row.partner_name = words.translate(texts.YOUR_PARTNER, language)
+        else:
+            row.partner_id, row.partner_name, row.partner_zone = r[10], r[11], r[12]
+        rows.append(row)
+    return rows
+
+
+@cache  # made once per dialect, not per beat: its text and cache key are the same each time
+def _due(postgres: bool) -> Select[Any]:
+    """The claim's query (see `claim`), its instant and limit left to the parameters."""
+    schedule, member, couple = table("schedule"), table("member"), table("couple")
+    partner = member.alias("partner")
+    other = case(
+        (couple.c.member_a_id == member.c.id, couple.c.member_b_id), else_=couple.c.member_a_id
+    )
     query = (
         sa_select(
             schedule.c.member_id,
@@ -76,55 +110,27 @@ async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Row]:
             member.c.current_conversation_id,
             member.c.couple_id,
             member.c.language,
+            partner.c.id,
+            partner.c.display_name,
+            partner.c.timezone,
         )
         .join(member, member.c.id == schedule.c.member_id)
-        .where(schedule.c.next_due_at <= now, member.c.couple_id.is_not(None))
+        .join(couple, couple.c.id == member.c.couple_id)
+        .outerjoin(
+            partner,
+            and_(
+                partner.c.id == other,
+                partner.c.id != member.c.id,
+                partner.c.couple_id == member.c.couple_id,
+            ),
+        )
+        .where(schedule.c.next_due_at <= bindparam("now"))
         .order_by(schedule.c.next_due_at)
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
-    if is_postgres(session):
+    if postgres:
         query = query.with_for_update(skip_locked=True, of=schedule)
-    # Plain rows through the session's connection (same transaction): no ORM objects to build.
-    connection = await session.connection()
-    claimed = (await connection.execute(query)).all()
-    # The couples, loaded by the ORM (which fills instances far faster than their constructor
-    # validates them); read only here.
-    wanted = {r[8] for r in claimed}
-    couples: dict[int | None, Couple] = (
-        {c.id: c for c in await session.exec(select(Couple).where(among(col(Couple.id), wanted)))}
-        if wanted
-        else {}
-    )
-    rows = [
-        Row(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            r[5],
-            r[6] is not None,
-            r[7],
-            couples[r[8]],
-            partner_name=words.translate(texts.YOUR_PARTNER, words.spoken(r[9])),
-            language=words.spoken(r[9]),
-        )
-        for r in claimed
-    ]
-    if couples:
-        people = await connection.execute(
-            sa_select(
-                member.c.id, member.c.couple_id, member.c.display_name, member.c.timezone
-            ).where(among(member.c.couple_id, couples))
-        )
-        by_couple: dict[int, list[tuple[int, str, str | None]]] = defaultdict(list)
-        for member_id, couple_id, name, zone in people.all():
-            by_couple[couple_id].append((member_id, name, zone))
-        for row in rows:
-            for member_id, name, zone in by_couple.get(row.couple_id, []):
-                if member_id != row.member_id:
-                    row.partner_id, row.partner_name, row.partner_zone = member_id, name, zone
-    return rows
+    return query
 
 
 def table(name: str) -> Table:
