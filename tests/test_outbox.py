@@ -4,6 +4,8 @@ each send and the marks after it, batched; at most the window of sends unmarked.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import pytest
@@ -160,6 +162,22 @@ async def waiting_for(bot: Harness, chats: list[str], per_chat: int = 1) -> None
                 session.add(new_delivery(member, out, kind="test", now=bot.clock.now()))
 
 
+@contextmanager
+def counting_commits(bot: Harness) -> Iterator[list[None]]:
+    """A list that grows by one at each COMMIT on the bot's database while the block runs."""
+    commits: list[None] = []
+
+    def committed(*_: object) -> None:
+        commits.append(None)
+
+    engine = bot.service.db.engine.sync_engine
+    event.listen(engine, "commit", committed)
+    try:
+        yield commits
+    finally:
+        event.remove(engine, "commit", committed)
+
+
 async def test_sends_under_way_share_their_transactions(bot: Harness) -> None:
     """Eight sends at once: their eight questions in one transaction, their eight marks in
     another (they were 16 transactions: a renewal and a mark each)."""
@@ -181,23 +199,13 @@ async def test_sends_under_way_share_their_transactions(bot: Harness) -> None:
     outbox = Outbox(bot.service.db, bot.clock, {"test": Gated()})
     items = await outbox.claim()
     assert len(items) == 8
-    commits = 0
-
-    def committed(*_: object) -> None:
-        nonlocal commits
-        commits += 1
-
-    engine = bot.service.db.engine.sync_engine
-    event.listen(engine, "commit", committed)
-    try:
+    with counting_commits(bot) as commits:
         sends = asyncio.gather(*(outbox.send(item) for item in items))
         await asyncio.wait_for(all_at_gate.wait(), 5)
         gate.set()
         assert all(await sends)
         await outbox.ledger.settled()
-    finally:
-        event.remove(engine, "commit", committed)
-    assert commits == 2
+    assert len(commits) == 2
     async with bot.service.db.session() as session:
         statuses = (await session.exec(select(Delivery.status))).all()
     assert statuses == ["sent"] * 8
@@ -213,22 +221,12 @@ async def test_paced_sends_write_each_mark_with_the_next_question(bot: Harness) 
     outbox = Outbox(bot.service.db, bot.clock, {"test": channel})
     items = await outbox.claim()
     assert len(items) == 6
-    commits = 0
-
-    def committed(*_: object) -> None:
-        nonlocal commits
-        commits += 1
-
-    engine = bot.service.db.engine.sync_engine
-    event.listen(engine, "commit", committed)
-    try:
+    with counting_commits(bot) as commits:
         for item in items:
             assert await outbox.send(item)
             await asyncio.sleep(0.04)
         await outbox.ledger.settled()
-    finally:
-        event.remove(engine, "commit", committed)
-    assert commits == 7, commits
+    assert len(commits) == 7, commits
     async with bot.service.db.session() as session:
         statuses = (await session.exec(select(Delivery.status))).all()
     assert statuses == ["sent"] * 6

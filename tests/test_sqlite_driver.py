@@ -30,23 +30,29 @@ def _member(number: int) -> dict[str, Any]:
     }
 
 
-async def test_a_unit_of_work_hands_each_statement_over_once(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    handed: list[str] = []
+@pytest.fixture
+def handed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What is handed over to aiosqlite's thread, by name, from now on."""
+    names: list[str] = []
     original: Any = sqlite_driver.Connection._execute
 
     async def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        handed.append(getattr(fn, "__name__", repr(fn)))
+        names.append(getattr(fn, "__name__", repr(fn)))
         return await original(self, fn, *args, **kwargs)
 
+    monkeypatch.setattr(sqlite_driver.Connection, "_execute", counted)
+    return names
+
+
+async def test_a_unit_of_work_hands_each_statement_over_once(
+    db: Database, handed: list[str]
+) -> None:
     statements: list[str] = []
 
     def seen(*args: Any) -> None:
         statements.append(args[2])
 
     event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
-    monkeypatch.setattr(sqlite_driver.Connection, "_execute", counted)
     async with db.session() as session:
         await session.exec(insert(Member).values(_member(1)))
         # The first statement took the write lock: another writer cannot begin.
@@ -62,16 +68,8 @@ async def test_a_unit_of_work_hands_each_statement_over_once(
 
 
 async def test_a_unit_of_work_that_runs_nothing_hands_nothing_over(
-    db: Database, monkeypatch: pytest.MonkeyPatch
+    db: Database, handed: list[str]
 ) -> None:
-    handed: list[str] = []
-    original: Any = sqlite_driver.Connection._execute
-
-    async def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        handed.append(getattr(fn, "__name__", repr(fn)))
-        return await original(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(sqlite_driver.Connection, "_execute", counted)
     async with db.engine.begin():
         pass
     assert handed == [], handed
@@ -89,17 +87,7 @@ def _file(db: Database) -> str:
     return database
 
 
-async def test_a_unit_of_work_that_fails_is_rolled_back(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    handed: list[str] = []
-    original: Any = sqlite_driver.Connection._execute
-
-    async def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        handed.append(getattr(fn, "__name__", repr(fn)))
-        return await original(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(sqlite_driver.Connection, "_execute", counted)
+async def test_a_unit_of_work_that_fails_is_rolled_back(db: Database, handed: list[str]) -> None:
 
     async def fails_halfway() -> None:
         async with db.session() as session:
