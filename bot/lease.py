@@ -30,7 +30,7 @@ def holder_id() -> str:
 async def take(db: Database, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
     """Take or renew the lease `name` for `holder` until now + ttl; True if it is ours."""
     table = Lease.__table__  # type: ignore[attr-defined]
-    insert = dialect_insert("postgresql" if db.is_postgres else "sqlite", table)
+    insert = dialect_insert(db.dialect, table)
     statement = insert.values(name=name, holder=holder, expires_at=now + ttl)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.name],
